@@ -1,0 +1,344 @@
+"""The workshop's data model (SQLAlchemy 2.0, typed).
+
+What the database can hold is written here as named constraints; the vote budget and the
+per-item cap are held by triggers (see `migrations/versions/0001_initial.py`), because they
+span several tables and must hold under concurrent writers.
+
+Glossary: workshop = atelier / journée participative, topic = sujet d'étude,
+item = contribution SWOT, action sheet = fiche action.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from enum import StrEnum
+from typing import Annotated, Any
+
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    ForeignKey,
+    ForeignKeyConstraint,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_N_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Phase(StrEnum):
+    COLLECT = "collect"
+    GROUP = "group"
+    VOTE = "vote"
+    CLOSED = "closed"
+
+
+class Quadrant(StrEnum):
+    STRENGTH = "strength"
+    WEAKNESS = "weakness"
+    OPPORTUNITY = "opportunity"
+    THREAT = "threat"
+
+
+PHASE_LABELS = {
+    Phase.COLLECT: "Recueil des contributions",
+    Phase.GROUP: "Regroupement des doublons",
+    Phase.VOTE: "Vote",
+    Phase.CLOSED: "Clos",
+}
+QUADRANT_LABELS = {
+    Quadrant.STRENGTH: "Forces",
+    Quadrant.WEAKNESS: "Faiblesses",
+    Quadrant.OPPORTUNITY: "Opportunités",
+    Quadrant.THREAT: "Menaces",
+}
+
+
+def _in_list(column: str, values: type[StrEnum]) -> str:
+    return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
+
+
+def _charset_checks(column: str, sqlite_glob: str, pg_regex: str) -> tuple[CheckConstraint, ...]:
+    """The same character-set rule written for each dialect (SQLite has GLOB, PostgreSQL regexes)."""
+    return (
+        CheckConstraint(f"{column} NOT GLOB '{sqlite_glob}'", name=f"{column}_charset").ddl_if(
+            dialect="sqlite"
+        ),
+        CheckConstraint(f"{column} ~ '{pg_regex}'", name=f"{column}_charset").ddl_if(dialect="postgresql"),
+    )
+
+
+PK = Annotated[int, mapped_column(Integer, primary_key=True)]
+Short = Annotated[str, mapped_column(String(200))]
+SheetText = Annotated[str, mapped_column(Text, default="")]
+StringList = Annotated[list[str], mapped_column(JSON, default=list)]
+Timestamp = Annotated[dt.datetime, mapped_column(DateTime())]
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING_CONVENTION)
+
+
+class Workshop(Base):
+    __tablename__ = "workshop"
+    __table_args__ = (
+        CheckConstraint("length(code) BETWEEN 4 AND 12", name="code_length"),
+        *_charset_checks("code", "*[^A-Z0-9]*", "^[A-Z0-9]+$"),
+        CheckConstraint("length(title) BETWEEN 1 AND 200", name="title_length"),
+        CheckConstraint("length(territory) BETWEEN 1 AND 200", name="territory_length"),
+        CheckConstraint("length(partner_body) BETWEEN 1 AND 200", name="partner_body_length"),
+        CheckConstraint("period_start <= period_end", name="period_order"),
+        CheckConstraint(_in_list("phase", Phase), name="phase_value"),
+        CheckConstraint("vote_budget BETWEEN 1 AND 20", name="vote_budget_range"),
+        CheckConstraint("max_dots_per_item BETWEEN 1 AND vote_budget", name="max_dots_per_item_range"),
+        CheckConstraint("failed_logins >= 0", name="failed_logins_positive"),
+    )
+
+    id: Mapped[PK]
+    code: Mapped[str] = mapped_column(String(12), unique=True)
+    title: Mapped[Short]
+    territory: Mapped[Short]
+    partner_body: Mapped[Short]
+    period_start: Mapped[int]
+    period_end: Mapped[int]
+    held_on: Mapped[dt.date | None]
+    phase: Mapped[str] = mapped_column(String(16), default=Phase.COLLECT.value)
+    vote_budget: Mapped[int] = mapped_column(default=5)
+    max_dots_per_item: Mapped[int] = mapped_column(default=3)
+    # Whether organisations are shown next to items on phones and on the projection.
+    show_organisations: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Facilitator access (hashed passphrase), projection link token and countdown.
+    facilitator_secret_hash: Mapped[str | None] = mapped_column(String(255))
+    view_token: Mapped[str | None] = mapped_column(String(64), unique=True)
+    timer_ends_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    failed_logins: Mapped[int] = mapped_column(default=0)
+    last_failed_login_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+    created_at: Mapped[Timestamp]
+
+    themes: Mapped[list[Theme]] = relationship(
+        back_populates="workshop", order_by="Theme.position", cascade="all, delete-orphan"
+    )
+    diagnostic: Mapped[list[DiagnosticLine]] = relationship(
+        back_populates="workshop", order_by="DiagnosticLine.position", cascade="all, delete-orphan"
+    )
+    topics: Mapped[list[Topic]] = relationship(
+        back_populates="workshop", order_by="Topic.position", cascade="all, delete-orphan"
+    )
+    participants: Mapped[list[Participant]] = relationship(
+        back_populates="workshop", order_by="Participant.id", cascade="all, delete-orphan"
+    )
+
+
+class Theme(Base):
+    __tablename__ = "theme"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "label"),
+        UniqueConstraint("workshop_id", "position"),
+        CheckConstraint("length(label) BETWEEN 1 AND 200", name="label_length"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    label: Mapped[Short]
+
+    workshop: Mapped[Workshop] = relationship(back_populates="themes")
+
+
+class DiagnosticLine(Base):
+    __tablename__ = "diagnostic_line"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "position"),
+        CheckConstraint("length(section) BETWEEN 1 AND 200", name="section_length"),
+        CheckConstraint("length(label) BETWEEN 1 AND 200", name="label_length"),
+        CheckConstraint("length(value) BETWEEN 1 AND 200", name="value_length"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    position: Mapped[int]
+    section: Mapped[Short]
+    label: Mapped[Short]
+    value: Mapped[Short]
+    note: Mapped[str | None] = mapped_column(String(200))
+
+    workshop: Mapped[Workshop] = relationship(back_populates="diagnostic")
+
+
+class Topic(Base):
+    __tablename__ = "topic"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "key"),
+        UniqueConstraint("workshop_id", "position"),
+        # Target of the composite keys that keep an item in its topic's workshop.
+        UniqueConstraint("id", "workshop_id"),
+        CheckConstraint("length(key) BETWEEN 1 AND 32", name="key_length"),
+        *_charset_checks("key", "*[^a-z0-9-]*", "^[a-z0-9-]+$"),
+        CheckConstraint("length(title) BETWEEN 1 AND 200", name="title_length"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(32))
+    position: Mapped[int]
+    title: Mapped[Short]
+    summary: Mapped[str | None] = mapped_column(Text)
+    objectives: Mapped[StringList]
+
+    workshop: Mapped[Workshop] = relationship(back_populates="topics")
+    action_sheet: Mapped[ActionSheet | None] = relationship(
+        back_populates="topic", cascade="all, delete-orphan"
+    )
+
+
+class Participant(Base):
+    __tablename__ = "participant"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "key"),
+        UniqueConstraint("token"),
+        UniqueConstraint("id", "workshop_id"),
+        CheckConstraint("length(key) BETWEEN 1 AND 64", name="key_length"),
+        CheckConstraint("length(token) >= 22", name="token_length"),
+        CheckConstraint("name IS NULL OR length(name) BETWEEN 1 AND 200", name="name_length"),
+        CheckConstraint("length(organisation) BETWEEN 1 AND 200", name="organisation_length"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    # 128 random bits, URL-safe: the participant's only credential (link, cookie).
+    token: Mapped[str] = mapped_column(String(64))
+    name: Mapped[str | None] = mapped_column(String(200))
+    organisation: Mapped[Short]
+    created_at: Mapped[Timestamp]
+
+    workshop: Mapped[Workshop] = relationship(back_populates="participants")
+
+
+class Item(Base):
+    __tablename__ = "item"
+    __table_args__ = (
+        UniqueConstraint("workshop_id", "key"),
+        UniqueConstraint("id", "workshop_id"),
+        # Target of the merge key: a group stays within one topic and one quadrant.
+        UniqueConstraint("id", "topic_id", "quadrant"),
+        ForeignKeyConstraint(
+            ["topic_id", "workshop_id"], ["topic.id", "topic.workshop_id"], ondelete="CASCADE"
+        ),
+        ForeignKeyConstraint(["author_id", "workshop_id"], ["participant.id", "participant.workshop_id"]),
+        ForeignKeyConstraint(
+            ["merged_into_id", "topic_id", "quadrant"],
+            ["item.id", "item.topic_id", "item.quadrant"],
+        ),
+        CheckConstraint("length(key) BETWEEN 1 AND 64", name="key_length"),
+        CheckConstraint(_in_list("quadrant", Quadrant), name="quadrant_value"),
+        CheckConstraint("length(text) BETWEEN 1 AND 500", name="text_length"),
+        CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    key: Mapped[str] = mapped_column(String(64))
+    topic_id: Mapped[int] = mapped_column(index=True)
+    quadrant: Mapped[str] = mapped_column(String(16))
+    text: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(index=True)
+    created_at: Mapped[Timestamp]
+    hidden: Mapped[bool] = mapped_column(Boolean, default=False)
+    merged_into_id: Mapped[int | None] = mapped_column(index=True)
+
+    topic: Mapped[Topic] = relationship(
+        primaryjoin="Item.topic_id == Topic.id", foreign_keys=[topic_id], viewonly=True
+    )
+    author: Mapped[Participant | None] = relationship(
+        primaryjoin="Item.author_id == Participant.id", foreign_keys=[author_id], viewonly=True
+    )
+
+
+class ItemRevision(Base):
+    """The text an item had before a correction (moderation keeps the original)."""
+
+    __tablename__ = "item_revision"
+    __table_args__ = (
+        CheckConstraint("changed_by IN ('participant', 'facilitator')", name="changed_by_value"),
+    )
+
+    id: Mapped[PK]
+    item_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"), index=True)
+    previous_text: Mapped[str] = mapped_column(Text)
+    changed_by: Mapped[str] = mapped_column(String(16))
+    changed_at: Mapped[Timestamp]
+
+
+class MergeRejection(Base):
+    """A duplicate suggestion the facilitator rejected: not suggested again."""
+
+    __tablename__ = "merge_rejection"
+    __table_args__ = (
+        UniqueConstraint("item_low_id", "item_high_id"),
+        CheckConstraint("item_low_id < item_high_id", name="pair_order"),
+    )
+
+    id: Mapped[PK]
+    item_low_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+    item_high_id: Mapped[int] = mapped_column(ForeignKey("item.id", ondelete="CASCADE"))
+
+
+class Vote(Base):
+    __tablename__ = "vote"
+    __table_args__ = (
+        UniqueConstraint("participant_id", "item_id"),
+        # Participant and item must belong to the vote's workshop.
+        ForeignKeyConstraint(
+            ["participant_id", "workshop_id"],
+            ["participant.id", "participant.workshop_id"],
+            ondelete="CASCADE",
+        ),
+        ForeignKeyConstraint(["item_id", "workshop_id"], ["item.id", "item.workshop_id"], ondelete="CASCADE"),
+        CheckConstraint("dots BETWEEN 1 AND 20", name="dots_range"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    participant_id: Mapped[int] = mapped_column(index=True)
+    item_id: Mapped[int] = mapped_column(index=True)
+    dots: Mapped[int]
+
+
+class ActionSheet(Base):
+    """A fiche action: the nine parts of the seed convention's two-column table."""
+
+    __tablename__ = "action_sheet"
+    __table_args__ = (UniqueConstraint("topic_id"),)
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    topic_id: Mapped[int] = mapped_column(ForeignKey("topic.id", ondelete="CASCADE"))
+    title: Mapped[SheetText]
+    target_public: Mapped[SheetText]
+    # [{"heading": str, "points": [str, ...]}, ...]
+    operational_objectives: Mapped[list[dict[str, Any]]] = mapped_column(JSON, default=list)
+    implementation: Mapped[StringList]
+    schedule: Mapped[SheetText]
+    lead: Mapped[SheetText]
+    services: Mapped[StringList]
+    expected_results: Mapped[StringList]
+    partners: Mapped[StringList]
+    indicators: Mapped[StringList]
+    # Which item keys each drafted line came from (not part of the archive).
+    provenance: Mapped[dict[str, Any] | None] = mapped_column(JSON)
+    updated_at: Mapped[Timestamp]
+
+    topic: Mapped[Topic] = relationship(back_populates="action_sheet")

@@ -1,0 +1,49 @@
+"""Home: the workshops of this installation, their topics and what has been written so far."""
+
+import streamlit as st
+
+from ctg_workshop.db import read_session
+from ctg_workshop.models import PHASE_LABELS, QUADRANT_LABELS, Phase, Quadrant
+from ctg_workshop.workshops import workshop_overviews
+from ui.engine import engine
+from ui.safe import plain
+
+st.title("CTG Atelier")
+st.write(
+    "Préparez la Convention Territoriale Globale avec vos partenaires : recueil des forces, "
+    "faiblesses, opportunités et menaces par sujet d'étude, journée participative, vote des "
+    "priorités, puis rédaction des fiches action."
+)
+
+with read_session(engine()) as session:
+    overviews = workshop_overviews(session=session)
+
+if not overviews:
+    st.info("Aucun atelier pour l'instant. Chargez la démonstration : `python -m ctg_workshop demo`.")
+    st.stop()
+
+labels = {o.summary.code: f"{o.summary.title} — {o.summary.territory} ({o.summary.code})" for o in overviews}
+code = st.selectbox("Atelier", list(labels), format_func=labels.get, key="home_workshop")
+overview = next(o for o in overviews if o.summary.code == code)
+summary = overview.summary
+
+st.header(plain(summary.title), anchor=False)
+st.caption(f"Code de l'atelier : **{summary.code}** · Phase : **{PHASE_LABELS[Phase(summary.phase)]}**")
+columns = st.columns(3)
+columns[0].metric("Participants", summary.participants)
+columns[1].metric("Contributions", summary.items)
+columns[2].metric("Votes", summary.votes)
+if overview.themes:
+    st.write("Thématiques : " + plain(", ".join(overview.themes)))
+
+st.subheader("Sujets d'étude", anchor=False)
+for topic in overview.topics:
+    with st.container(border=True):
+        st.markdown(f"#### {plain(topic.title)}")
+        if topic.summary:
+            st.write(plain(topic.summary))
+        for objective in topic.objectives:
+            st.markdown(f"- {plain(objective)}")
+        counts = st.columns(4)
+        for column, quadrant in zip(counts, Quadrant, strict=True):
+            column.metric(QUADRANT_LABELS[quadrant], topic.items_by_quadrant[quadrant.value])

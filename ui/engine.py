@@ -1,0 +1,13 @@
+"""The database engine, created once per server process (st.cache_resource holds it only)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ctg_workshop.db import open_database
+
+
+@st.cache_resource(show_spinner=False)
+def engine():
+    """Open the database named by CTG_DATABASE_URL and bring its schema up to date."""
+    return open_database()
