@@ -1,0 +1,88 @@
+"""Shared fixtures: databases (a SQLite file, a real PostgreSQL server), the demo workshop."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, create_engine, text
+
+from ctg_workshop.archive import import_archive
+from ctg_workshop.db import open_database, write_session
+from tests.support import postgres
+
+SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
+EXAMPLE_ARCHIVE = SPEC_DIR / "example-armentieres.json"
+DEMO_ARCHIVE = Path(__file__).resolve().parents[1] / "data" / "demo-armentieres.json"
+
+
+@pytest.fixture(scope="session")
+def example_archive() -> bytes:
+    """The spec's example archive (shared/spec), or the copy kept in tests/data if absent."""
+    path = EXAMPLE_ARCHIVE if EXAMPLE_ARCHIVE.exists() else Path(__file__).parent / "data" / EXAMPLE_ARCHIVE.name
+    return path.read_bytes()
+
+
+@pytest.fixture(scope="session")
+def demo_archive() -> bytes:
+    return DEMO_ARCHIVE.read_bytes()
+
+
+@pytest.fixture
+def sqlite_url(tmp_path: Path) -> str:
+    return f"sqlite:///{tmp_path / 'ctg.sqlite3'}"
+
+
+@pytest.fixture
+def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
+    engine = open_database(sqlite_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="session")
+def postgres_server() -> Iterator[postgres.PostgresServer]:
+    try:
+        server = postgres.start()
+    except postgres.PostgresUnavailable as reason:
+        pytest.skip(f"PostgreSQL indisponible : {reason}")
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url(postgres_server: postgres.PostgresServer) -> Iterator[str]:
+    """A fresh database on the session's server, dropped afterwards."""
+    name = f"t_{uuid.uuid4().hex[:12]}"
+    admin = create_engine(postgres_server.admin_url, isolation_level="AUTOCOMMIT")
+    with admin.connect() as connection:
+        connection.execute(text(f'CREATE DATABASE "{name}"'))
+    yield postgres_server.url(name)
+    with admin.connect() as connection:
+        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+@pytest.fixture
+def postgres_engine(postgres_url: str) -> Iterator[Engine]:
+    engine = open_database(postgres_url)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request: pytest.FixtureRequest) -> Engine:
+    """The same test on both databases the app supports."""
+    if request.param == "sqlite":
+        return request.getfixturevalue("sqlite_engine")
+    return request.getfixturevalue("postgres_engine")
+
+
+@pytest.fixture
+def demo_engine(sqlite_engine: Engine, demo_archive: bytes) -> Engine:
+    """A SQLite database holding the demo workshop (code ARMDEMO)."""
+    with write_session(sqlite_engine) as session:
+        import_archive(session=session, data=demo_archive)
+    return sqlite_engine

@@ -1,0 +1,1 @@
+"""Test helpers: a real PostgreSQL server, databases, builders of workshop data."""
