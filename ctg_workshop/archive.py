@@ -120,7 +120,7 @@ class _Reader:
         self, value: Any, path: str, keys: tuple[str, ...], optional: tuple[str, ...] = ()
     ) -> dict | None:
         if not isinstance(value, dict):
-            self.problem(path, f"un objet est attendu, pas {_describe(value)}")
+            self.problem(path or "(racine)", f"un objet est attendu, pas {_describe(value)}")
             return None
         for key in value:
             if key not in keys:
@@ -223,7 +223,8 @@ def read_archive(data: bytes | str) -> ArchiveContent:
     """Parse and check an archive; raise ArchiveError listing every problem found."""
     reader = _Reader()
     try:
-        document = json.loads(data)
+        # The spec says UTF-8: json.loads(bytes) would also guess UTF-16/32, so decode first.
+        document = json.loads(data.decode("utf-8-sig") if isinstance(data, bytes) else data)
     except UnicodeDecodeError:
         raise ArchiveError([Problem("(fichier)", "le fichier n'est pas encodé en UTF-8")]) from None
     except json.JSONDecodeError as error:

@@ -21,7 +21,9 @@ DEMO_ARCHIVE = Path(__file__).resolve().parents[1] / "data" / "demo-armentieres.
 @pytest.fixture(scope="session")
 def example_archive() -> bytes:
     """The spec's example archive (shared/spec), or the copy kept in tests/data if absent."""
-    path = EXAMPLE_ARCHIVE if EXAMPLE_ARCHIVE.exists() else Path(__file__).parent / "data" / EXAMPLE_ARCHIVE.name
+    path = (
+        EXAMPLE_ARCHIVE if EXAMPLE_ARCHIVE.exists() else Path(__file__).parent / "data" / EXAMPLE_ARCHIVE.name
+    )
     return path.read_bytes()
 
 
@@ -46,7 +48,7 @@ def sqlite_engine(sqlite_url: str) -> Iterator[Engine]:
 def postgres_server() -> Iterator[postgres.PostgresServer]:
     try:
         server = postgres.start()
-    except postgres.PostgresUnavailable as reason:
+    except postgres.PostgresUnavailableError as reason:
         pytest.skip(f"PostgreSQL indisponible : {reason}")
     yield server
     server.stop()

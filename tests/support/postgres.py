@@ -2,7 +2,7 @@
 
 Debian's server binaries (`/usr/lib/postgresql/<version>/bin`) refuse to run as root, so
 as root the server runs as the `postgres` user (`runuser`). Where no server can be had,
-`start()` raises `PostgresUnavailable` with the reason, and the tests that need one skip
+`start()` raises `PostgresUnavailableError` with the reason, and the tests that need one skip
 with that reason.
 """
 
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
-class PostgresUnavailable(RuntimeError):
+class PostgresUnavailableError(RuntimeError):
     pass
 
 
@@ -30,7 +30,7 @@ def _bin_dir() -> Path:
     initdb = shutil.which("initdb")
     if initdb:
         return Path(initdb).parent
-    raise PostgresUnavailable("serveur PostgreSQL introuvable (paquet Debian postgresql absent)")
+    raise PostgresUnavailableError("serveur PostgreSQL introuvable (paquet Debian postgresql absent)")
 
 
 def _free_port() -> int:
@@ -45,7 +45,9 @@ def _as_server_user(command: list[str]) -> list[str]:
     try:
         pwd.getpwnam("postgres")
     except KeyError as error:
-        raise PostgresUnavailable("lancé en root sans utilisateur « postgres » pour le serveur") from error
+        raise PostgresUnavailableError(
+            "lancé en root sans utilisateur « postgres » pour le serveur"
+        ) from error
     return ["runuser", "-u", "postgres", "--", *command]
 
 
@@ -80,7 +82,18 @@ def start() -> PostgresServer:
         shutil.chown(directory, "postgres", "postgres")
     server = PostgresServer(directory, _free_port(), bin_dir)
     data = directory / "data"
-    initdb = [str(bin_dir / "initdb"), "-D", str(data), "-U", "ctg", "-A", "trust", "-E", "UTF8", "--no-locale"]
+    initdb = [
+        str(bin_dir / "initdb"),
+        "-D",
+        str(data),
+        "-U",
+        "ctg",
+        "-A",
+        "trust",
+        "-E",
+        "UTF8",
+        "--no-locale",
+    ]
     try:
         subprocess.run(_as_server_user(initdb), check=True, capture_output=True, timeout=120)
         options = (
@@ -91,5 +104,7 @@ def start() -> PostgresServer:
     except (subprocess.CalledProcessError, OSError) as error:
         shutil.rmtree(directory, ignore_errors=True)
         detail = getattr(error, "stderr", b"") or b""
-        raise PostgresUnavailable(f"le serveur PostgreSQL n'a pas démarré : {detail.decode(errors='replace')[-300:]}") from error
+        raise PostgresUnavailableError(
+            f"le serveur PostgreSQL n'a pas démarré : {detail.decode(errors='replace')[-300:]}"
+        ) from error
     return server

@@ -1,0 +1,32 @@
+"""AppTest fixtures: each test gets its own SQLite database and a fresh engine cache."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+import streamlit as st
+
+from ctg_workshop.archive import import_archive
+from ctg_workshop.db import open_database, write_session
+
+
+@pytest.fixture
+def app_database(sqlite_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[str]:
+    """CTG_DATABASE_URL points at an empty temporary database for the app under test."""
+    monkeypatch.setenv("CTG_DATABASE_URL", sqlite_url)
+    st.cache_resource.clear()
+    st.cache_data.clear()
+    yield sqlite_url
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+@pytest.fixture
+def app_demo_database(app_database: str, demo_archive: bytes) -> str:
+    """The app's database holding the demo workshop ARMDEMO."""
+    engine = open_database(app_database)
+    with write_session(engine) as session:
+        import_archive(session=session, data=demo_archive)
+    engine.dispose()
+    return app_database
