@@ -22,3 +22,22 @@ def test_reopening_upgrades_without_dropping(sqlite_url, example_archive):
     with again.connect() as connection:
         assert connection.execute(text("SELECT count(*) FROM item")).scalar_one() == 16
     again.dispose()
+
+
+def test_migrations_match_the_models(engine):
+    """A model change without its migration would be caught here (tables, columns, keys, indexes)."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from ctg_workshop.models import Base
+
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)
+    assert differences == []
+
+
+def test_sqlite_settings(sqlite_engine):
+    with sqlite_engine.connect() as connection:
+        assert connection.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
+        assert connection.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
+        assert connection.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30000
