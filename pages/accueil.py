@@ -28,7 +28,7 @@ overview = next(o for o in overviews if o.summary.code == code)
 summary = overview.summary
 
 st.header(plain(summary.title), anchor=False)
-st.caption(f"Code de l'atelier : **{summary.code}** · Phase : **{PHASE_LABELS[Phase(summary.phase)]}**")
+st.write(f"Code de l'atelier : **{summary.code}** · Phase : **{PHASE_LABELS[Phase(summary.phase)]}**")
 columns = st.columns(3)
 columns[0].metric("Participants", summary.participants)
 columns[1].metric("Contributions", summary.items)
