@@ -1,0 +1,100 @@
+"""RGPD: purge names after the event, and give one participant all their data on request.
+
+Organisations and contributions stay (they are the workshop's substance and name no one);
+the optional names given by participants are personal data and go once the event is over.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+from sqlalchemy import or_, select, update
+from sqlalchemy.orm import Session
+
+from ctg_workshop.archive import format_timestamp
+from ctg_workshop.errors import NotFoundError
+from ctg_workshop.models import QUADRANT_LABELS, Item, ItemRevision, Participant, Quadrant, Topic, Vote
+
+
+def purge_names(*, session: Session, workshop_id: int) -> int:
+    """Remove every participant's name in the workshop; return how many names were removed."""
+    result = session.execute(
+        update(Participant)
+        .where(Participant.workshop_id == workshop_id, Participant.name.is_not(None))
+        .values(name=None)
+    )
+    return result.rowcount or 0
+
+
+def find_participant(*, session: Session, workshop_id: int, reference: str) -> Participant:
+    """A participant of the workshop by archive key or by access token."""
+    participant = session.scalar(
+        select(Participant).where(
+            Participant.workshop_id == workshop_id,
+            or_(Participant.key == reference, Participant.token == reference),
+        )
+    )
+    if participant is None:
+        raise NotFoundError(f"Aucun participant « {reference} » dans cet atelier.")
+    return participant
+
+
+def _items_of(session: Session, participant: Participant) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Item, Topic.title)
+        .join(Topic, Topic.id == Item.topic_id)
+        .where(Item.author_id == participant.id)
+        .order_by(Item.created_at, Item.id)
+    ).all()
+    revisions: dict[int, list[ItemRevision]] = {}
+    for revision in session.scalars(
+        select(ItemRevision)
+        .where(ItemRevision.item_id.in_([item.id for item, _ in rows]))
+        .order_by(ItemRevision.id)
+    ):
+        revisions.setdefault(revision.item_id, []).append(revision)
+    return [
+        {
+            "sujet": topic_title,
+            "quadrant": QUADRANT_LABELS[Quadrant(item.quadrant)],
+            "texte": item.text,
+            "écrite le": format_timestamp(item.created_at),
+            "masquée par l'animateur": item.hidden,
+            "versions précédentes": [
+                {"texte": r.previous_text, "modifiée le": format_timestamp(r.changed_at)}
+                for r in revisions.get(item.id, [])
+            ],
+        }
+        for item, topic_title in rows
+    ]
+
+
+def _votes_of(session: Session, participant: Participant) -> list[dict[str, Any]]:
+    rows = session.execute(
+        select(Topic.title, Item.text, Vote.dots)
+        .join(Item, Item.id == Vote.item_id)
+        .join(Topic, Topic.id == Item.topic_id)
+        .where(Vote.participant_id == participant.id)
+        .order_by(Topic.position, Item.id)
+    )
+    return [{"sujet": topic, "contribution": text, "points": dots} for topic, text, dots in rows]
+
+
+def participant_data(*, session: Session, workshop_id: int, reference: str) -> dict[str, Any]:
+    """Everything stored about one participant (right of access), in French."""
+    participant = find_participant(session=session, workshop_id=workshop_id, reference=reference)
+    return {
+        "participant": {
+            "nom": participant.name,
+            "organisation": participant.organisation,
+            "inscrit le": format_timestamp(participant.created_at),
+        },
+        "contributions": _items_of(session, participant),
+        "votes": _votes_of(session, participant),
+    }
+
+
+def participant_data_json(*, session: Session, workshop_id: int, reference: str) -> bytes:
+    data = participant_data(session=session, workshop_id=workshop_id, reference=reference)
+    return (json.dumps(data, ensure_ascii=False, indent=2) + "\n").encode("utf-8")
