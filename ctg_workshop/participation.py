@@ -1,0 +1,494 @@
+"""The partner's journey: join a workshop, write SWOT items, spend dots, read the results.
+
+Every function takes the caller's session, never commits, and raises the package's errors
+with French messages. Pages get small frozen dataclasses, never ORM objects.
+
+Phases (spec, *Phases*): items are added, edited and deleted only in `collect`; dots are
+spent only in `vote` (see `voting.py`); results are shown only once `closed`. Each write
+reads the workshop row `FOR SHARE` inside its transaction (SQLite: BEGIN IMMEDIATE), so a
+phase change either happens before it — and the write is refused — or waits for it.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
+from ctg_workshop.identifiers import check_code, new_key, new_token, normalize_code, utc_now
+from ctg_workshop.models import (
+    PHASE_LABELS,
+    QUADRANT_LABELS,
+    Item,
+    ItemRevision,
+    Participant,
+    Phase,
+    Quadrant,
+    Topic,
+    Workshop,
+)
+from ctg_workshop.results import topic_ranking
+from ctg_workshop.text import clean_item_text, clean_optional_text, clean_text, normalize_text
+from ctg_workshop.voting import DotBalance, dot_balance, dots_by_item
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+QUADRANT_ORDER = {quadrant.value: position for position, quadrant in enumerate(Quadrant)}
+
+
+# --- What pages receive ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    id: int
+    key: str
+    title: str
+    summary: str | None
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    id: int
+    code: str
+    title: str
+    territory: str
+    phase: str
+    vote_budget: int
+    max_dots_per_item: int
+    show_organisations: bool
+    topics: tuple[TopicInfo, ...]
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS[Phase(self.phase)]
+
+    def topic(self, key: str) -> TopicInfo:
+        for topic in self.topics:
+            if topic.key == key:
+                return topic
+        raise NotFoundError(f"Sujet d'étude inconnu dans cet atelier : « {key} ».")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is writing: the participant, their workshop, and the token that proves it."""
+
+    participant_id: int
+    workshop_id: int
+    workshop_code: str
+    token: str
+    organisation: str
+    name: str | None
+
+
+@dataclass(frozen=True)
+class OwnItem:
+    id: int
+    quadrant: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OtherItem:
+    id: int
+    quadrant: str
+    text: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class TopicItems:
+    """One topic as a participant sees it: their own items, and the others' (no names)."""
+
+    own: tuple[OwnItem, ...]
+    others: tuple[OtherItem, ...]
+
+    def own_in(self, quadrant: str) -> list[OwnItem]:
+        return [item for item in self.own if item.quadrant == quadrant]
+
+    def others_in(self, quadrant: str) -> list[OtherItem]:
+        return [item for item in self.others if item.quadrant == quadrant]
+
+
+@dataclass(frozen=True)
+class VoteChoice:
+    """A representative item open to dots; carries the participant's own dots only."""
+
+    item_id: int
+    quadrant: str
+    text: str
+    organisation: str | None
+    members: tuple[str, ...]
+    my_dots: int
+
+
+@dataclass(frozen=True)
+class VoteSheet:
+    topic_id: int
+    balance: DotBalance
+    max_dots_per_item: int
+    choices: tuple[VoteChoice, ...]
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    rank: int
+    quadrant: str
+    text: str
+    organisation: str | None
+    dots: int
+    voters: int
+    members: tuple[str, ...]
+
+    @property
+    def quadrant_label(self) -> str:
+        return QUADRANT_LABELS[Quadrant(self.quadrant)]
+
+
+# --- Workshops and identity ----------------------------------------------------------------
+
+
+def _workshop_info(session: Session, workshop: Workshop) -> WorkshopInfo:
+    topics = session.scalars(select(Topic).where(Topic.workshop_id == workshop.id).order_by(Topic.position))
+    return WorkshopInfo(
+        id=workshop.id,
+        code=workshop.code,
+        title=workshop.title,
+        territory=workshop.territory,
+        phase=workshop.phase,
+        vote_budget=workshop.vote_budget,
+        max_dots_per_item=workshop.max_dots_per_item,
+        show_organisations=workshop.show_organisations,
+        topics=tuple(TopicInfo(t.id, t.key, t.title, t.summary, tuple(t.objectives or ())) for t in topics),
+    )
+
+
+def _workshop_row(session: Session, code: str) -> Workshop:
+    wanted = normalize_code(code)
+    if not wanted:
+        raise InvalidInputError("Code de l'atelier : saisissez le code affiché par l'animateur.")
+    check_code(wanted)
+    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted))
+    if workshop is None:
+        raise NotFoundError(
+            f"Aucun atelier ne porte le code « {wanted} ». Vérifiez le code affiché par l'animateur."
+        )
+    return workshop
+
+
+def find_workshop(*, session: Session, code: str) -> WorkshopInfo:
+    """The workshop a person typed or scanned the code of (case, spaces, dashes forgiven)."""
+    return _workshop_info(session, _workshop_row(session, code))
+
+
+def known_organisations(*, session: Session, workshop_id: int) -> list[str]:
+    """The organisations already present in the workshop, alphabetically, each once."""
+    names = session.scalars(select(Participant.organisation).where(Participant.workshop_id == workshop_id))
+    unique = {name.casefold(): name for name in sorted(set(names))}
+    return sorted(unique.values(), key=str.casefold)
+
+
+def _identity(participant: Participant, code: str) -> Identity:
+    return Identity(
+        participant_id=participant.id,
+        workshop_id=participant.workshop_id,
+        workshop_code=code,
+        token=participant.token,
+        organisation=participant.organisation,
+        name=participant.name,
+    )
+
+
+def _matching_organisation(session: Session, workshop_id: int, typed: str) -> str:
+    """A typed organisation, spelt as an already known one when only case or spaces differ."""
+    squeezed = " ".join(typed.split()).casefold()
+    for known in known_organisations(session=session, workshop_id=workshop_id):
+        if " ".join(known.split()).casefold() == squeezed:
+            return known
+    return typed
+
+
+def is_valid_token(token: object) -> bool:
+    """Whether `token` has the shape of a participant token (before any database look-up)."""
+    return isinstance(token, str) and TOKEN_PATTERN.match(token) is not None
+
+
+def join_workshop(
+    *, session: Session, code: str, organisation: str, name: str | None = None, token: str | None = None
+) -> Identity:
+    """Join the workshop as a new participant, or get back the one `token` already names.
+
+    The page passes the token it generated when it showed the form: a double tap or an
+    interrupted request joins once, never twice.
+    """
+    workshop = session.scalar(
+        select(Workshop).where(Workshop.id == _workshop_row(session, code).id).with_for_update(read=True)
+    )
+    if token is not None:
+        existing = _participant_with_token(session, token)
+        if existing is not None and existing.workshop_id == workshop.id:
+            return _identity(existing, workshop.code)
+    if workshop.phase == Phase.CLOSED:
+        raise PhaseError(
+            "Cet atelier est clos : on ne peut plus le rejoindre. Les résultats restent visibles."
+        )
+    if not normalize_text(organisation or ""):
+        raise InvalidInputError("Organisation : choisissez-la dans la liste ou écrivez son nom.")
+    organisation = clean_text(organisation, field="Organisation")
+    participant = Participant(
+        workshop_id=workshop.id,
+        key=new_key("p"),
+        token=token
+        if is_valid_token(token) and _participant_with_token(session, token) is None
+        else new_token(),
+        name=clean_optional_text(name, field="Nom"),
+        organisation=_matching_organisation(session, workshop.id, organisation),
+        created_at=utc_now(),
+    )
+    session.add(participant)
+    session.flush()
+    return _identity(participant, workshop.code)
+
+
+def _participant_with_token(session: Session, token: str) -> Participant | None:
+    if not is_valid_token(token):
+        return None
+    return session.scalar(select(Participant).where(Participant.token == token))
+
+
+def participant_by_token(*, session: Session, token: str, code: str | None = None) -> Identity | None:
+    """The participant a link or cookie names; None if unknown (or of another workshop than `code`)."""
+    participant = _participant_with_token(session, token)
+    if participant is None:
+        return None
+    workshop_code = session.scalar(select(Workshop.code).where(Workshop.id == participant.workshop_id))
+    if code is not None and normalize_code(code) != workshop_code:
+        return None
+    return _identity(participant, workshop_code)
+
+
+def workshop_of(*, session: Session, participant_id: int) -> WorkshopInfo:
+    """The participant's workshop as it is now (its phase may have changed since the last page)."""
+    participant = _participant(session, participant_id)
+    return _workshop_info(session, session.get_one(Workshop, participant.workshop_id))
+
+
+# --- Items ---------------------------------------------------------------------------------
+
+
+def _participant(session: Session, participant_id: int) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFoundError("Participant inconnu : rejoignez de nouveau l'atelier avec son code.")
+    return participant
+
+
+def _lock_participant(session: Session, participant_id: int) -> Participant:
+    """The participant's row FOR UPDATE: two devices or a double tap of one participant queue up."""
+    participant = session.scalar(
+        select(Participant).where(Participant.id == participant_id).with_for_update()
+    )
+    if participant is None:
+        raise NotFoundError("Participant inconnu : rejoignez de nouveau l'atelier avec son code.")
+    return participant
+
+
+def _lock_workshop(session: Session, participant: Participant) -> Workshop:
+    """The participant's workshop, read FOR SHARE: a concurrent phase change waits for us."""
+    return session.scalars(
+        select(Workshop).where(Workshop.id == participant.workshop_id).with_for_update(read=True)
+    ).one()
+
+
+def _require_collect(workshop: Workshop) -> None:
+    if workshop.phase != Phase.COLLECT:
+        label = PHASE_LABELS[Phase(workshop.phase)]
+        raise PhaseError(
+            f"Le recueil des contributions est terminé : l'atelier est passé en phase « {label} ». "
+            "Les contributions ne peuvent plus être ajoutées, corrigées ni supprimées."
+        )
+
+
+def _topic(session: Session, workshop_id: int, topic_key: str) -> Topic:
+    topic = session.scalar(select(Topic).where(Topic.workshop_id == workshop_id, Topic.key == topic_key))
+    if topic is None:
+        raise NotFoundError(f"Sujet d'étude inconnu dans cet atelier : « {topic_key} ».")
+    return topic
+
+
+def _quadrant(quadrant: str) -> Quadrant:
+    try:
+        return Quadrant(quadrant)
+    except ValueError as error:
+        raise InvalidInputError(
+            f"Case SWOT inconnue : « {quadrant} » (forces, faiblesses, opportunités ou menaces)."
+        ) from error
+
+
+def _own_item_view(item: Item) -> OwnItem:
+    return OwnItem(item.id, item.quadrant, item.text)
+
+
+def add_item(*, session: Session, participant_id: int, topic_key: str, quadrant: str, text: str) -> OwnItem:
+    """Add the participant's item to a topic's quadrant (collect phase only).
+
+    The same text sent twice to the same place (a double tap) gives one item, not two.
+    """
+    participant = _lock_participant(session, participant_id)
+    workshop = _lock_workshop(session, participant)
+    _require_collect(workshop)
+    topic = _topic(session, workshop.id, topic_key)
+    place = _quadrant(quadrant)
+    cleaned = clean_item_text(text)
+    twin = session.scalar(
+        select(Item).where(
+            Item.author_id == participant.id,
+            Item.topic_id == topic.id,
+            Item.quadrant == place.value,
+            Item.text == cleaned,
+            Item.hidden.is_(False),
+        )
+    )
+    if twin is not None:
+        return _own_item_view(twin)
+    item = Item(
+        workshop_id=workshop.id,
+        key=new_key("i"),
+        topic_id=topic.id,
+        quadrant=place.value,
+        text=cleaned,
+        author_id=participant.id,
+        created_at=utc_now(),
+    )
+    session.add(item)
+    session.flush()
+    return _own_item_view(item)
+
+
+def _own_item(session: Session, participant: Participant, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if (
+        item is None
+        or item.workshop_id != participant.workshop_id
+        or item.author_id != participant.id
+        or item.hidden
+    ):
+        raise NotFoundError(
+            "Contribution introuvable parmi les vôtres : vous ne pouvez modifier que les vôtres."
+        )
+    return item
+
+
+def edit_own_item(*, session: Session, participant_id: int, item_id: int, text: str) -> OwnItem:
+    """Correct one's own item (collect phase only); the previous text is kept as a revision."""
+    participant = _lock_participant(session, participant_id)
+    workshop = _lock_workshop(session, participant)
+    _require_collect(workshop)
+    item = _own_item(session, participant, item_id)
+    cleaned = clean_item_text(text)
+    if cleaned != item.text:
+        session.add(
+            ItemRevision(
+                item_id=item.id, previous_text=item.text, changed_by="participant", changed_at=utc_now()
+            )
+        )
+        item.text = cleaned
+        session.flush()
+    return _own_item_view(item)
+
+
+def delete_own_item(*, session: Session, participant_id: int, item_id: int) -> None:
+    """Delete one's own item (collect phase only)."""
+    participant = _lock_participant(session, participant_id)
+    workshop = _lock_workshop(session, participant)
+    _require_collect(workshop)
+    item = _own_item(session, participant, item_id)
+    grouped = session.scalar(select(func.count()).select_from(Item).where(Item.merged_into_id == item.id))
+    if grouped:
+        raise ConflictError(
+            "Cette contribution regroupe celles d'autres partenaires : demandez à l'animateur de la retirer."
+        )
+    session.delete(item)
+    session.flush()
+
+
+def topic_items_for_participant(*, session: Session, participant_id: int, topic_key: str) -> TopicItems:
+    """The topic's visible items: the participant's own, and the others' (organisation per setting)."""
+    participant = _participant(session, participant_id)
+    workshop = session.get_one(Workshop, participant.workshop_id)
+    topic = _topic(session, workshop.id, topic_key)
+    rows = session.execute(
+        select(Item, Participant.organisation)
+        .outerjoin(Participant, Participant.id == Item.author_id)
+        .where(Item.topic_id == topic.id, Item.hidden.is_(False))
+        .order_by(Item.created_at, Item.id)
+    ).all()
+    own = tuple(_own_item_view(item) for item, _ in rows if item.author_id == participant.id)
+    others = tuple(
+        OtherItem(item.id, item.quadrant, item.text, organisation if workshop.show_organisations else None)
+        for item, organisation in rows
+        if item.author_id != participant.id
+    )
+    return TopicItems(own=own, others=others)
+
+
+# --- Vote and results ------------------------------------------------------------------------
+
+
+def vote_sheet(*, session: Session, participant_id: int, topic_key: str) -> VoteSheet:
+    """The topic's representative items with the participant's own dots; never the totals.
+
+    Choices are ordered by quadrant then age, not by score: the order reveals nothing.
+    """
+    participant = _participant(session, participant_id)
+    workshop = session.get_one(Workshop, participant.workshop_id)
+    topic = _topic(session, workshop.id, topic_key)
+    mine = dots_by_item(session=session, participant_id=participant.id, topic_id=topic.id)
+    ranked = topic_ranking(session=session, workshop_id=workshop.id, topic_id=topic.id)
+    ordered = sorted(ranked, key=lambda r: (QUADRANT_ORDER[r.quadrant], r.created_at, r.key))
+    shown = workshop.show_organisations
+    return VoteSheet(
+        topic_id=topic.id,
+        balance=dot_balance(session=session, participant_id=participant.id, topic_id=topic.id),
+        max_dots_per_item=workshop.max_dots_per_item,
+        choices=tuple(
+            VoteChoice(
+                item_id=r.item_id,
+                quadrant=r.quadrant,
+                text=r.text,
+                organisation=r.organisation if shown else None,
+                members=tuple(m.text for m in r.members),
+                my_dots=mine.get(r.item_id, 0),
+            )
+            for r in ordered
+        ),
+    )
+
+
+def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> list[ResultLine]:
+    """The topic's ranking with dots and voters; only once the workshop is closed."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFoundError("Cet atelier n'existe plus.")
+    if workshop.phase != Phase.CLOSED:
+        raise PhaseError("Les résultats seront visibles à la clôture de l'atelier.")
+    topic = _topic(session, workshop.id, topic_key)
+    shown = workshop.show_organisations
+    return [
+        ResultLine(
+            rank=position,
+            quadrant=r.quadrant,
+            text=r.text,
+            organisation=r.organisation if shown else None,
+            dots=r.dots,
+            voters=r.voters,
+            members=tuple(m.text for m in r.members),
+        )
+        for position, r in enumerate(
+            topic_ranking(session=session, workshop_id=workshop.id, topic_id=topic.id), start=1
+        )
+    ]

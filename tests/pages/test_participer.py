@@ -1,0 +1,314 @@
+"""Participer, as a partner lives it: join with the code, write, come back, vote, read the results."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select, update
+from streamlit.testing.v1 import AppTest
+
+from ctg_workshop.db import open_database, read_session, write_session
+from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Workshop
+from tests.support.app import APP_PATH
+from ui.participant import literal
+
+PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "participer.py")
+CODE = "ARMDEMO"
+
+AWKWARD_TEXTS = [
+    "<img src=x onerror=alert(1)>",
+    "**gras**",
+    "[lien](https://exemple.fr)",
+    "![img](https://x/y.png)",
+    "# Titre",
+    ":red[rouge]",
+    "$x^2$",
+    "<script>alert(1)</script>",
+    "javascript:alert(1)",
+    "https://exemple.fr www.exemple.fr contact@exemple.fr",
+    "Première ligne\nseconde ligne",
+]
+ORGANISATION = "<b>Asso</b> **grasse**"
+# A typed text reaching Markdown unescaped: found without the backslash that escapes its first character.
+UNESCAPED = [re.compile(r"(?<!\\)" + re.escape(text)) for text in [*AWKWARD_TEXTS, ORGANISATION]]
+RAW_TAG = re.compile(r"(?<!\\)<")
+AUTOLINK = re.compile(r"https?:|www\.|@\w")
+
+
+@pytest.fixture
+def db(app_demo_database: str) -> Iterator[Engine]:
+    """The app's database (demo workshop ARMDEMO), opened for the test's own checks."""
+    engine = open_database(app_demo_database)
+    yield engine
+    engine.dispose()
+
+
+def set_phase(engine: Engine, phase: Phase) -> None:
+    with write_session(engine) as session:
+        session.execute(update(Workshop).values(phase=phase.value))
+
+
+def participants(engine: Engine) -> int:
+    with read_session(engine) as session:
+        return session.scalar(select(func.count()).select_from(Participant))
+
+
+def page(**query: str) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=30)
+    at.query_params.update(query)
+    return run(at)
+
+
+def run(target) -> AppTest:
+    """Run the page (an AppTest, or a widget just set or clicked); no uncaught exception."""
+    at = target.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def button(at: AppTest, label: str, index: int = 0):
+    matches = [b for b in at.button if b.label == label]
+    assert matches, f"no button « {label} » in {[b.label for b in at.button]}"
+    return matches[index]
+
+
+def texts(at: AppTest) -> str:
+    """Everything the page wrote: Markdown and plain text elements."""
+    return "\n".join(e.value for e in [*at.markdown, *at.text])
+
+
+def joined(organisation: str = "Maison des familles", name: str = "") -> AppTest:
+    at = page(atelier=CODE)
+    at.text_input[0].input(organisation)
+    at.text_input[1].input(name)
+    return run(button(at, "Rejoindre l'atelier").click())
+
+
+# --- Joining ------------------------------------------------------------------------------------
+
+
+def test_join_by_typed_code_then_write_an_item(db):
+    set_phase(db, Phase.COLLECT)
+    at = page()
+    at.text_input[0].input("  arm demo ")
+    run(button(at, "Continuer").click())
+    assert at.query_params["atelier"] == CODE
+    assert "Vos données" in texts(at)
+    at.text_input[0].input("Maison des familles")
+    run(button(at, "Rejoindre l'atelier").click())
+    token = at.query_params["jeton"]
+    assert len(token) == 22
+    assert "Vous participez au nom de : Maison des familles" in texts(at)
+
+    at.text_area(key="new_avs_strength").input("Un lieu ressource pour les parents")
+    run(button(at, "Ajouter cette force").click())
+    assert literal("Contribution ajoutée.") in [s.value for s in at.success]
+    assert at.text_area(key="new_avs_strength").value == ""
+    assert "Un lieu ressource pour les parents" in texts(at)
+
+
+def test_reload_keeps_the_same_participant_and_items(db):
+    set_phase(db, Phase.COLLECT)
+    at = joined(name="Zoé")
+    at.text_area(key="new_avs_threat").input("La fermeture d'une structure")
+    run(button(at, "Ajouter cette menace").click())
+    count = participants(db)
+    query = dict(at.query_params)
+
+    again = page(**query)
+    assert "Vous participez au nom de : Maison des familles (Zoé)" in texts(again)
+    assert "La fermeture d'une structure" in texts(again)
+    assert participants(db) == count
+
+    # Typing the code again (the QR code has no token) in the same session finds them back.
+    same_session = run(at)
+    same_session.query_params.pop("jeton")
+    run(same_session)
+    assert same_session.query_params["jeton"] == query["jeton"]
+    assert participants(db) == count
+
+
+def test_known_organisation_picked_from_the_list(db):
+    at = page(atelier="armdemo")
+    at.selectbox[0].select("CAF du Nord")
+    run(button(at, "Rejoindre l'atelier").click())
+    assert "Vous participez au nom de : CAF du Nord" in texts(at)
+
+
+def test_join_without_organisation_is_explained_and_keeps_the_name(db):
+    at = page(atelier=CODE)
+    at.text_input[1].input("Camille")
+    run(button(at, "Rejoindre l'atelier").click())
+    assert "choisissez\\-la dans la liste" in at.error[0].value
+    assert at.text_input[1].value == "Camille"
+    assert "jeton" not in at.query_params
+
+
+def test_unknown_code_and_stale_link(db):
+    at = page(atelier="nope42")
+    assert "Aucun atelier ne porte le code « NOPE42 »" in at.error[0].value.replace("\\", "")
+    assert_no_markup(page(atelier="www.exemple.fr"))
+    stale = page(atelier=CODE, jeton="A" * 22)
+    assert "n'est plus valable" in stale.warning[0].value
+    assert "jeton" not in stale.query_params
+    assert button(stale, "Rejoindre l'atelier")
+
+
+def test_the_page_is_reachable_from_the_app(db):
+    at = AppTest.from_file(APP_PATH, default_timeout=30)
+    run(at)
+    at.switch_page("pages/participer.py")
+    at.query_params["atelier"] = CODE
+    run(at)
+    assert button(at, "Rejoindre l'atelier")
+
+
+def test_forget_on_this_device(db):
+    at = joined()
+    run(button(at, "Ce n'est pas moi : quitter l'atelier sur cet appareil").click())
+    assert "jeton" not in at.query_params
+    assert button(at, "Rejoindre l'atelier")
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def test_too_long_or_empty_text_is_refused_and_stays_in_the_field(db):
+    set_phase(db, Phase.COLLECT)
+    at = joined()
+    at.text_area(key="new_avs_weakness").input("   ")
+    run(button(at, "Ajouter cette faiblesse").click())
+    assert at.error[0].value == literal("Texte de la contribution : le texte est vide.")
+    long_text = "Trop long\n" * 50 + "x"
+    at.text_area(key="new_avs_weakness").input(long_text)
+    run(button(at, "Ajouter cette faiblesse").click())
+    assert "501 caractères, 500 au plus" in at.error[0].value.replace("\\", "")
+    assert at.text_area(key="new_avs_weakness").value == long_text
+
+
+def test_edit_then_delete_own_item(db):
+    set_phase(db, Phase.COLLECT)
+    at = joined()
+    run(at.selectbox(key="participer_topic").select("enfant"))
+    assert at.query_params["sujet"] == "enfant"
+    assert page(**dict(at.query_params)).selectbox(key="participer_topic").value == "enfant"
+    at.text_area(key="new_enfant_opportunity").input("Premier jet")
+    run(button(at, "Ajouter cette opportunité").click())
+    run(button(at, "Modifier").click())
+    at.text_area(key=next(t.key for t in at.text_area if t.key.startswith("edit_text_"))).input(
+        "Version corrigée"
+    )
+    run(button(at, "Enregistrer").click())
+    assert literal("Correction enregistrée.") in [s.value for s in at.success]
+    assert "Version corrigée" in texts(at)
+    with read_session(db) as session:
+        revision = session.scalar(select(ItemRevision))
+        assert (revision.previous_text, revision.changed_by) == ("Premier jet", "participant")
+    run(button(at, "Supprimer").click())
+    run(button(at, "Oui, supprimer").click())
+    assert literal("Contribution supprimée.") in [s.value for s in at.success]
+    assert "Version corrigée" not in texts(at)
+
+
+def test_phase_change_while_typing_keeps_the_text(db):
+    set_phase(db, Phase.COLLECT)
+    at = joined()
+    at.text_area(key="new_avs_strength").input("Écrit juste avant la fin")
+    set_phase(db, Phase.GROUP)
+    run(button(at, "Ajouter cette force").click())
+    assert "Le recueil des contributions est terminé" in at.error[0].value
+    assert [c.value for c in at.code] == ["Écrit juste avant la fin"]
+    assert not [t for t in at.text_area if t.key.startswith("new_")]
+    assert not [b for b in at.button if b.label == "Modifier"]
+    run(button(at, "J'ai copié ce texte, l'effacer").click())
+    assert not at.code
+
+
+# --- Voting -------------------------------------------------------------------------------------
+
+
+def vote_keys(at: AppTest) -> list[int]:
+    return [int(b.key.removeprefix("more_")) for b in at.button if b.key and b.key.startswith("more_")]
+
+
+def test_vote_add_and_remove_dots_with_the_counter(db):
+    at = joined()
+    assert "5 points restants sur 5" in at.info[1].value
+    first = vote_keys(at)[0]
+    run(at.button(key=f"more_{first}").click())
+    assert at.success[0].value == literal("Point ajouté : 4 points restants sur 5.")
+    assert "4 points restants sur 5" in at.info[1].value
+    assert at.button(key=f"less_{first}").disabled is False
+    run(at.button(key=f"less_{first}").click())
+    assert at.success[0].value == literal("Point retiré : 5 points restants sur 5.")
+    assert at.button(key=f"less_{first}").disabled is True
+    assert "votant" not in texts(at)
+
+
+def test_overspending_is_refused_in_french_even_from_a_second_device(db):
+    phone = joined()
+    laptop = page(**dict(phone.query_params))
+    first, second, third = vote_keys(phone)[:3]
+    for _ in range(3):
+        run(phone.button(key=f"more_{first}").click())
+    run(phone.button(key=f"more_{first}").click())
+    assert phone.error[0].value == literal("Vote refusé : 3 points au plus sur une même contribution.")
+    for _ in range(2):
+        run(phone.button(key=f"more_{second}").click())
+    assert "0 point restant sur 5" in phone.info[1].value
+    # The laptop still shows 5 points: the database decides, and the page says why.
+    run(laptop.button(key=f"more_{third}").click())
+    assert "déjà tous placés" in laptop.error[0].value
+    assert "0 point restant sur 5" in laptop.info[1].value
+
+
+def test_closed_workshop_shows_the_ranking_without_joining(db):
+    set_phase(db, Phase.CLOSED)
+    at = page(atelier=CODE)
+    body = texts(at)
+    assert any(t.value.startswith("1. ") for t in at.text)
+    assert "votants" in body and "points" in body
+    assert not [b for b in at.button if b.label == "Rejoindre l'atelier"]
+
+
+# --- Participant text is never markup -----------------------------------------------------------
+
+
+def assert_no_markup(at: AppTest) -> None:
+    for element in [*at.markdown, *at.success, *at.error, *at.info, *at.warning]:
+        assert not RAW_TAG.search(element.value), element.value
+        assert not AUTOLINK.search(element.value), element.value
+        assert not any(raw.search(element.value) for raw in UNESCAPED), element.value
+
+
+def test_awkward_texts_render_as_literal_text(db):
+    set_phase(db, Phase.COLLECT)
+    author = joined(organisation=ORGANISATION, name="[moi](https://x.fr)")
+    for number, text in enumerate(AWKWARD_TEXTS):
+        author.text_area(key="new_avs_strength").input(text)
+        run(button(author, "Ajouter cette force").click())
+        assert author.success, f"text #{number} not added"
+    reader = joined(organisation="Mairie")
+    for at in (author, reader):
+        shown = [t.value for t in at.text]
+        for text in AWKWARD_TEXTS:
+            assert text in "\n".join(shown)
+        assert_no_markup(at)
+    assert f"• {AWKWARD_TEXTS[0]} — {ORGANISATION}" in "\n".join(t.value for t in reader.text)
+    assert "moi" not in texts(reader)  # names are never shown to others
+
+    set_phase(db, Phase.VOTE)
+    voter = run(reader)
+    assert_no_markup(voter)
+    assert AWKWARD_TEXTS[0] in [t.value for t in voter.text]
+
+    set_phase(db, Phase.CLOSED)
+    results = run(reader)
+    assert_no_markup(results)
+    assert any(t.value.endswith(". " + AWKWARD_TEXTS[1]) for t in results.text)
+    with read_session(db) as session:
+        stored = set(session.scalars(select(Item.text)))
+    assert set(AWKWARD_TEXTS) <= stored

@@ -1,0 +1,331 @@
+"""Helpers of the partner's page: identity kept across reloads, messages, words, phone styling.
+
+Identity. A participant is their token (128 random bits). Once joined, the page writes it
+into the URL (`?atelier=CODE&jeton=TOKEN`): a reload, a bookmark, a dropped websocket or a
+restarted server re-run the page with the same URL, hence the same participant. It is also
+kept in the session (page switches drop the URL's parameters) and in a cookie
+`ctg_jeton_CODE` set by a tiny script, so that scanning the QR code again or typing the code
+again on the same device finds the participant back. `st.context.cookies` is read-only and
+only holds what the browser sent when the page was loaded: a new cookie counts from the next
+page load, which is exactly when it is needed.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Callable, Iterable
+from typing import Literal
+from urllib.parse import urlencode
+
+import streamlit as st
+
+from ctg_workshop.models import QUADRANT_LABELS, Phase, Quadrant
+from ctg_workshop.participation import Identity, WorkshopInfo, is_valid_token
+from ui.safe import plain
+
+CODE_PARAM = "atelier"
+TOKEN_PARAM = "jeton"
+TOPIC_PARAM = "sujet"
+COOKIE_PREFIX = "ctg_jeton_"
+COOKIE_DAYS = 180
+PAGE_KEY = "participer"
+
+_IDENTITY = "participer_identity"
+_FLASH = "participer_flash"
+_UNSAVED = "participer_unsaved"
+_FORGOTTEN = "participer_forgotten_codes"
+_CALLBACK_FLAG = "participer_callback_flag"
+_CALLBACK_RAN = "participer_callback_ran"
+_PENDING_CLEAR = "participer_pending_clear"
+_EXPIRE_COOKIE = "participer_expire_cookie"
+_SAFE_COOKIE_PART = re.compile(r"^[A-Za-z0-9_-]+$")
+
+Kind = Literal["success", "error", "info", "warning"]
+
+QUADRANT_HELP = {
+    Quadrant.STRENGTH: "Ce qui marche bien aujourd'hui sur le territoire : atouts, savoir-faire, réussites.",
+    Quadrant.WEAKNESS: "Ce qui manque ou marche mal aujourd'hui : manques, difficultés, points faibles.",
+    Quadrant.OPPORTUNITY: "Ce qui, autour de nous, peut aider demain : projets, évolutions, financements.",
+    Quadrant.THREAT: "Ce qui, autour de nous, peut freiner demain : risques, contraintes, changements.",
+}
+NEW_ITEM_LABELS = {
+    Quadrant.STRENGTH: "Nouvelle force",
+    Quadrant.WEAKNESS: "Nouvelle faiblesse",
+    Quadrant.OPPORTUNITY: "Nouvelle opportunité",
+    Quadrant.THREAT: "Nouvelle menace",
+}
+ADD_BUTTON_LABELS = {
+    Quadrant.STRENGTH: "Ajouter cette force",
+    Quadrant.WEAKNESS: "Ajouter cette faiblesse",
+    Quadrant.OPPORTUNITY: "Ajouter cette opportunité",
+    Quadrant.THREAT: "Ajouter cette menace",
+}
+
+SHORT_PRIVACY_NOTICE = (
+    "**Vos données** : votre organisation, votre nom si vous le donnez (effacé après la journée), "
+    "vos contributions et vos votes, pour préparer la Convention Territoriale Globale. Les autres "
+    "participants voient vos contributions, jamais votre nom. Conservées avec l'atelier jusqu'à la "
+    f"fin de la démarche. Un cookie technique ({COOKIE_DAYS} jours) vous reconnaît sur cet appareil ; "
+    "aucun suivi publicitaire."
+)
+PRIVACY_NOTICE = (
+    "**Ce qui est enregistré** : votre organisation, votre nom si vous le donnez, vos "
+    "contributions et vos votes.  \n"
+    "**Pourquoi** : préparer la Convention Territoriale Globale avec les partenaires du "
+    "territoire. Les autres participants voient vos contributions (avec votre organisation si "
+    "l'animateur l'affiche), jamais votre nom ; les documents citent des organisations, jamais "
+    "des personnes.  \n"
+    "**Combien de temps** : votre nom est effacé après la journée participative ; organisation, "
+    "contributions et votes restent avec l'atelier jusqu'à ce que la coordination CTG le supprime, "
+    "à la fin de la démarche. Pas de compte à créer : un jeton de participation est gardé dans "
+    f"l'adresse de la page et dans un cookie technique de cet appareil ({COOKIE_DAYS} jours), pour "
+    "vous reconnaître si vous revenez. Aucun suivi publicitaire."
+)
+
+
+def phase_explanation(workshop: WorkshopInfo) -> str:
+    """What the partner can do now, in one or two sentences."""
+    phase = Phase(workshop.phase)
+    if phase == Phase.COLLECT:
+        return (
+            "Choisissez un sujet, puis écrivez ce que vous voyez dans chaque case : forces, "
+            "faiblesses, opportunités, menaces. Vous pouvez corriger ou supprimer vos contributions "
+            "jusqu'à la fin du recueil."
+        )
+    if phase == Phase.GROUP:
+        return (
+            "Le recueil est terminé : l'animateur regroupe les contributions en double. "
+            "Le vote va ouvrir ; touchez « Actualiser » pour voir s'il a commencé."
+        )
+    if phase == Phase.VOTE:
+        return (
+            f"Le vote est ouvert : vous avez {workshop.vote_budget} points par sujet, "
+            f"{workshop.max_dots_per_item} au plus sur une même contribution. Placez-les sur ce qui "
+            "vous semble prioritaire. Les totaux seront affichés à la clôture."
+        )
+    return "L'atelier est clos. Voici le classement des contributions de chaque sujet."
+
+
+def quadrant_label(quadrant: str) -> str:
+    return QUADRANT_LABELS[Quadrant(quadrant)]
+
+
+# --- Page chrome -------------------------------------------------------------------------------
+
+_PAGE_CSS = f"""
+<style>
+/* Touch targets of at least 48 px (RGAA 13.x / WCAG 2.5.5) on the partner's page. */
+.st-key-{PAGE_KEY} button {{ min-height: 48px; }}
+.st-key-{PAGE_KEY} textarea, .st-key-{PAGE_KEY} input {{ font-size: 1rem; }}
+/* One heading level per part of the page (h1 workshop, h2 quadrant), sized for a phone. */
+.st-key-{PAGE_KEY} h1 {{ font-size: 1.75rem; }}
+.st-key-{PAGE_KEY} h2 {{ font-size: 1.4rem; }}
+/* Long words and links typed by partners wrap instead of widening the page. */
+.st-key-{PAGE_KEY} [data-testid="stMarkdownContainer"] {{ overflow-wrap: anywhere; }}
+</style>
+"""
+
+
+def page_style() -> None:
+    st.html(_PAGE_CSS)
+
+
+# --- Identity ----------------------------------------------------------------------------------
+
+
+def requested_code() -> str:
+    return st.query_params.get(CODE_PARAM, "")
+
+
+def cookie_name(code: str) -> str:
+    return f"{COOKIE_PREFIX}{code}"
+
+
+def browser_cookies() -> dict[str, str]:
+    """The cookies the browser sent when the page was loaded (none outside a browser)."""
+    cookies = st.context.cookies.to_dict()
+    if not isinstance(cookies, dict):
+        return {}
+    return {
+        name: value for name, value in cookies.items() if isinstance(name, str) and isinstance(value, str)
+    }
+
+
+def candidate_tokens(code: str) -> list[str]:
+    """Tokens that may name this device's participant in the workshop `code`, best first."""
+    remembered = st.session_state.get(_IDENTITY) or {}
+    candidates = [
+        st.query_params.get(TOKEN_PARAM, ""),
+        remembered.get("token", "") if remembered.get("code") == code else "",
+    ]
+    if code not in st.session_state.get(_FORGOTTEN, set()):
+        candidates.append(browser_cookies().get(cookie_name(code), ""))
+    unique = dict.fromkeys(token for token in candidates if is_valid_token(token))
+    return list(unique)
+
+
+def remembered_codes() -> list[str]:
+    """Workshop codes this device joined before (from its cookies)."""
+    return sorted(
+        name.removeprefix(COOKIE_PREFIX)
+        for name, value in browser_cookies().items()
+        if name.startswith(COOKIE_PREFIX) and is_valid_token(value)
+    )
+
+
+def remember(identity: Identity) -> None:
+    """Keep the identity in the URL, the session and a cookie."""
+    if st.query_params.get(CODE_PARAM) != identity.workshop_code:
+        st.query_params[CODE_PARAM] = identity.workshop_code
+    if st.query_params.get(TOKEN_PARAM) != identity.token:
+        st.query_params[TOKEN_PARAM] = identity.token
+    st.session_state[_IDENTITY] = {"code": identity.workshop_code, "token": identity.token}
+    st.session_state.get(_FORGOTTEN, set()).discard(identity.workshop_code)
+
+
+def forget(code: str) -> None:
+    """This device stops being the participant (a shared computer, a wrong organisation)."""
+    st.session_state.pop(_IDENTITY, None)
+    if TOKEN_PARAM in st.query_params:
+        del st.query_params[TOKEN_PARAM]
+    # The cookie the browser sent at page load stays in st.context.cookies: ignore it from now on.
+    st.session_state.setdefault(_FORGOTTEN, set()).add(code)
+    st.session_state[_EXPIRE_COOKIE] = code
+
+
+def cookie_script() -> None:
+    """Write or expire the identity cookie when the browser does not hold the right value yet."""
+    expired = st.session_state.pop(_EXPIRE_COOKIE, None)
+    remembered = st.session_state.get(_IDENTITY) or {}
+    code, token = remembered.get("code", ""), remembered.get("token", "")
+    if expired and _SAFE_COOKIE_PART.match(expired):
+        _run_cookie_js(cookie_name(expired), "", max_age=0)
+        return
+    safe = bool(_SAFE_COOKIE_PART.match(code) and _SAFE_COOKIE_PART.match(token))
+    if safe and browser_cookies().get(cookie_name(code)) != token:
+        _run_cookie_js(cookie_name(code), token, max_age=COOKIE_DAYS * 24 * 3600)
+
+
+def _run_cookie_js(name: str, value: str, *, max_age: int) -> None:
+    # name and value only hold [A-Za-z0-9_-] (checked by the callers); json.dumps quotes them.
+    cookie = f"{name}={value}; path=/; max-age={max_age}; SameSite=Lax"
+    st.html(
+        "<script>document.cookie = "
+        f"{json.dumps(cookie)} + (location.protocol === 'https:' ? '; Secure' : '');</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
+def personal_link(identity: Identity) -> str | None:
+    """The URL that brings this participant back on any device (None outside a browser)."""
+    base = st.context.url
+    if not base:
+        return None
+    query = urlencode({CODE_PARAM: identity.workshop_code, TOKEN_PARAM: identity.token})
+    return f"{base}?{query}"
+
+
+# --- Buttons that survive a server restart ------------------------------------------------------
+#
+# Actions run in button callbacks, before the page is drawn, so the page shows their effect at
+# once. A server restarted under an open page has not registered those callbacks yet: the first
+# tap would do nothing. `tap_button` then runs the action itself and draws the page again.
+
+
+def begin_run() -> None:
+    """Call once at the top of the page: note whether a callback ran before this run."""
+    st.session_state[_CALLBACK_RAN] = st.session_state.pop(_CALLBACK_FLAG, False)
+
+
+def _run_callback(action: Callable[..., None], *args: object) -> None:
+    st.session_state[_CALLBACK_FLAG] = True
+    action(*args)
+
+
+def tap_button(label: str, action: Callable[..., None], *args: object, form: bool = False, **options) -> None:
+    """A button (or a form's submit button) that runs `action(*args)` once per tap."""
+    make = st.form_submit_button if form else st.button
+    tapped = make(label, on_click=_run_callback, args=(action, *args), **options)
+    if tapped and not st.session_state.get(_CALLBACK_RAN, False):
+        action(*args)
+        st.rerun()
+
+
+def clear_field_later(widget_key: str) -> None:
+    """Empty a text field the next time it is drawn (it may already be drawn in this run)."""
+    st.session_state.setdefault(_PENDING_CLEAR, set()).add(widget_key)
+
+
+def apply_pending_clear(widget_key: str) -> None:
+    """Call right before drawing the field."""
+    pending = st.session_state.get(_PENDING_CLEAR, set())
+    if widget_key in pending:
+        pending.discard(widget_key)
+        st.session_state[widget_key] = ""
+
+
+# --- Messages ----------------------------------------------------------------------------------
+
+
+def flash(slot: str, kind: Kind, message: str) -> None:
+    """A message shown once, where `slot` is rendered (after the callback's rerun)."""
+    st.session_state.setdefault(_FLASH, {})[slot] = (kind, message)
+
+
+def show_flash(slot: str) -> None:
+    message = st.session_state.get(_FLASH, {}).pop(slot, None)
+    if message is not None:
+        kind, text = message
+        getattr(st, kind)(literal(text))
+
+
+def keep_unsaved(where: str, text: str) -> None:
+    """A text the phase change kept from being saved: shown until the partner dismisses it."""
+    if text.strip():
+        st.session_state.setdefault(_UNSAVED, {})[where] = text
+
+
+def unsaved_texts() -> dict[str, str]:
+    return st.session_state.get(_UNSAVED, {})
+
+
+def dismiss_unsaved(where: str) -> None:
+    st.session_state.get(_UNSAVED, {}).pop(where, None)
+
+
+# --- Rendering participant text ----------------------------------------------------------------
+#
+# Participant text goes into `st.text` (no Markdown, no HTML). Where it must sit inside Markdown
+# (an alert, a heading), `literal()` escapes it: `plain()` escapes every punctuation character,
+# but GitHub-flavoured autolinks (`https://…`, `www.…`, `nom@domaine.fr`) still form from
+# escaped characters, so the characters that trigger them become character references.
+
+_AUTOLINK_TRIGGER = re.compile(r"\\([.:@/])")
+
+
+def literal(text: str) -> str:
+    """`text` for a Markdown context: shows exactly these characters, never a link."""
+    return _AUTOLINK_TRIGGER.sub(lambda match: f"&#{ord(match.group(1))};", plain(text))
+
+
+def item_text(text: str, organisation: str | None = None) -> None:
+    """A partner's item as plain text, with its organisation when shown."""
+    st.text(text, width="stretch")
+    if organisation:
+        st.text(f"— {organisation}", width="stretch")
+
+
+def bullet_list(texts: Iterable[str]) -> None:
+    """Several partners' texts, one bullet each, as plain text."""
+    lines = [f"• {text}" for text in texts]
+    if lines:
+        st.text("\n".join(lines), width="stretch")
+
+
+def member_list(members: Iterable[str]) -> None:
+    texts = list(members)
+    if texts:
+        st.markdown("Regroupe aussi :")
+        bullet_list(texts)
