@@ -1,0 +1,656 @@
+"""The territory's figures (diagnostic): edit them line by line, and import them from CSV.
+
+Lines have a section ("Le territoire"), a label, a value (text, as the convention prints it:
+"24 882", "34,8 %") and an optional note. CSV import reads the CAF open-data exports
+(semicolon-separated, `numcomdo`/`numcom`, `indfoy_…`, `txcouv_…`, `pl_eaje_…`) and INSEE's
+legal population files (`CODDEP;CODCOM;COM;PMUN;…`), or any other file through a column
+mapping. Reading a file never writes: a bad file raises a French error before anything is
+stored, and `import_lines` adds the chosen lines in the caller's single transaction.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import unicodedata
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, replace
+from decimal import Decimal, InvalidOperation
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ctg_workshop.errors import InvalidInputError, NotFoundError
+from ctg_workshop.models import DiagnosticLine
+from ctg_workshop.text import clean_optional_text, clean_text
+
+MAX_LINES = 500
+MAX_CSV_BYTES = 20 * 1024 * 1024
+COLUMN_LABELS = {
+    "position": "N°",
+    "section": "Rubrique",
+    "label": "Indicateur",
+    "value": "Valeur",
+    "note": "Précision",
+}
+
+
+@dataclass(frozen=True)
+class DiagnosticEntry:
+    section: str
+    label: str
+    value: str
+    note: str | None = None
+    id: int | None = None
+
+
+# --------------------------------------------------------------------------- editing
+
+
+def _entry(line: DiagnosticLine) -> DiagnosticEntry:
+    return DiagnosticEntry(line.section, line.label, line.value, line.note, line.id)
+
+
+def clean_entry(entry: DiagnosticEntry, *, where: str = "") -> DiagnosticEntry:
+    """`entry` with its texts normalised; a French error naming the field (and `where`) otherwise."""
+    prefix = f"{where} — " if where else ""
+    return DiagnosticEntry(
+        section=clean_text(entry.section or "", field=f"{prefix}{COLUMN_LABELS['section']}"),
+        label=clean_text(entry.label or "", field=f"{prefix}{COLUMN_LABELS['label']}"),
+        value=clean_text(entry.value or "", field=f"{prefix}{COLUMN_LABELS['value']}"),
+        note=clean_optional_text(entry.note, field=f"{prefix}{COLUMN_LABELS['note']}"),
+        id=entry.id,
+    )
+
+
+def _rows(session: Session, workshop_id: int, *, lock: bool = False) -> list[DiagnosticLine]:
+    query = (
+        select(DiagnosticLine)
+        .where(DiagnosticLine.workshop_id == workshop_id)
+        .order_by(DiagnosticLine.position)
+    )
+    if lock:
+        query = query.with_for_update()
+    return list(session.scalars(query))
+
+
+def list_lines(*, session: Session, workshop_id: int) -> list[DiagnosticEntry]:
+    """The workshop's diagnostic lines, in order."""
+    return [_entry(line) for line in _rows(session, workshop_id)]
+
+
+def _renumber(session: Session, rows: Sequence[DiagnosticLine]) -> None:
+    # Two passes: positions are unique, so no row may take a place another still holds.
+    for i, row in enumerate(rows):
+        row.position = -(i + 1)
+    session.flush()
+    for i, row in enumerate(rows):
+        row.position = i
+    session.flush()
+
+
+def _insert_at(rows: list[DiagnosticLine], new: DiagnosticLine) -> None:
+    """Place `new` after the last line of its section (at the end if the section is new)."""
+    last = max((i for i, row in enumerate(rows) if row.section == new.section), default=len(rows) - 1)
+    rows.insert(last + 1, new)
+
+
+def _check_count(count: int) -> None:
+    if count > MAX_LINES:
+        raise InvalidInputError(f"Le diagnostic compterait {count} lignes : {MAX_LINES} au plus.")
+
+
+def import_lines(
+    *, session: Session, workshop_id: int, lines: Sequence[DiagnosticEntry]
+) -> list[DiagnosticEntry]:
+    """Add `lines`, each after the last line of its section; all or nothing."""
+    cleaned = [clean_entry(line, where=f"Ligne {i + 1}") for i, line in enumerate(lines)]
+    rows = _rows(session, workshop_id, lock=True)
+    _check_count(len(rows) + len(cleaned))
+    added = []
+    for entry in cleaned:
+        row = DiagnosticLine(
+            workshop_id=workshop_id,
+            position=len(rows) + 10_000,
+            section=entry.section,
+            label=entry.label,
+            value=entry.value,
+            note=entry.note,
+        )
+        session.add(row)
+        _insert_at(rows, row)
+        added.append(row)
+    session.flush()
+    _renumber(session, rows)
+    return [_entry(row) for row in added]
+
+
+def add_line(
+    *, session: Session, workshop_id: int, section: str, label: str, value: str, note: str | None = None
+) -> DiagnosticEntry:
+    """Add one line after the last line of its section."""
+    entry = DiagnosticEntry(section, label, value, note)
+    return import_lines(session=session, workshop_id=workshop_id, lines=[entry])[0]
+
+
+def _row(session: Session, workshop_id: int, line_id: int) -> DiagnosticLine:
+    row = session.get(DiagnosticLine, line_id, with_for_update=True)
+    if row is None or row.workshop_id != workshop_id:
+        raise NotFoundError("Cette ligne du diagnostic n'existe plus : rechargez la page.")
+    return row
+
+
+def update_line(
+    *,
+    session: Session,
+    workshop_id: int,
+    line_id: int,
+    section: str,
+    label: str,
+    value: str,
+    note: str | None = None,
+) -> DiagnosticEntry:
+    entry = clean_entry(DiagnosticEntry(section, label, value, note))
+    row = _row(session, workshop_id, line_id)
+    row.section, row.label, row.value, row.note = entry.section, entry.label, entry.value, entry.note
+    session.flush()
+    return _entry(row)
+
+
+def delete_line(*, session: Session, workshop_id: int, line_id: int) -> None:
+    row = _row(session, workshop_id, line_id)
+    session.delete(row)
+    session.flush()
+    _renumber(session, _rows(session, workshop_id, lock=True))
+
+
+def move_line(*, session: Session, workshop_id: int, line_id: int, offset: int) -> list[DiagnosticEntry]:
+    """Move a line up (negative offset) or down; at either end it stays."""
+    rows = _rows(session, workshop_id, lock=True)
+    index = next((i for i, row in enumerate(rows) if row.id == line_id), None)
+    if index is None:
+        raise NotFoundError("Cette ligne du diagnostic n'existe plus : rechargez la page.")
+    target = min(max(index + offset, 0), len(rows) - 1)
+    rows.insert(target, rows.pop(index))
+    _renumber(session, rows)
+    return [_entry(row) for row in rows]
+
+
+def replace_lines(
+    *, session: Session, workshop_id: int, lines: Sequence[DiagnosticEntry]
+) -> list[DiagnosticEntry]:
+    """Make the diagnostic exactly `lines`, in that order (the table editor's save)."""
+    cleaned = [clean_entry(line, where=f"Ligne {i + 1}") for i, line in enumerate(lines)]
+    _check_count(len(cleaned))
+    existing = {row.id: row for row in _rows(session, workshop_id, lock=True)}
+    kept_ids = {entry.id for entry in cleaned if entry.id in existing}
+    for line_id, row in existing.items():
+        if line_id not in kept_ids:
+            session.delete(row)
+    session.flush()
+    ordered = []
+    for entry in cleaned:
+        row = existing.get(entry.id) if entry.id in kept_ids else None
+        if row is None:
+            row = DiagnosticLine(workshop_id=workshop_id, position=10_000 + len(ordered))
+            session.add(row)
+        row.section, row.label, row.value, row.note = entry.section, entry.label, entry.value, entry.note
+        ordered.append(row)
+        kept_ids.discard(entry.id)  # an id listed twice is written once, then added as new
+    session.flush()
+    _renumber(session, ordered)
+    return [_entry(row) for row in ordered]
+
+
+def _cell(value: object) -> str:
+    if value is None:
+        return ""
+    if isinstance(value, float) and value != value:  # NaN from a table editor
+        return ""
+    return str(value)
+
+
+def apply_table_edits(
+    lines: Sequence[DiagnosticEntry],
+    *,
+    edited: Mapping[int, Mapping[str, object]] | None = None,
+    added: Sequence[Mapping[str, object]] = (),
+    deleted: Iterable[int] = (),
+) -> list[DiagnosticEntry]:
+    """The lines after a table editor's changes (keys are `COLUMN_LABELS` values).
+
+    A changed "N°" moves the line to that place; added rows go to the end unless they give a
+    number (then they go before the line that held it).
+    """
+    edited = edited or {}
+    by_label = {label: name for name, label in COLUMN_LABELS.items()}
+    gone = set(deleted)
+    placed: list[tuple[float, int, int, DiagnosticEntry]] = []
+    for i, line in enumerate(lines):
+        if i in gone:
+            continue
+        changes = {by_label[k]: v for k, v in (edited.get(i) or {}).items() if k in by_label}
+        position = _number_or(changes.pop("position", None), i + 1)
+        # Moved up: before the line now at that number; moved down: after it; unmoved: in between.
+        moved = 1 if position == i + 1 else (0 if position < i + 1 else 2)
+        fields = {k: _cell(v) for k, v in changes.items()}
+        if "note" in fields and not fields["note"].strip():
+            fields["note"] = None
+        placed.append((position, moved, i, replace(line, **fields)))
+    for j, row in enumerate(added):
+        values = {by_label[k]: v for k, v in row.items() if k in by_label}
+        position = _number_or(values.pop("position", None), len(lines) + j + 1)
+        note = _cell(values.get("note")).strip() or None
+        entry = DiagnosticEntry(
+            _cell(values.get("section")), _cell(values.get("label")), _cell(values.get("value")), note
+        )
+        placed.append((position, 0, len(lines) + j, entry))
+    placed.sort(key=lambda p: (p[0], p[1], p[2]))
+    return [entry for *_, entry in placed]
+
+
+def _number_or(value: object, default: float) -> float:
+    try:
+        return float(value) if value not in (None, "") and float(value) == float(value) else default
+    except (TypeError, ValueError):
+        return default
+
+
+def is_blank(entry: DiagnosticEntry) -> bool:
+    return not any(_cell(v).strip() for v in (entry.section, entry.label, entry.value, entry.note))
+
+
+def is_incomplete(entry: DiagnosticEntry) -> bool:
+    """A row being typed: something filled, but not yet section, label and value."""
+    required = (entry.section, entry.label, entry.value)
+    return not is_blank(entry) and not all(_cell(v).strip() for v in required)
+
+
+# --------------------------------------------------------------------------- numbers
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
+MISSING = {"", "nc", "n.c.", "nd", "n.d.", "s", "ns", "-", "–", "—", "x", "na", "n/a", "secret"}
+
+
+def parse_number(text: str) -> Decimal | None:
+    """A French or English number ("24 882", "34,8", "1.234,5", "58.3", "12 %"), or None."""
+    raw = _SPACES.sub("", text or "").removesuffix("%")
+    if not raw or raw.casefold() in MISSING:
+        return None
+    if "," in raw and "." in raw:
+        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
+        thousands = "." if decimal_mark == "," else ","
+        raw = raw.replace(thousands, "").replace(decimal_mark, ".")
+    elif raw.count(",") == 1:
+        raw = raw.replace(",", ".")
+    elif raw.count(".") > 1:
+        raw = raw.replace(".", "")
+    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
+        return None
+    try:
+        return Decimal(raw)
+    except InvalidOperation:
+        return None
+
+
+def format_number(number: Decimal, unit: str = "") -> str:
+    """French typography: no-break space between thousands, decimal comma ("17 009", "34,8 %")."""
+    normalised = number.normalize() if number != number.to_integral_value() else number.quantize(Decimal(1))
+    sign, digits = ("-", str(-normalised)) if normalised < 0 else ("", str(normalised))
+    whole, _, decimals = digits.partition(".")
+    groups = []
+    while len(whole) > 3:
+        groups.insert(0, whole[-3:])
+        whole = whole[:-3]
+    groups.insert(0, whole)
+    text = sign + "\u00a0".join(groups) + ("," + decimals if decimals else "")
+    return f"{text}\u00a0{unit}" if unit else text
+
+
+# --------------------------------------------------------------------------- reading CSV files
+
+
+@dataclass(frozen=True)
+class CsvTable:
+    columns: tuple[str, ...]
+    rows: tuple[tuple[str, ...], ...]
+    encoding: str
+    delimiter: str
+
+    def column(self, name: str) -> int:
+        return self.columns.index(name)
+
+
+def _decode(data: bytes) -> tuple[str, str]:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            return data.decode("utf-16"), "UTF-16"
+        except UnicodeDecodeError as error:
+            raise InvalidInputError(
+                "Le fichier annonce l'encodage UTF-16 mais ne le respecte pas."
+            ) from error
+    try:
+        return data.decode("utf-8-sig"), "UTF-8"
+    except UnicodeDecodeError:
+        pass
+    try:
+        return data.decode("cp1252"), "Windows-1252"
+    except UnicodeDecodeError:
+        return data.decode("latin-1"), "Latin-1"
+
+
+def _delimiter(header: str) -> str:
+    counts = {d: header.count(d) for d in (";", "\t", ",")}
+    best = max(counts, key=lambda d: counts[d])
+    if counts[best] == 0:
+        raise InvalidInputError(
+            "Une seule colonne trouvée : le fichier doit être un CSV séparé par des points-virgules "
+            "(exports CAF et INSEE), des virgules ou des tabulations."
+        )
+    return best
+
+
+def read_csv(data: bytes) -> CsvTable:
+    """Read a CSV file's bytes (encoding and separator detected); a French error if unreadable."""
+    if not data or not data.strip():
+        raise InvalidInputError("Le fichier est vide.")
+    if len(data) > MAX_CSV_BYTES:
+        raise InvalidInputError(f"Le fichier dépasse {MAX_CSV_BYTES // (1024 * 1024)} Mo.")
+    text, encoding = _decode(data)
+    if "\x00" in text:
+        raise InvalidInputError(
+            "Ce fichier n'est pas un fichier CSV (contenu binaire) : enregistrez-le au format CSV "
+            "(séparateur point-virgule) avant de l'importer."
+        )
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    first_line = next(line for line in text.split("\n") if line.strip())
+    delimiter = _delimiter(first_line)
+    try:
+        records = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
+    except csv.Error as error:
+        raise InvalidInputError(f"Fichier CSV illisible : {error}.") from error
+    header = [unicodedata.normalize("NFC", c.strip()) or f"Colonne {i + 1}" for i, c in enumerate(records[0])]
+    duplicates = sorted({c for c in header if header.count(c) > 1})
+    if duplicates:
+        raise InvalidInputError(f"Colonnes en double dans l'en-tête : {', '.join(duplicates)}.")
+    rows = []
+    for number, record in enumerate(records[1:], start=2):
+        if len(record) != len(header):
+            raise InvalidInputError(
+                f"Ligne {number} : {len(record)} valeurs au lieu de {len(header)} (une par colonne). "
+                "Vérifiez le séparateur et les guillemets."
+            )
+        rows.append(tuple(unicodedata.normalize("NFC", c.strip()) for c in record))
+    if not rows:
+        raise InvalidInputError("Le fichier ne contient qu'une ligne d'en-tête, sans données.")
+    return CsvTable(tuple(header), tuple(rows), encoding, delimiter)
+
+
+# --------------------------------------------------------------------------- mapping columns
+
+
+@dataclass(frozen=True)
+class ValueColumn:
+    column: str
+    label: str
+    unit: str = ""
+
+
+@dataclass(frozen=True)
+class ColumnMapping:
+    """How to read a file: the commune's code column(s), its name, the year, the figures."""
+
+    commune_columns: tuple[str, ...]
+    name_column: str | None
+    values: tuple[ValueColumn, ...]
+    year_column: str | None = None
+
+
+@dataclass(frozen=True)
+class FileProfile:
+    """A recognised source file: its name for the user, where its lines go, its mapping."""
+
+    name: str
+    section: str
+    source: str
+    mapping: ColumnMapping
+
+
+@dataclass(frozen=True)
+class Commune:
+    code: str
+    name: str
+
+
+def _plain(name: str) -> str:
+    decomposed = unicodedata.normalize("NFKD", name)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
+
+
+_YEAR_COLUMNS = {
+    "annee",
+    "an",
+    "dtref",
+    "date_ref",
+    "date_reference",
+    "date reference",
+    "millesime",
+    "periode",
+}
+_LABELS = {
+    "indfoy_ndur": "Foyers allocataires",
+    "indnbp_ndur": "Personnes couvertes par au moins une prestation CAF",
+    "pmun": "Population municipale",
+    "pcap": "Population comptée à part",
+    "ptot": "Population totale",
+}
+_PREFIXES = {
+    "txcouv": "Taux de couverture",
+    "pl": "Places",
+    "indfoy": "Foyers allocataires",
+    "indnbp": "Personnes couvertes",
+    "nb": "Nombre",
+}
+_TOKENS = {
+    "eaje": "en EAJE (crèches)",
+    "am": "chez les assistants maternels",
+    "sad": "chez les salariés à domicile",
+    "gad": "chez les salariés à domicile",
+    "presco": "en préscolarisation",
+    "psu": "financées par la PSU",
+    "glo": "global",
+    "com": "",
+    "ndur": "",
+    "dep": "(département)",
+    "reg": "(région)",
+    "epci": "(EPCI)",
+    "nat": "(France)",
+}
+
+
+def column_label(column: str) -> str:
+    """A French label for a known open-data column (`txcouv_eaje_com` → Taux de couverture en EAJE …)."""
+    key = _plain(column)
+    if key in _LABELS:
+        return _LABELS[key]
+    prefix, *tokens = key.split("_")
+    if prefix not in _PREFIXES:
+        return column
+    words = [_TOKENS.get(token, f"({token})") for token in tokens]
+    label = " ".join([_PREFIXES[prefix], *(w for w in words if w)])
+    if prefix == "txcouv" and not any(w for w in words if not w.startswith("(")):
+        label = label.replace("Taux de couverture", "Taux de couverture global de l'accueil du jeune enfant")
+    return label
+
+
+def _is_numeric_column(table: CsvTable, index: int) -> bool:
+    values = [row[index] for row in table.rows if row[index].strip() and _plain(row[index]) not in MISSING]
+    return bool(values) and all(parse_number(v) is not None for v in values)
+
+
+def _value_columns(table: CsvTable, skip: Iterable[str]) -> tuple[ValueColumn, ...]:
+    skipped = set(skip)
+    columns = []
+    for i, column in enumerate(table.columns):
+        plain = _plain(column)
+        if column in skipped or plain.startswith(("num", "cod", "insee", "dep", "reg")):
+            continue
+        if _is_numeric_column(table, i):
+            unit = "%" if plain.startswith(("tx", "taux", "part", "pct")) else ""
+            columns.append(ValueColumn(column, column_label(column), unit))
+    return tuple(columns)
+
+
+def _find(table: CsvTable, *names: str) -> str | None:
+    wanted = {_plain(n) for n in names}
+    return next((c for c in table.columns if _plain(c) in wanted), None)
+
+
+def _year_column(table: CsvTable) -> str | None:
+    return next((c for c in table.columns if _plain(c) in _YEAR_COLUMNS), None)
+
+
+def detect_profile(table: CsvTable) -> FileProfile | None:
+    """The known source this file comes from (CAF communes, CAF childcare, INSEE), or None."""
+    plain = {_plain(c) for c in table.columns}
+    year = _year_column(table)
+    name = _find(table, "nomcom", "com", "libcom", "nom de la commune")
+    if {"coddep", "codcom", "pmun"} <= plain:
+        commune = (_find(table, "coddep"), _find(table, "codcom"))
+        skip = {*commune, name, year, _find(table, "codreg"), _find(table, "codarr"), _find(table, "codcan")}
+        values = tuple(v for v in _value_columns(table, skip) if _plain(v.column) in _LABELS)
+        mapping = ColumnMapping(commune, name, values, year)  # type: ignore[arg-type]
+        return FileProfile("INSEE — populations légales des communes", "Le territoire", "INSEE", mapping)
+    code = _find(table, "numcomdo", "numcom")
+    if code is None:
+        return None
+    mapping = ColumnMapping((code,), name, _value_columns(table, {code, name, year}), year)
+    if any(p.startswith(("txcouv", "pl_")) for p in plain):
+        return FileProfile("CAF — accueil du jeune enfant par commune", "La Petite Enfance", "CAF", mapping)
+    if any(p.startswith(("indfoy", "indnbp", "ind")) for p in plain):
+        return FileProfile("CAF — allocataires par commune", "La population allocataire", "CAF", mapping)
+    return FileProfile("CAF — données communales", "La population allocataire", "CAF", mapping)
+
+
+def guess_mapping(table: CsvTable) -> ColumnMapping:
+    """A starting mapping for an unknown file: a code or name column, then its numeric columns."""
+    code = next(
+        (
+            c
+            for c in table.columns
+            if any(w in _plain(c) for w in ("insee", "code", "numcom", "codgeo", "depcom"))
+        ),
+        None,
+    )
+    name = next(
+        (
+            c
+            for c in table.columns
+            if c != code and any(w in _plain(c) for w in ("nom", "libelle", "commune"))
+        ),
+        None,
+    )
+    commune = (code,) if code else ((name,) if name else (table.columns[0],))
+    year = _year_column(table)
+    return ColumnMapping(commune, name, _value_columns(table, {*commune, name, year}), year)
+
+
+def _commune_code(row: Sequence[str], indexes: Sequence[int]) -> str:
+    parts = [row[i].strip() for i in indexes]
+    if len(parts) == 2:  # INSEE: department + commune number make the 5-character code
+        department, number = parts
+        width = max(5 - len(department), 2)
+        return department + number.zfill(width)[-width:]
+    code = parts[0]
+    return code.zfill(5) if code.isdigit() and len(code) == 4 else code
+
+
+def _indexes(table: CsvTable, columns: Sequence[str | None]) -> list[int]:
+    try:
+        return [table.column(c) for c in columns if c]
+    except ValueError as error:
+        raise InvalidInputError(f"Colonne absente du fichier : {error}.") from error
+
+
+def communes(table: CsvTable, mapping: ColumnMapping) -> list[Commune]:
+    """The communes the file holds (code and name), in file order, each once."""
+    indexes = _indexes(table, mapping.commune_columns)
+    name = _indexes(table, [mapping.name_column])
+    found: dict[str, Commune] = {}
+    for row in table.rows:
+        code = _commune_code(row, indexes)
+        if code and code not in found:
+            found[code] = Commune(code, row[name[0]] if name else code)
+    return list(found.values())
+
+
+def find_commune(choices: Sequence[Commune], territory: str) -> Commune | None:
+    """The commune named like the workshop's territory, accents and case forgiven."""
+    wanted = _plain(territory)
+    return next((c for c in choices if _plain(c.name) == wanted or c.code == territory.strip()), None)
+
+
+def _year(text: str) -> int:
+    match = re.search(r"(19|20)\d\d", text)
+    return int(match.group()) if match else -1
+
+
+def _commune_row(table: CsvTable, mapping: ColumnMapping, commune: str) -> tuple[str, ...]:
+    indexes = _indexes(table, mapping.commune_columns)
+    rows = [row for row in table.rows if _commune_code(row, indexes) == commune]
+    if not rows:
+        raise InvalidInputError(f"La commune « {commune} » n'est pas dans ce fichier.")
+    if len(rows) > 1:
+        if mapping.year_column is None:
+            raise InvalidInputError(
+                f"{len(rows)} lignes pour la commune « {commune} » et aucune colonne d'année pour "
+                "choisir : indiquez la colonne de l'année."
+            )
+        year = table.column(mapping.year_column)
+        rows.sort(key=lambda row: _year(row[year]))
+    return rows[-1]
+
+
+def commune_values(table: CsvTable, mapping: ColumnMapping, commune: str) -> dict[str, str]:
+    """The raw cells of the commune's (latest) row, by column: what the mapping preview shows."""
+    try:
+        row = _commune_row(table, mapping, commune)
+    except InvalidInputError:
+        return {}
+    return dict(zip(table.columns, row, strict=True))
+
+
+def _value_text(raw: str, unit: str) -> str | None:
+    if _plain(raw) in MISSING:
+        return None
+    number = parse_number(raw)
+    if number is None:
+        return raw[:200]
+    return format_number(number, unit)
+
+
+def extract_lines(
+    table: CsvTable,
+    mapping: ColumnMapping,
+    *,
+    commune: str,
+    section: str,
+    source: str | None = None,
+) -> list[DiagnosticEntry]:
+    """The diagnostic lines for `commune` (its latest year if the file has several)."""
+    if not mapping.values:
+        raise InvalidInputError("Choisissez au moins une colonne à importer.")
+    row = _commune_row(table, mapping, commune)
+    year = row[table.column(mapping.year_column)] if mapping.year_column else ""
+    note = " ".join(p for p in (source or "", str(_year(year)) if _year(year) > 0 else "") if p) or None
+    lines = []
+    for value in mapping.values:
+        text = _value_text(row[_indexes(table, [value.column])[0]], value.unit)
+        if text is not None:
+            entry = DiagnosticEntry(section, value.label or value.column, text, note)
+            lines.append(clean_entry(entry, where=f"Colonne « {value.column} »"))
+    if not lines:
+        raise InvalidInputError(f"Aucune valeur renseignée pour la commune « {commune} » dans ces colonnes.")
+    return lines

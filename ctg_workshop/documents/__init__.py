@@ -1,0 +1,1 @@
+"""Word documents drafted from a workshop: the convention and the council's deliberation."""

@@ -1,0 +1,82 @@
+"""The contributions and their votes as a spreadsheet (CSV that Excel opens in French).
+
+One row per visible item: topic, quadrant (French), text, organisation, points, voters, and for
+an item merged as a duplicate, the text of the item it was grouped under. Hidden items and
+people's names are never exported. Semicolon-separated, UTF-8 with a byte-order mark, CRLF line
+ends; a cell that a spreadsheet would read as a formula gets a leading apostrophe.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+
+from sqlalchemy.orm import Session
+
+from ctg_workshop.models import QUADRANT_LABELS, Quadrant
+from ctg_workshop.results import rankings
+from ctg_workshop.workshops import get_workshop
+
+HEADER = ("sujet", "quadrant", "texte", "organisation", "points", "votants", "regroupée sous")
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+@dataclass(frozen=True)
+class ExportRow:
+    topic: str
+    quadrant: str
+    text: str
+    organisation: str
+    points: int | None
+    voters: int | None
+    grouped_under: str
+
+
+def contribution_rows(*, session: Session, workshop_id: int) -> list[ExportRow]:
+    """Topics in order, each ranking in order, merged items right after their representative."""
+    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    ranked = rankings(session=session, workshop_id=workshop_id)
+    rows = []
+    for topic in workshop.topics:
+        for item in ranked.get(topic.id, []):
+            quadrant = QUADRANT_LABELS[Quadrant(item.quadrant)]
+            rows.append(
+                ExportRow(
+                    topic.title, quadrant, item.text, item.organisation or "", item.dots, item.voters, ""
+                )
+            )
+            rows.extend(
+                ExportRow(topic.title, quadrant, m.text, m.organisation or "", None, None, item.text)
+                for m in item.members
+            )
+    return rows
+
+
+def _safe(value: object) -> str:
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
+def rows_to_csv(rows: list[ExportRow]) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, delimiter=";", lineterminator="\r\n", quoting=csv.QUOTE_MINIMAL)
+    writer.writerow(HEADER)
+    for row in rows:
+        writer.writerow(
+            [
+                _safe(row.topic),
+                row.quadrant,
+                _safe(row.text),
+                _safe(row.organisation),
+                "" if row.points is None else row.points,
+                "" if row.voters is None else row.voters,
+                _safe(row.grouped_under),
+            ]
+        )
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def export_contributions_csv(*, session: Session, workshop_id: int) -> bytes:
+    """The workshop's contributions and votes as CSV bytes (see the module's docstring)."""
+    return rows_to_csv(contribution_rows(session=session, workshop_id=workshop_id))

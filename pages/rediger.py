@@ -1,0 +1,380 @@
+"""Rédiger: the coordinator's desk — fiches action drafted from the votes, edited field by field
+(each change saved at once, in its own transaction), and the documents to download.
+"""
+
+import datetime as dt
+
+import streamlit as st
+
+from ctg_workshop import sheets
+from ctg_workshop.db import read_session, write_session
+from ctg_workshop.documents.convention import MIME_DOCX, build_convention, convention_data
+from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
+from ctg_workshop.drafting import draft_sheet
+from ctg_workshop.errors import CtgError
+from ctg_workshop.exports import export_contributions_csv
+from ctg_workshop.models import QUADRANT_LABELS, Quadrant
+from ctg_workshop.text import SHEET_TEXT_MAX
+from ctg_workshop.workshops import get_workshop
+from ui.auth import require_facilitator
+from ui.engine import engine
+from ui.safe import plain
+
+_FEEDBACK = "rediger_feedback"
+_TEXT_WIDGETS = {
+    "title": "text_input",
+    "target_public": "text_area",
+    "schedule": "text_area",
+    "lead": "text_input",
+}
+_LIST_HELP = "Une ligne par élément."
+
+workshop_id = require_facilitator()
+
+
+# --- State and callbacks ------------------------------------------------------------------------
+
+
+def generation(topic_key: str) -> int:
+    """Bumped when a sheet changes shape (draft, objective added or moved): widgets start afresh."""
+    return st.session_state.setdefault(f"rediger_gen_{topic_key}", 0)
+
+
+def bump(topic_key: str) -> None:
+    st.session_state[f"rediger_gen_{topic_key}"] = generation(topic_key) + 1
+
+
+def widget_key(topic_key: str, name: str) -> str:
+    return f"sheet_{topic_key}_{generation(topic_key)}_{name}"
+
+
+def run_action(
+    action, topic_key: str, *, reshape: bool = False, saved: str = "Enregistré.", **kwargs
+) -> None:
+    """Call a `sheets`/`drafting` function in one transaction; remember the outcome for the page."""
+    try:
+        with write_session(engine()) as session:
+            action(session=session, workshop_id=workshop_id, topic_key=topic_key, **kwargs)
+    except CtgError as error:
+        st.session_state[_FEEDBACK] = ("error", error.message)
+        return
+    if reshape:
+        bump(topic_key)
+    now = dt.datetime.now().strftime("%H:%M:%S")
+    st.session_state[_FEEDBACK] = ("success", f"{saved} ({now})")
+
+
+def on_redraft(topic_key: str) -> None:
+    """Replace the sheet by a new draft (the page has asked for confirmation), then untick it."""
+    st.session_state[f"replace_ok_{topic_key}"] = False
+    run_action(
+        draft_sheet,
+        topic_key,
+        reshape=True,
+        replace=True,
+        saved="Fiche remplacée par un nouveau premier jet.",
+    )
+
+
+def on_text(topic_key: str, field: str, key: str) -> None:
+    run_action(sheets.update_text, topic_key, field=field, value=st.session_state[key])
+
+
+def on_lines(topic_key: str, field: str, key: str) -> None:
+    lines = sheets.split_lines(st.session_state[key])
+    run_action(sheets.update_lines, topic_key, field=field, lines=lines)
+
+
+def on_objective(topic_key: str, index: int, heading_key: str, points_key: str) -> None:
+    points = sheets.split_lines(st.session_state[points_key])
+    run_action(
+        sheets.update_objective, topic_key, index=index, heading=st.session_state[heading_key], points=points
+    )
+
+
+# --- Drawing --------------------------------------------------------------------------------------
+
+
+def init(key: str, value: str) -> str:
+    """A widget's first value comes from the database; afterwards the widget keeps what was typed."""
+    if key not in st.session_state:
+        st.session_state[key] = value
+    return key
+
+
+def count(number: int, word: str) -> str:
+    return f"{number} {word}{'s' if number > 1 else ''}"
+
+
+def show_sources(sources: dict, path: str) -> None:
+    for source in sources.get(path, ()):
+        quadrant = QUADRANT_LABELS[Quadrant(source.quadrant)]
+        votes = (
+            "doublon regroupé"
+            if source.merged
+            else f"{count(source.dots, 'point')} · {count(source.voters, 'votant')}"
+        )
+        who = f" · {source.organisation}" if source.organisation else ""
+        st.caption(f"↳ issu de « {plain(source.text)} » — {quadrant}, {votes}{plain(who)}")
+
+
+def line_sources(sources: dict, field: str, lines: tuple[str, ...]) -> None:
+    drafted = [(i, line) for i, line in enumerate(lines) if sources.get(f"{field}[{i}]")]
+    if not drafted:
+        return
+    with st.expander(f"Origine des lignes proposées ({len(drafted)})"):
+        for i, line in drafted:
+            st.markdown(f"**{plain(line)}**")
+            show_sources(sources, f"{field}[{i}]")
+
+
+def text_field(topic_key: str, sheet: sheets.SheetData, field: str) -> None:
+    key = init(widget_key(topic_key, field), getattr(sheet, field))
+    widget = st.text_input if _TEXT_WIDGETS[field] == "text_input" else st.text_area
+    widget(
+        sheets.FIELD_LABELS[field],
+        key=key,
+        max_chars=SHEET_TEXT_MAX,
+        on_change=on_text,
+        args=(topic_key, field, key),
+    )
+
+
+def list_field(topic_key: str, sheet: sheets.SheetData, field: str, sources: dict, label: str = "") -> None:
+    lines = getattr(sheet, field)
+    key = init(widget_key(topic_key, field), "\n".join(lines))
+    st.text_area(
+        label or sheets.FIELD_LABELS[field],
+        key=key,
+        height=max(110, 28 * (len(lines) + 1)),
+        help=_LIST_HELP,
+        on_change=on_lines,
+        args=(topic_key, field, key),
+    )
+    line_sources(sources, field, lines)
+
+
+def objectives_editor(topic_key: str, sheet: sheets.SheetData, sources: dict) -> None:
+    st.markdown(f"**{sheets.FIELD_LABELS[sheets.OBJECTIVES]}**")
+    count = len(sheet.operational_objectives)
+    for index, objective in enumerate(sheet.operational_objectives):
+        with st.container(border=True):
+            heading_key = init(widget_key(topic_key, f"objective_{index}_heading"), objective.heading)
+            points_key = init(widget_key(topic_key, f"objective_{index}_points"), "\n".join(objective.points))
+            args = (topic_key, index, heading_key, points_key)
+            st.text_input(
+                f"Objectif {index + 1}",
+                key=heading_key,
+                max_chars=SHEET_TEXT_MAX,
+                on_change=on_objective,
+                args=args,
+            )
+            show_sources(sources, f"{sheets.OBJECTIVES}[{index}]")
+            st.text_area(
+                "Points (un par ligne)", key=points_key, on_change=on_objective, args=args, height=90
+            )
+            columns = st.columns(3)
+            columns[0].button(
+                "Monter",
+                key=widget_key(topic_key, f"objective_{index}_up"),
+                icon=":material/arrow_upward:",
+                disabled=index == 0,
+                on_click=run_action,
+                args=(sheets.move_objective, topic_key),
+                kwargs={"reshape": True, "index": index, "offset": -1},
+            )
+            columns[1].button(
+                "Descendre",
+                key=widget_key(topic_key, f"objective_{index}_down"),
+                icon=":material/arrow_downward:",
+                disabled=index == count - 1,
+                on_click=run_action,
+                args=(sheets.move_objective, topic_key),
+                kwargs={"reshape": True, "index": index, "offset": 1},
+            )
+            columns[2].button(
+                "Supprimer",
+                key=widget_key(topic_key, f"objective_{index}_delete"),
+                icon=":material/delete:",
+                on_click=run_action,
+                args=(sheets.delete_objective, topic_key),
+                kwargs={"reshape": True, "index": index, "saved": "Objectif supprimé."},
+            )
+    st.button(
+        "Ajouter un objectif",
+        key=widget_key(topic_key, "objective_add"),
+        icon=":material/add:",
+        on_click=run_action,
+        args=(sheets.add_objective, topic_key),
+        kwargs={"reshape": True},
+    )
+
+
+def draft_controls(topic_key: str, has_sheet: bool) -> None:
+    if not has_sheet:
+        st.info("Ce sujet n'a pas encore de fiche action.")
+        columns = st.columns(2)
+        columns[0].button(
+            "Rédiger un premier jet à partir des résultats",
+            key=f"draft_{topic_key}",
+            type="primary",
+            icon=":material/auto_awesome:",
+            on_click=run_action,
+            args=(draft_sheet, topic_key),
+            kwargs={"reshape": True, "saved": "Premier jet rédigé."},
+        )
+        columns[1].button(
+            "Commencer une fiche vide",
+            key=f"empty_{topic_key}",
+            icon=":material/note_add:",
+            on_click=run_action,
+            args=(sheets.create_sheet, topic_key),
+            kwargs={"reshape": True, "saved": "Fiche créée."},
+        )
+        return
+    with st.expander("Repartir d'un nouveau premier jet"):
+        st.warning(
+            "Un nouveau premier jet remplace toute la fiche actuelle, y compris vos modifications.",
+            icon=":material/warning:",
+        )
+        confirm = st.checkbox("Je remplace la fiche actuelle", key=f"replace_ok_{topic_key}")
+        st.button(
+            "Remplacer par un nouveau premier jet",
+            key=f"redraft_{topic_key}",
+            disabled=not confirm,
+            on_click=on_redraft,
+            args=(topic_key,),
+        )
+
+
+def sheet_editor(topic_key: str, sheet: sheets.SheetData, sources: dict) -> None:
+    text_field(topic_key, sheet, "title")
+    text_field(topic_key, sheet, "target_public")
+    objectives_editor(topic_key, sheet, sources)
+    list_field(topic_key, sheet, "implementation", sources)
+    text_field(topic_key, sheet, "schedule")
+    text_field(topic_key, sheet, "lead")
+    list_field(topic_key, sheet, "services", sources)
+    list_field(topic_key, sheet, "expected_results", sources)
+    list_field(topic_key, sheet, "partners", sources, label="Partenaires sollicités (liste non exhaustive)")
+    list_field(topic_key, sheet, "indicators", sources)
+    if sheet.updated_at:
+        st.caption(f"Dernier enregistrement : {sheet.updated_at:%d/%m/%Y %H:%M} (UTC)")
+
+
+def show_feedback() -> None:
+    feedback = st.session_state.pop(_FEEDBACK, None)
+    if feedback is None:
+        return
+    kind, message = feedback
+    if kind == "error":
+        st.error(plain(message), icon=":material/error:")
+    else:
+        st.toast(message, icon=":material/check:")
+
+
+# --- Downloads ------------------------------------------------------------------------------------
+
+
+def documents_tab(code: str) -> None:
+    eng = engine()
+
+    def convention() -> bytes:
+        with read_session(eng) as session:
+            data = convention_data(session=session, workshop_id=workshop_id)
+        return build_convention(data)
+
+    def contributions() -> bytes:
+        with read_session(eng) as session:
+            return export_contributions_csv(session=session, workshop_id=workshop_id)
+
+    st.subheader("Projet de convention", anchor=False)
+    st.write(
+        "Le document Word suit la convention de référence : diagnostic, thématiques, sujets d'étude avec "
+        "leur synthèse SWOT et le graphique du vote, fiches action, annexes (contributions et organisations)."
+    )
+    st.download_button(
+        "Télécharger le projet de convention (.docx)",
+        data=convention,
+        file_name=f"convention-ctg-{code.lower()}.docx",
+        mime=MIME_DOCX,
+        on_click="ignore",
+        icon=":material/description:",
+        type="primary",
+        key="download_convention",
+    )
+
+    st.subheader("Projet de délibération", anchor=False)
+    st.write(
+        "La délibération du Conseil Municipal qui autorise la signature de la convention. Ce que seule la "
+        "commune connaît (présents, horaires, noms) reste entre crochets à compléter."
+    )
+    columns = st.columns(3)
+    session_date = columns[0].date_input(
+        "Date de la séance", value=None, format="DD/MM/YYYY", key="delib_date"
+    )
+    number = columns[1].text_input("Numéro de la délibération", key="delib_number", placeholder="DE23.027")
+    bonus = columns[2].text_input("Bonus Territoires (€)", key="delib_bonus", placeholder="618 000")
+    try:
+        options = make_options(session_date=session_date, number=number, bonus_amount=bonus)
+    except CtgError as error:
+        st.error(plain(error.message))
+        options = None
+
+    def deliberation() -> bytes:
+        with read_session(eng) as session:
+            data = deliberation_data(session=session, workshop_id=workshop_id, options=options)
+        return build_deliberation(data)
+
+    st.download_button(
+        "Télécharger le projet de délibération (.docx)",
+        data=deliberation,
+        file_name=f"deliberation-ctg-{code.lower()}.docx",
+        mime=MIME_DOCX,
+        on_click="ignore",
+        icon=":material/gavel:",
+        disabled=options is None,
+        key="download_deliberation",
+    )
+
+    st.subheader("Contributions et votes", anchor=False)
+    st.write(
+        "Un tableau (CSV pour Excel) : une ligne par contribution, avec son sujet, son quadrant, son "
+        "organisation, ses points et ses votants. Aucun nom de personne n'y figure."
+    )
+    st.download_button(
+        "Télécharger les contributions (.csv)",
+        data=contributions,
+        file_name=f"contributions-ctg-{code.lower()}.csv",
+        mime="text/csv",
+        on_click="ignore",
+        icon=":material/table_view:",
+        key="download_data",
+    )
+
+
+# --- Page -------------------------------------------------------------------------------------------
+
+with read_session(engine()) as session:
+    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    code = workshop.code
+    topics = {t.key: t.title for t in workshop.topics}
+
+st.title("Rédiger la convention")
+st.caption(
+    "Les fiches action partent des résultats de l'atelier : chaque modification est enregistrée dès que "
+    "vous quittez le champ."
+)
+show_feedback()
+
+sheets_tab, documents = st.tabs(["Fiches action", "Documents et données"])
+with sheets_tab:
+    topic_key = st.selectbox("Sujet d'étude", list(topics), format_func=topics.get, key="rediger_topic")
+    with read_session(engine()) as session:
+        sheet = sheets.get_sheet(session=session, workshop_id=workshop_id, topic_key=topic_key)
+        sources = sheets.sheet_sources(session=session, workshop_id=workshop_id, topic_key=topic_key)
+    draft_controls(topic_key, sheet is not None)
+    if sheet is not None:
+        sheet_editor(topic_key, sheet, sources)
+with documents:
+    documents_tab(code)

@@ -1,0 +1,116 @@
+"""Diagnostic, as the coordinator lives it: see the figures, import a CAF file, a bad file refused."""
+
+from __future__ import annotations
+
+import html
+import re
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, select
+from streamlit.testing.v1 import AppTest
+
+from ctg_workshop.access import facilitator_stamp, set_facilitator_passphrase
+from ctg_workshop.db import open_database, read_session, write_session
+from ctg_workshop.diagnostic import list_lines
+from ctg_workshop.models import Workshop
+from ui.auth import STAMP_KEY, WORKSHOP_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "diagnostic.py")
+DATA = ROOT / "tests" / "data"
+
+
+@pytest.fixture
+def db(app_demo_database: str) -> Iterator[Engine]:
+    engine = open_database(app_demo_database)
+    with write_session(engine) as session:
+        set_facilitator_passphrase(
+            session=session, workshop_id=workshop_id(engine), passphrase="atelier-de-test"
+        )
+    yield engine
+    engine.dispose()
+
+
+def workshop_id(engine: Engine) -> int:
+    with read_session(engine) as session:
+        return session.scalar(select(Workshop.id).where(Workshop.code == "ARMDEMO"))
+
+
+def lines(engine: Engine):
+    with read_session(engine) as session:
+        return list_lines(session=session, workshop_id=workshop_id(engine))
+
+
+def logged_in(engine: Engine) -> AppTest:
+    at = AppTest.from_file(PAGE, default_timeout=60)
+    with read_session(engine) as session:
+        at.session_state[WORKSHOP_KEY] = workshop_id(engine)
+        at.session_state[STAMP_KEY] = facilitator_stamp(session=session, workshop_id=workshop_id(engine))
+    return run(at)
+
+
+def run(target) -> AppTest:
+    at = target.run()
+    assert not at.exception, at.exception
+    return at
+
+
+def shown(markdown: str) -> str:
+    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
+def test_the_page_asks_for_the_facilitator_passphrase(db):
+    at = run(AppTest.from_file(PAGE, default_timeout=60))
+    assert at.text_input(key="login_passphrase")
+    assert not at.data_editor
+
+
+def test_the_figures_are_shown_in_an_editable_table(db):
+    at = logged_in(db)
+    table = at.data_editor[0].value
+    assert list(table.columns) == ["N°", "Rubrique", "Indicateur", "Valeur", "Précision"]
+    assert len(table) == 28
+    assert table.iloc[0]["Valeur"] == "24 882"
+
+
+def test_a_caf_file_is_previewed_and_imported_for_the_workshops_commune(db):
+    before = len(lines(db))
+    at = logged_in(db)
+    content = (DATA / "caf-allocataires-communes.csv").read_bytes()
+    at = run(at.file_uploader[0].upload("caf.csv", content, "text/csv"))
+    assert "CAF — allocataires par commune" in at.success[0].value
+    assert at.selectbox(key="diagnostic_commune").value.code == "59017"  # the workshop's territory
+    assert at.text_input(key="diagnostic_section").value == "La population allocataire"
+    preview = at.dataframe[-1].value
+    assert list(preview["Indicateur"])[:2] == [
+        "Foyers allocataires",
+        "Personnes couvertes par au moins une prestation CAF",
+    ]
+    at = run(at.button(key="diagnostic_import").click())
+    after = lines(db)
+    assert len(after) == before + 3
+    assert ("Foyers allocataires", "7\u00a0410") in [(line.label, line.value) for line in after]
+    assert len(at.data_editor[0].value) == before + 3
+
+
+def test_a_bad_file_is_refused_and_changes_nothing(db):
+    before = lines(db)
+    at = logged_in(db)
+    at = run(at.file_uploader[0].upload("photo.csv", b"\x89PNG\r\n\x1a\n\x00\x00", "text/csv"))
+    assert "Fichier refusé" in shown(at.error[0].value)
+    assert "binaire" in shown(at.error[0].value)
+    assert not [b for b in at.button if b.key == "diagnostic_import"]
+    assert lines(db) == before
+
+
+def test_an_unknown_file_asks_which_columns_to_read(db):
+    at = logged_in(db)
+    content = (DATA / "autre-format-communes.csv").read_bytes()
+    at = run(at.file_uploader[0].upload("autre.csv", content, "text/csv"))
+    assert "Format non reconnu" in at.info[0].value
+    assert at.selectbox(key="diagnostic_map_commune").value == "Code INSEE"
+    assert at.selectbox(key="diagnostic_commune").value.name == "Armentières"
+    preview = at.dataframe[-1].value
+    assert list(preview["Valeur"]) == ["9", "34,8\u00a0%"]

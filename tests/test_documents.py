@@ -1,0 +1,309 @@
+"""The draft convention and deliberation, reopened with python-docx: structure, tables, language,
+no hidden item, no participant's name."""
+
+import datetime as dt
+import io
+import zipfile
+from pathlib import Path
+
+import docx
+import pytest
+from docx.oxml.ns import qn
+from sqlalchemy import select
+
+from ctg_workshop.archive import import_archive
+from ctg_workshop.db import open_database, read_session, write_session
+from ctg_workshop.documents.convention import ConventionData, TopicFacts, build_convention, convention_data
+from ctg_workshop.documents.deliberation import (
+    build_deliberation,
+    deliberation_data,
+    make_options,
+    number_words,
+)
+from ctg_workshop.documents.facts import Participation, WorkshopFacts
+from ctg_workshop.errors import InvalidInputError
+from ctg_workshop.models import Participant
+from ctg_workshop.results import rankings
+from ctg_workshop.sheets import Objective, SheetData
+from ctg_workshop.workshops import get_workshop_by_code
+
+NAMES = ("Nadia B.", "Karim M.", "Sophie L.", "Claire D.")
+HIDDEN = ("06 12 34 56 78", "parking de la mairie")
+FICHE_LABELS = [
+    ("Titre action :", "Public cible"),
+    ("Objectifs opérationnels", "Modalités de mise en œuvre"),
+    ("Services mobilisés et responsables de l'action", "Résultats attendus"),
+    ("Partenaires sollicités (Liste non exhaustive)", "Indicateurs d'évaluation"),
+]
+
+
+@pytest.fixture(scope="module")
+def demo_db(tmp_path_factory):
+    """One demo database for the module (building the convention renders four charts)."""
+    engine = open_database(f"sqlite:///{tmp_path_factory.mktemp('docs') / 'ctg.sqlite3'}")
+    archive = (Path(__file__).resolve().parents[1] / "data" / "demo-armentieres.json").read_bytes()
+    with write_session(engine) as session:
+        import_archive(session=session, data=archive)
+    yield engine
+    engine.dispose()
+
+
+@pytest.fixture(scope="module")
+def demo_id(demo_db) -> int:
+    with read_session(demo_db) as session:
+        return get_workshop_by_code(session=session, code="ARMDEMO").id
+
+
+@pytest.fixture(scope="module")
+def convention_bytes(demo_db, demo_id) -> bytes:
+    with read_session(demo_db) as session:
+        data = convention_data(session=session, workshop_id=demo_id, today=dt.date(2026, 11, 23))
+    return build_convention(data)
+
+
+@pytest.fixture(scope="module")
+def convention(convention_bytes):
+    return docx.Document(io.BytesIO(convention_bytes))
+
+
+def all_text(data: bytes) -> str:
+    """Every XML part of the package (body, headers, footers, properties), markup included."""
+    with zipfile.ZipFile(io.BytesIO(data)) as package:
+        return "\n".join(
+            package.read(name).decode("utf-8")
+            for name in package.namelist()
+            if name.endswith((".xml", ".rels"))
+        )
+
+
+def headings(document, level: int) -> list[str]:
+    return [p.text for p in document.paragraphs if p.style.name == f"Heading {level}"]
+
+
+def row_texts(row) -> tuple[str, ...]:
+    return tuple(cell.text for cell in row.cells)
+
+
+def fiche_tables(document):
+    return [t for t in document.tables if t.rows[0].cells[0].text.startswith("Fiche action n°")]
+
+
+def swot_tables(document):
+    return [t for t in document.tables if row_texts(t.rows[0]) == ("Forces", "Faiblesses")]
+
+
+# --------------------------------------------------------------------------- convention
+
+
+def test_convention_follows_the_seed_structure_with_real_headings(convention, demo_db, demo_id):
+    assert headings(convention, 1) == [
+        "La Convention Territoriale Globale",
+        "Le diagnostic et la détermination des axes de développement",
+        "Les thématiques de travail",
+        "Les sujets d'étude",
+        "Axes de développement de la CTG - Armentières",
+        "Annexes",
+    ]
+    level2 = headings(convention, 2)
+    for section in ("Le territoire", "La population allocataire", "La Petite Enfance", "L'Action Sociale"):
+        assert section in level2
+    for topic in ("Animation de la Vie Sociale", "Parentalité/Insertion", "Égalité des chances"):
+        assert topic in level2
+    assert "Fiche action n°1 : Animation de la Vie Sociale" in level2
+    assert "Annexe 2 — Organisations contributrices" in level2
+    assert headings(convention, 3).count("Synthèse SWOT") == 4
+    assert headings(convention, 3).count("Résultats du vote") == 4
+    title = convention.paragraphs[0]
+    assert title.style.name == "Title"
+    assert title.text == "Convention Territoriale Globale 2023/2026"
+
+
+def test_convention_has_a_table_of_contents_page_numbers_and_french_language(convention, convention_bytes):
+    body = convention.element.body
+    instructions = [i.text for i in body.iter(qn("w:instrText"))]
+    assert any(i.strip().startswith("TOC \\o") for i in instructions)
+    footer = convention.sections[0].footer._element
+    assert {i.text.strip() for i in footer.iter(qn("w:instrText"))} == {"PAGE", "NUMPAGES"}
+    defaults = convention.styles.element.find(qn("w:docDefaults"))
+    lang = defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang"))
+    assert lang.get(qn("w:val")) == "fr-FR"
+    assert convention.core_properties.language == "fr-FR"
+    assert convention.settings.element.find(qn("w:updateFields")) is not None
+    section = convention.sections[0]
+    assert (round(section.page_width.cm, 1), round(section.page_height.cm, 1)) == (21.0, 29.7)
+
+
+def test_the_diagnostic_figures_are_tables_by_section(convention):
+    figures = [t for t in convention.tables if row_texts(t.rows[0]) == ("Indicateur", "Valeur", "Précision")]
+    assert len(figures) == 5
+    first = [row_texts(r) for r in figures[0].rows[1:]]
+    assert ("Habitants", "24 882", "dont 1 713 résidant en QPV") in first
+
+
+def test_four_fiches_action_laid_out_like_the_seed(convention):
+    tables = fiche_tables(convention)
+    assert len(tables) == 4
+    for table in tables:
+        assert len(table.columns) == 2
+        assert [row_texts(table.rows[i]) for i in (1, 3, 5, 7)] == FICHE_LABELS
+        assert "Échéances de réalisation" in table.rows[4].cells[1].text
+        assert "Responsable de l'action : Chargé de Coopération CTG" in table.rows[6].cells[0].text
+    avs = tables[0]
+    assert avs.rows[0].cells[0].text == "Fiche action n°1 — Animation de la Vie Sociale"
+    assert avs.rows[2].cells[0].text == "Animation de la Vie Sociale"
+    objectives = avs.rows[4].cells[0].text
+    assert "1. Renforcer la bonne lecture territoriale" in objectives
+    assert "Analyser les besoins des publics" in objectives
+    assert "La CAF" in avs.rows[8].cells[0].text
+    assert "Nombre de groupes de travail dédié" in avs.rows[8].cells[1].text
+    styles = {p.style.name for p in avs.rows[8].cells[0].paragraphs}
+    assert styles == {"List Bullet"}
+
+
+def test_a_swot_synthesis_and_a_chart_per_topic(convention, demo_db, demo_id):
+    tables = swot_tables(convention)
+    assert len(tables) == 4
+    for table in tables:
+        assert row_texts(table.rows[2]) == ("Opportunités", "Menaces")
+    with read_session(demo_db) as session:
+        ranked = rankings(session=session, workshop_id=demo_id)
+        first_topic = get_workshop_by_code(session=session, code="ARMDEMO").topics[0].id
+    best = next(i for i in ranked[first_topic] if i.quadrant == "weakness")
+    assert f"{best.text} — {best.dots} points" in tables[0].rows[1].cells[1].text
+    assert len(convention.inline_shapes) == 4
+
+
+def test_header_rows_repeat_across_pages(convention):
+    for table in convention.tables:
+        header = table.rows[0]._tr.trPr
+        assert header is not None and header.find(qn("w:tblHeader")) is not None, row_texts(table.rows[0])
+
+
+def test_annexes_list_every_contribution_with_its_points_and_the_organisations(convention, demo_db, demo_id):
+    annex = [
+        t
+        for t in convention.tables
+        if row_texts(t.rows[0]) == ("Contribution", "Organisation", "Points", "Votants")
+    ]
+    assert len(annex) == 4
+    cells = {row_texts(r)[0]: row_texts(r) for t in annex for r in t.rows}
+    with read_session(demo_db) as session:
+        ranked = rankings(session=session, workshop_id=demo_id)
+        organisations = set(session.scalars(select(Participant.organisation)))
+    for items in ranked.values():
+        for item in items:
+            assert cells[item.text][2:] == (str(item.dots), str(item.voters))
+            for member in item.members:
+                assert f"↳ regroupée : {member.text}" in cells
+    listed = [
+        t for t in convention.tables if row_texts(t.rows[0]) == ("Organisation", "Contributions écrites")
+    ]
+    names = {row_texts(r)[0] for r in listed[0].rows[1:]}
+    assert names <= organisations
+    assert {"CAF du Nord", "Centre social Salengro", "Mission Locale"} <= names
+
+
+def test_no_participant_name_and_no_hidden_item_anywhere(convention_bytes):
+    text = all_text(convention_bytes)
+    for forbidden in (*NAMES, *HIDDEN):
+        assert forbidden not in text
+
+
+def test_participant_markup_is_printed_as_typed(convention):
+    text = "\n".join(p.text for t in convention.tables for c in t._cells for p in c.paragraphs)
+    assert "*ateliers* parents-enfants à <b>valoriser</b>" in text
+
+
+def minimal_data(**changes) -> ConventionData:
+    workshop = WorkshopFacts("TEST", "Atelier", "Trifouillis", "CAF du Test", 2024, 2027, None, 5, ())
+    sheet = SheetData(
+        topic_key="t",
+        title="Sujet <script>",
+        operational_objectives=(Objective("# pas un titre", ("**pas gras**",)),),
+    )
+    topic = TopicFacts("t", "Sujet <script>", None, (), (), sheet)
+    data = ConventionData(workshop, (), (topic,), (), Participation(0, 0, 0, 0, 0), dt.date(2026, 1, 1))
+    return ConventionData(**{**data.__dict__, **changes})
+
+
+def test_an_empty_workshop_still_gives_a_complete_draft_with_placeholders():
+    document = docx.Document(io.BytesIO(build_convention(minimal_data())))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "[Chiffres du territoire à compléter" in text
+    assert "Aucun point n'a été attribué sur ce sujet." in text
+    fiche = fiche_tables(document)[0]
+    assert fiche.rows[2].cells[1].text == "[À compléter]"
+    assert "# pas un titre" in fiche.rows[4].cells[0].text
+    assert "**pas gras**" in fiche.rows[4].cells[0].text
+    assert len(document.inline_shapes) == 0
+
+
+# --------------------------------------------------------------------------- deliberation
+
+
+@pytest.fixture(scope="module")
+def deliberation(demo_db, demo_id):
+    options = make_options(session_date="09/02/2023", number="DE23.027", bonus_amount="618000")
+    with read_session(demo_db) as session:
+        data = deliberation_data(session=session, workshop_id=demo_id, options=options)
+    return build_deliberation(data)
+
+
+def test_deliberation_follows_the_seed(deliberation):
+    document = docx.Document(io.BytesIO(deliberation))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert document.paragraphs[0].text == "EXTRAIT DU REGISTRE DES DELIBERATIONS"
+    assert headings(document, 1) == ["CONVENTION TERRITORIALE GLOBALE 2023/2026 — Autorisation - Approbation"]
+    assert "Séance du : 9 février 2023" in text
+    assert "L'AN DEUX MILLE VINGT-TROIS, le neuf février à [heure]" in text
+    assert "DE23.027" in text
+    assert "PETITE ENFANCE/ENFANCE/JEUNESSE/PARENTALITÉ" in text
+    assert "1. Animation de la Vie Sociale" in text
+    assert "↳ Identifier les étapes" in text
+    assert "enveloppe de 618\u00a0000\u00a0€." in text
+    assert "Après en avoir délibéré le Conseil Municipal décide d'autoriser Monsieur le Maire à :" in text
+    assert "est annexée à la présente délibération" in text
+    assert "Conseillers présents : [nombre]" in text
+    assert "PRÉSENTS : [liste des conseillers présents]" in text
+    defaults = document.styles.element.find(qn("w:docDefaults"))
+    assert defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "fr-FR"
+    for forbidden in (*NAMES, *HIDDEN):
+        assert forbidden not in all_text(deliberation)
+
+
+def test_deliberation_without_options_keeps_placeholders(demo_db, demo_id):
+    with read_session(demo_db) as session:
+        data = deliberation_data(session=session, workshop_id=demo_id)
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(build_deliberation(data))).paragraphs)
+    assert "Séance du : [date de la séance]" in text
+    assert "[numéro de la délibération]" in text
+    assert "enveloppe de [montant en euros]." in text
+
+
+@pytest.mark.parametrize(
+    ("number", "words"),
+    [
+        (1, "un"),
+        (9, "neuf"),
+        (21, "vingt et un"),
+        (71, "soixante et onze"),
+        (80, "quatre-vingts"),
+        (91, "quatre-vingt-onze"),
+        (200, "deux cents"),
+        (2023, "deux mille vingt-trois"),
+        (1999, "mille neuf cent quatre-vingt-dix-neuf"),
+    ],
+)
+def test_numbers_in_words(number, words):
+    assert number_words(number) == words
+
+
+def test_bad_options_are_refused_in_french():
+    with pytest.raises(InvalidInputError, match="JJ/MM/AAAA"):
+        make_options(session_date="31/02/2023")
+    with pytest.raises(InvalidInputError, match="nombre d'euros"):
+        make_options(bonus_amount="beaucoup")
+    assert (
+        make_options(session_date="2023-02-09", bonus_amount="618 000 €").bonus_amount
+        == "618\u00a0000\u00a0€"
+    )
