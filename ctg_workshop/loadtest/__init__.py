@@ -1,0 +1,38 @@
+"""Load driver speaking Streamlit's own websocket protocol (`/_stcore/stream`), loopback only.
+
+`AppSession` is one browser tab (open a page, find widgets, set values, click, read texts,
+latency per action); a scenario is a small async function of an `AppSession`; `run_load`
+runs many of them at once and reports percentiles, errors and server CPU/memory.
+See docs/loadtest-protocol.md.
+"""
+
+from ctg_workshop.loadtest.limits import LimitError, LoadTestError, LoopbackOnlyError, ensure_loopback
+from ctg_workshop.loadtest.protocol import ProtocolError, RunStatus
+from ctg_workshop.loadtest.report import LatencyRecorder, LoadReport, ProcessSampler
+from ctg_workshop.loadtest.runner import Group, LoadPlan, run_load
+from ctg_workshop.loadtest.scenarios import Scenario, ScenarioError
+from ctg_workshop.loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
+from ctg_workshop.loadtest.widgets import Widget, WidgetError
+
+__all__ = [
+    "AppSession",
+    "Group",
+    "LatencyRecorder",
+    "LimitError",
+    "LoadPlan",
+    "LoadReport",
+    "LoadTestError",
+    "LoopbackOnlyError",
+    "ProcessSampler",
+    "ProtocolError",
+    "RerunTimeoutError",
+    "RunResult",
+    "RunStatus",
+    "Scenario",
+    "ScenarioError",
+    "SessionClosedError",
+    "Widget",
+    "WidgetError",
+    "ensure_loopback",
+    "run_load",
+]

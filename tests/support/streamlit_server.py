@@ -1,0 +1,200 @@
+"""A real `streamlit run app.py` server on a free loopback port, for tests that need one.
+
+    with start_streamlit(database_url) as server:
+        ...  # server.url ("http://127.0.0.1:PORT"), server.pid, server.log_text()
+
+The server runs headless from the project root (so `.streamlit/config.toml` applies), with
+`CTG_DATABASE_URL` set to the given database. `start_streamlit` returns once
+`/_stcore/health` answers 200 — polled until a bounded deadline, never a fixed sleep — and
+raises `StreamlitStartError` (with the end of the server's log) if it never does.
+`stop()` ends the process it started (SIGTERM, then SIGKILL after a grace period) and is
+safe to call twice.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
+APP_PATH = PROJECT_ROOT / "app.py"
+HOST = "127.0.0.1"
+STARTUP_TIMEOUT_S = 60.0
+STOP_TIMEOUT_S = 10.0
+_POLL_FIRST_S = 0.05
+_POLL_MAX_S = 0.5
+_LOG_TAIL_CHARS = 4000
+_PORT_ATTEMPTS = 3
+
+
+class StreamlitStartError(RuntimeError):
+    """The server did not become healthy: the message carries the end of its log."""
+
+
+def free_port() -> int:
+    """A TCP port free on the loopback interface right now (the OS picks it)."""
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind((HOST, 0))
+        return sock.getsockname()[1]
+
+
+@dataclass
+class StreamlitServer:
+    """A running server: its base URL, its PID (for CPU/memory sampling), its log."""
+
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    log_path: Path
+    _workdir: Path = field(repr=False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def health_url(self) -> str:
+        return f"{self.url}/_stcore/health"
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """Stop the server (SIGTERM, SIGKILL after `timeout`) and remove its log directory."""
+        try:
+            if self.process.poll() is None:
+                self.process.send_signal(signal.SIGTERM)
+                try:
+                    self.process.wait(timeout=timeout)
+                except subprocess.TimeoutExpired:
+                    self.process.kill()
+                    self.process.wait(timeout=timeout)
+        finally:
+            shutil.rmtree(self._workdir, ignore_errors=True)
+
+    def __enter__(self) -> StreamlitServer:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()
+
+
+def _command(app: Path, port: int, extra_args: Sequence[str]) -> list[str]:
+    return [
+        sys.executable,
+        "-m",
+        "streamlit",
+        "run",
+        str(app),
+        "--server.headless",
+        "true",
+        "--browser.gatherUsageStats",
+        "false",
+        "--server.address",
+        HOST,
+        "--server.port",
+        str(port),
+        "--server.fileWatcherType",
+        "none",
+        "--server.runOnSave",
+        "false",
+        *extra_args,
+    ]
+
+
+def _is_healthy(url: str) -> bool:
+    try:
+        with urllib.request.urlopen(url, timeout=2) as response:
+            return response.status == 200
+    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
+        return False
+
+
+def _wait_healthy(server: StreamlitServer, timeout: float) -> bool:
+    """Poll the health endpoint until it answers 200, the process dies, or the deadline."""
+    deadline = time.monotonic() + timeout
+    pause = _POLL_FIRST_S
+    while time.monotonic() < deadline:
+        if not server.running():
+            return False
+        if _is_healthy(server.health_url):
+            return True
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 2, _POLL_MAX_S)
+    return False
+
+
+def _launch(
+    database_url: str, port: int, env: Mapping[str, str] | None, app: Path, extra_args: Sequence[str]
+) -> StreamlitServer:
+    workdir = Path(tempfile.mkdtemp(prefix="ctg-streamlit-"))
+    log_path = workdir / "streamlit.log"
+    environment = {**os.environ, **(env or {}), "CTG_DATABASE_URL": database_url}
+    environment.setdefault("PYTHONUNBUFFERED", "1")
+    with log_path.open("wb") as log:
+        process = subprocess.Popen(
+            _command(app, port, extra_args),
+            cwd=PROJECT_ROOT,
+            env=environment,
+            stdin=subprocess.DEVNULL,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+        )
+    return StreamlitServer(
+        url=f"http://{HOST}:{port}", port=port, process=process, log_path=log_path, _workdir=workdir
+    )
+
+
+def start_streamlit(
+    database_url: str,
+    port: int | None = None,
+    env: dict[str, str] | None = None,
+    *,
+    app: Path = APP_PATH,
+    extra_args: Sequence[str] = (),
+    startup_timeout: float = STARTUP_TIMEOUT_S,
+) -> StreamlitServer:
+    """Start `streamlit run app.py` on loopback with `CTG_DATABASE_URL=database_url`.
+
+    `port=None` picks a free port (and retries with another one if it was taken in between);
+    `env` adds variables to the server's environment; `extra_args` are more `streamlit run`
+    options (for example `["--server.enableXsrfProtection", "false"]`).
+    """
+    attempts = 1 if port is not None else _PORT_ATTEMPTS
+    last_log = ""
+    for _ in range(attempts):
+        server = _launch(database_url, port or free_port(), env, app, extra_args)
+        if _wait_healthy(server, startup_timeout):
+            return server
+        last_log = server.log_text()[-_LOG_TAIL_CHARS:]
+        exited = not server.running()
+        server.stop()
+        if not exited:
+            break  # alive but never healthy: another port will not help
+    raise StreamlitStartError(
+        f"Le serveur Streamlit n'a pas démarré (santé /_stcore/health non atteinte en "
+        f"{startup_timeout:.0f} s). Fin du journal :\n{last_log}"
+    )
