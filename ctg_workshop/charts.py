@@ -12,6 +12,7 @@ from collections.abc import Sequence
 import altair as alt
 import pandas as pd
 
+from ctg_workshop.live import TopicLive
 from ctg_workshop.models import QUADRANT_LABELS, Quadrant
 from ctg_workshop.results import RankedItem
 
@@ -48,23 +49,35 @@ def ranking_frame(items: Sequence[RankedItem], *, limit: int = 10) -> pd.DataFra
 
 
 def ranking_chart(
-    items: Sequence[RankedItem], *, title: str, limit: int = 10, font_size: int = 14, width: int = 520
+    items: Sequence[RankedItem],
+    *,
+    title: str,
+    limit: int = 10,
+    font_size: int = 14,
+    width: int = 520,
+    row_height: int | None = None,
 ) -> alt.Chart:
-    """Horizontal bars of the top items by dots, coloured by quadrant, best at the top."""
+    """Horizontal bars of the top items by dots, coloured by quadrant, best at the top.
+
+    Each bar carries its item's text (up to three lines) on its left and its dots on its right.
+    Labels are plain strings with line breaks (not lists): the same spec renders in the browser
+    (Streamlit sends data as Arrow) and in vl-convert (documents).
+    """
     frame = ranking_frame(items, limit=limit)
-    frame["étiquette"] = [_label(text, LABEL_WIDTH) for text in frame["contribution"]]
+    frame["étiquette"] = ["\n".join(_label(text, LABEL_WIDTH)) for text in frame["contribution"]]
     palette = alt.Scale(
         domain=[QUADRANT_LABELS[q] for q in Quadrant], range=[QUADRANT_COLOURS[q] for q in Quadrant]
     )
+    y = alt.Y("rang:O", title=None, scale=alt.Scale(paddingInner=0.25), axis=None)
     bars = (
-        alt.Chart(frame, title=alt.TitleParams(title, fontSize=font_size + 4, anchor="start"))
+        alt.Chart(
+            frame, title=alt.TitleParams(title, fontSize=round(font_size * 1.4), anchor="start", offset=14)
+        )
         .mark_bar()
         .encode(
-            y=alt.Y("rang:O", title=None, scale=alt.Scale(paddingInner=0.25), axis=None),
-            x=alt.X("points:Q", title="Points reçus", axis=alt.Axis(tickMinStep=1, format="d")),
-            color=alt.Color(
-                "quadrant:N", title="Quadrant", scale=palette, legend=alt.Legend(orient="bottom")
-            ),
+            y=y,
+            x=alt.X("points:Q", title="Points reçus", axis=alt.Axis(tickMinStep=1, format="d", grid=False)),
+            color=alt.Color("quadrant:N", title=None, scale=palette, legend=alt.Legend(orient="bottom")),
             tooltip=[
                 alt.Tooltip("contribution:N", title="Contribution"),
                 alt.Tooltip("quadrant:N", title="Quadrant"),
@@ -75,23 +88,20 @@ def ranking_chart(
     )
     labels = (
         alt.Chart(frame)
-        .mark_text(align="right", baseline="middle", dx=-8, fontSize=font_size, lineBreak="\n")
-        .encode(
-            y=alt.Y("rang:O", scale=alt.Scale(paddingInner=0.25), axis=None),
-            text=alt.Text("étiquette_texte:N"),
-            x=alt.value(0),
+        .mark_text(
+            align="right", baseline="middle", dx=-10, fontSize=font_size, lineBreak="\n", color="#1A1A1A"
         )
-        .transform_calculate(**{"étiquette_texte": "join(datum['étiquette'], '\\n')"})
+        .encode(y=y, x=alt.value(0), text=alt.Text("étiquette:N"))
     )
-    counts = bars.mark_text(align="left", dx=6, fontSize=font_size, fontWeight="bold").encode(
+    counts = bars.mark_text(align="left", dx=6, fontSize=font_size + 2, fontWeight="bold").encode(
         text=alt.Text("points:Q"), color=alt.value("#1A1A1A")
     )
-    row_height = max(3 * font_size + 10, 44)
+    row_height = row_height or max(3 * (font_size + 3) + 12, 44)
     return (
         alt.layer(labels, bars, counts)
         .properties(width=width, height=max(row_height * len(frame), 60))
         .configure_axis(labelFontSize=font_size, titleFontSize=font_size)
-        .configure_legend(labelFontSize=font_size, titleFontSize=font_size)
+        .configure_legend(labelFontSize=font_size, titleFontSize=font_size, symbolSize=font_size * 14)
         .configure_view(strokeWidth=0)
     )
 
@@ -101,3 +111,85 @@ def chart_png(chart: alt.Chart, *, scale: float = 2.0) -> bytes:
     import vl_convert
 
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+def quadrant_counts_frame(topics: Sequence[TopicLive]) -> pd.DataFrame:
+    """One row per (topic, quadrant): the visible contributions written so far."""
+    rows = [
+        {
+            "sujet": topic.title,
+            "ordre": position,
+            "quadrant": QUADRANT_LABELS[quadrant],
+            "rang_quadrant": list(Quadrant).index(quadrant),
+            "contributions": topic.count(quadrant),
+        }
+        for position, topic in enumerate(topics)
+        for quadrant in Quadrant
+    ]
+    return pd.DataFrame(rows, columns=["sujet", "ordre", "quadrant", "rang_quadrant", "contributions"])
+
+
+def quadrant_counts_chart(
+    topics: Sequence[TopicLive], *, font_size: int = 16, width: int = 480, label_width: int = 24
+) -> alt.Chart:
+    """Stacked horizontal bars: each topic's contributions by quadrant, with its total at the end."""
+    frame = quadrant_counts_frame(topics)
+    # Topic titles as wrapped axis labels ("|" separates the lines), kept in the workshop's order.
+    labels = {topic.title: "|".join(_label(topic.title, label_width)) for topic in topics}
+    frame["sujet"] = frame["sujet"].map(labels)
+    totals = frame.groupby("sujet", as_index=False, sort=False)["contributions"].sum()
+    palette = alt.Scale(
+        domain=[QUADRANT_LABELS[q] for q in Quadrant], range=[QUADRANT_COLOURS[q] for q in Quadrant]
+    )
+    y = alt.Y(
+        "sujet:N",
+        sort=list(labels.values()),
+        title=None,
+        scale=alt.Scale(paddingInner=0.3),
+        axis=alt.Axis(labelLimit=width, labelExpr="split(datum.label, '|')", labelPadding=8),
+    )
+    bars = (
+        alt.Chart(frame)
+        .mark_bar()
+        .encode(
+            y=y,
+            x=alt.X("contributions:Q", title=None, stack="zero", axis=None),
+            color=alt.Color(
+                "quadrant:N", title=None, scale=palette, legend=alt.Legend(orient="bottom", columns=2)
+            ),
+            order=alt.Order("rang_quadrant:Q"),
+            tooltip=[
+                alt.Tooltip("quadrant:N", title="Quadrant"),
+                alt.Tooltip("contributions:Q", title="Contributions"),
+            ],
+        )
+    )
+    # Each quadrant's count inside its own segment (white on the palette's dark colours).
+    segments = (
+        alt.Chart(frame)
+        .transform_filter("datum.contributions > 0")
+        .transform_stack(
+            stack="contributions",
+            as_=["début", "fin"],
+            groupby=["sujet"],
+            sort=[alt.SortField("rang_quadrant")],
+        )
+        .transform_calculate(milieu="(datum['début'] + datum.fin) / 2")
+        .mark_text(fontSize=font_size - 2, fontWeight="bold", color="#FFFFFF")
+        .encode(y=y, x=alt.X("milieu:Q"), text=alt.Text("contributions:Q", format="d"))
+    )
+    totals_text = (
+        alt.Chart(totals)
+        .mark_text(align="left", dx=6, fontSize=font_size, fontWeight="bold", color="#1A1A1A")
+        .encode(y=y, x=alt.X("contributions:Q"), text=alt.Text("contributions:Q", format="d"))
+    )
+    row_height = (
+        max((font_size + 4) * max(len(v.split("|")) for v in labels.values()) + 16, 44) if labels else 44
+    )
+    return (
+        alt.layer(bars, segments, totals_text)
+        .properties(width=width, height=row_height * max(len(topics), 1))
+        .configure_axis(labelFontSize=font_size, titleFontSize=font_size, domain=False, ticks=False)
+        .configure_legend(labelFontSize=font_size, symbolSize=font_size * 14, labelLimit=300)
+        .configure_view(strokeWidth=0)
+    )

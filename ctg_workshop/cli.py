@@ -76,11 +76,49 @@ def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
 def cmd_export_archive(args: argparse.Namespace, engine: Engine) -> int:
     with read_session(engine) as session:
         data = export_archive(session=session, code=args.code)
-    try:
-        Path(args.output).write_bytes(data)
-    except OSError as error:
-        raise InvalidInputError(f"Impossible d'écrire « {args.output} » : {error.strerror}.") from error
+    _write_output(args.output, data)
     print(f"Archive écrite : {args.output}")
+    return 0
+
+
+def _write_output(path: str, data: bytes) -> None:
+    try:
+        Path(path).write_bytes(data)
+    except OSError as error:
+        raise InvalidInputError(f"Impossible d'écrire « {path} » : {error.strerror}.") from error
+
+
+def cmd_export_convention(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.documents.convention import build_convention, convention_data
+
+    with read_session(engine) as session:
+        workshop = get_workshop_by_code(session=session, code=args.code)
+        data = convention_data(session=session, workshop_id=workshop.id)
+    _write_output(args.output, build_convention(data))
+    print(f"Projet de convention écrit : {args.output}")
+    return 0
+
+
+def cmd_export_deliberation(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
+
+    options = make_options(session_date=args.seance, number=args.numero, bonus_amount=args.bonus)
+    with read_session(engine) as session:
+        workshop = get_workshop_by_code(session=session, code=args.code)
+        data = deliberation_data(session=session, workshop_id=workshop.id, options=options)
+    _write_output(args.output, build_deliberation(data))
+    print(f"Projet de délibération écrit : {args.output}")
+    return 0
+
+
+def cmd_export_data(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.exports import export_contributions_csv
+
+    with read_session(engine) as session:
+        workshop = get_workshop_by_code(session=session, code=args.code)
+        data = export_contributions_csv(session=session, workshop_id=workshop.id)
+    _write_output(args.output, data)
+    print(f"Contributions et votes écrits (CSV) : {args.output}")
     return 0
 
 
@@ -102,19 +140,57 @@ def cmd_list(_args: argparse.Namespace, engine: Engine) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
+    import os
+
+    from ctg_workshop.access import (
+        ensure_view_token,
+        projection_path,
+        set_facilitator_passphrase,
+        verify_secret,
+    )
+
+    passphrase = os.environ.get("CTG_DEMO_PASSPHRASE", "").strip() or "atelier-demo"
     with write_session(engine) as session:
         try:
-            get_workshop_by_code(session=session, code=DEMO_CODE)
-            exists = True
+            workshop = get_workshop_by_code(session=session, code=DEMO_CODE)
         except CtgError:
-            exists = False
-        if exists and not args.replace:
-            print(f"L'atelier de démonstration « {DEMO_CODE} » est déjà chargé.")
-            print(DEMO_CODE)
-            return 0
-        import_archive(session=session, data=DEMO_ARCHIVE.read_bytes(), replace=args.replace)
-    print(f"Atelier de démonstration « {DEMO_CODE} » chargé.")
+            workshop = None
+        loaded = workshop is None or args.replace
+        if loaded:
+            workshop = import_archive(session=session, data=DEMO_ARCHIVE.read_bytes(), replace=args.replace)
+        if not verify_secret(passphrase, workshop.facilitator_secret_hash):
+            set_facilitator_passphrase(session=session, workshop_id=workshop.id, passphrase=passphrase)
+        token = ensure_view_token(session=session, workshop_id=workshop.id)
+    if loaded:
+        print(f"Atelier de démonstration « {DEMO_CODE} » chargé.")
+    else:
+        print(f"L'atelier de démonstration « {DEMO_CODE} » est déjà chargé.")
+    print(f"Phrase secrète d'animation (page « Animer ») : {passphrase}")
+    print(f"Lien de projection (à ouvrir sur le PC de la salle) : {projection_path(token)}")
     print(DEMO_CODE)
+    return 0
+
+
+def cmd_purge_names(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.privacy import purge_names
+
+    with write_session(engine) as session:
+        workshop = get_workshop_by_code(session=session, code=args.code)
+        count = purge_names(session=session, workshop_id=workshop.id)
+    print(
+        f"{count} nom{'s' if count > 1 else ''} effacé{'s' if count > 1 else ''} ; organisations et contributions conservées."
+    )
+    return 0
+
+
+def cmd_export_participant(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.privacy import participant_data_json
+
+    with read_session(engine) as session:
+        workshop = get_workshop_by_code(session=session, code=args.code)
+        data = participant_data_json(session=session, workshop_id=workshop.id, reference=args.participant)
+    _write_output(args.output, data)
+    print(f"Données du participant écrites : {args.output}")
     return 0
 
 
@@ -179,12 +255,77 @@ def build_parser() -> argparse.ArgumentParser:
         description="Applique les migrations (Alembic) ; ne supprime jamais de données.",
     )
     command.set_defaults(handler=cmd_migrate)
+
+    command = commands.add_parser(
+        "export-convention",
+        help="écrire le projet de convention (Word)",
+        description=(
+            "Écrit le projet de Convention Territoriale Globale (.docx) : diagnostic, sujets d'étude, "
+            "synthèses SWOT et résultats du vote, fiches action, annexes."
+        ),
+    )
+    command.add_argument("code", metavar="CODE", help="code de l'atelier")
+    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier .docx à écrire")
+    command.set_defaults(handler=cmd_export_convention)
+
+    command = commands.add_parser(
+        "export-deliberation",
+        help="écrire le projet de délibération du Conseil Municipal (Word)",
+        description=(
+            "Écrit le projet de délibération (.docx) qui autorise la signature de la convention ; ce que "
+            "seule la commune connaît reste entre crochets."
+        ),
+    )
+    command.add_argument("code", metavar="CODE", help="code de l'atelier")
+    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier .docx à écrire")
+    command.add_argument("--seance", metavar="JJ/MM/AAAA", help="date de la séance du Conseil Municipal")
+    command.add_argument("--numero", metavar="NUMÉRO", help="numéro de la délibération (ex. DE23.027)")
+    command.add_argument("--bonus", metavar="MONTANT", help="enveloppe Bonus Territoires en euros (618000)")
+    command.set_defaults(handler=cmd_export_deliberation)
+
+    command = commands.add_parser(
+        "export-data",
+        help="exporter les contributions et les votes (CSV pour Excel)",
+        description=(
+            "Écrit une ligne par contribution visible : sujet, quadrant, texte, organisation, points, "
+            "votants, regroupement. CSV séparé par des points-virgules, UTF-8 avec BOM ; jamais de noms."
+        ),
+    )
+    command.add_argument("code", metavar="CODE", help="code de l'atelier")
+    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier .csv à écrire")
+    command.set_defaults(handler=cmd_export_data)
+
+    command = commands.add_parser(
+        "purge-names",
+        help="effacer les noms des participants (RGPD, après la journée)",
+        description="Efface les noms donnés par les participants ; organisations, contributions et votes restent.",
+    )
+    command.add_argument("code", metavar="CODE", help="code de l'atelier")
+    command.set_defaults(handler=cmd_purge_names)
+
+    command = commands.add_parser(
+        "export-participant",
+        help="exporter les données d'un participant (droit d'accès RGPD)",
+        description="Écrit en JSON tout ce qui est conservé sur un participant : nom, organisation, contributions, votes.",
+    )
+    command.add_argument("code", metavar="CODE", help="code de l'atelier")
+    command.add_argument(
+        "participant", metavar="PARTICIPANT", help="clé du participant (archive) ou son jeton d'accès"
+    )
+    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier JSON à écrire")
+    command.set_defaults(handler=cmd_export_participant)
+
+    from ctg_workshop.loadtest.cli import add_loadtest_parser
+
+    add_loadtest_parser(commands).set_defaults(needs_database=False)
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
+    if not getattr(args, "needs_database", True):
+        return handler(args, None)  # the load driver talks to a server, not to the database
     try:
         engine = open_database(args.database_url)
         try:

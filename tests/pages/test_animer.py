@@ -1,0 +1,218 @@
+"""Animer, as the facilitator lives it: log in, change phase with a confirmation, hide an item."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from sqlalchemy import Engine, func, select
+from streamlit.testing.v1 import AppTest
+
+from ctg_workshop.access import facilitator_stamp, set_facilitator_passphrase
+from ctg_workshop.db import open_database, read_session, write_session
+from ctg_workshop.models import Item, Phase, Vote, Workshop
+from ui.auth import STAMP_KEY, WORKSHOP_KEY
+
+ROOT = Path(__file__).resolve().parents[2]
+PAGE = str(ROOT / "pages" / "animer.py")
+PREPARE = str(ROOT / "pages" / "preparer.py")
+PASSPHRASE = "atelier-de-test"
+
+
+@pytest.fixture
+def db(app_demo_database: str) -> Iterator[Engine]:
+    engine = open_database(app_demo_database)
+    with write_session(engine) as session:
+        workshop_id = session.scalar(select(Workshop.id).where(Workshop.code == "ARMDEMO"))
+        set_facilitator_passphrase(session=session, workshop_id=workshop_id, passphrase=PASSPHRASE)
+    yield engine
+    engine.dispose()
+
+
+def _workshop(engine: Engine) -> Workshop:
+    with read_session(engine) as session:
+        return session.scalar(select(Workshop).where(Workshop.code == "ARMDEMO"))
+
+
+def logged_in(engine: Engine, page: str = PAGE) -> AppTest:
+    """The page for a facilitator already logged in (the login form has its own test)."""
+    at = AppTest.from_file(page, default_timeout=30)
+    workshop = _workshop(engine)
+    with read_session(engine) as session:
+        at.session_state[WORKSHOP_KEY] = workshop.id
+        at.session_state[STAMP_KEY] = facilitator_stamp(session=session, workshop_id=workshop.id)
+    return at.run()
+
+
+def _submit(at: AppTest, label: str) -> AppTest:
+    next(b for b in at.button if b.label == label).click()
+    return at.run()
+
+
+def test_login_form_refuses_then_accepts(db):
+    at = AppTest.from_file(PAGE, default_timeout=30).run()
+    assert not at.exception
+    assert at.text_input(key="login_passphrase")  # the form, and nothing else
+    assert not [b for b in at.button if b.key and b.key.startswith("phase_")]
+    at.text_input(key="login_code").input("armdemo")
+    at.text_input(key="login_passphrase").input("pas-la-bonne")
+    at = _submit(at, "Se connecter")
+    assert "incorrecte" in at.error[0].value
+    assert _workshop(db).failed_logins == 1
+    at.text_input(key="login_passphrase").input(PASSPHRASE)
+    at = _submit(at, "Se connecter")
+    assert not at.exception
+    assert at.session_state[WORKSHOP_KEY] == _workshop(db).id
+    assert at.button(key="phase_group").label == "2. Regroupement"
+    assert _workshop(db).failed_logins == 0
+
+
+def test_changed_passphrase_logs_out(db):
+    at = logged_in(db)
+    assert at.button(key="phase_group")
+    with write_session(db) as session:
+        set_facilitator_passphrase(
+            session=session, workshop_id=_workshop(db).id, passphrase="nouvelle-phrase"
+        )
+    at.run()
+    assert at.text_input(key="login_passphrase")
+
+
+def test_phase_change_asks_for_confirmation(db):
+    at = logged_in(db)
+    assert at.button(key="phase_vote").label == "3. Vote (en cours)"
+    at.button(key="phase_vote").click().run()  # the current phase: nothing to confirm
+    assert not at.warning and not at.info
+    at.button(key="phase_group").click().run()
+    assert _workshop(db).phase == Phase.VOTE  # nothing yet: a confirmation is asked
+    warning = at.warning[0].value
+    assert "120 votes" in warning and "conservés" in warning
+    at.button(key="phase_cancel").click().run()
+    assert not at.warning and _workshop(db).phase == Phase.VOTE
+
+    at.button(key="phase_group").click().run()
+    at.button(key="phase_confirm").click().run()
+    assert not at.exception
+    assert _workshop(db).phase == Phase.GROUP
+    assert "Regroupement des doublons" in at.success[0].value
+    with read_session(db) as session:
+        assert session.scalar(select(func.count()).select_from(Vote)) == 120
+
+    # Back to collect, clearing the votes this time.
+    at.button(key="phase_collect").click().run()
+    at.checkbox(key="phase_clear_votes").check().run()
+    at.button(key="phase_confirm").click().run()
+    assert _workshop(db).phase == Phase.COLLECT
+    with read_session(db) as session:
+        assert session.scalar(select(func.count()).select_from(Vote)) == 0
+
+
+def test_hide_an_item(db):
+    at = logged_in(db)
+    with read_session(db) as session:
+        topic_id = at.selectbox(key="moderation_topic").value
+        voted = set(session.scalars(select(Vote.item_id)))
+        item = session.scalar(
+            select(Item).where(
+                Item.topic_id == topic_id,
+                Item.hidden.is_(False),
+                Item.id.not_in(voted),
+                Item.merged_into_id.is_(None),
+            )
+        )
+        voted_item = session.scalar(select(Item).where(Item.topic_id == topic_id, Item.id.in_(voted)))
+    at.button(key=f"hide_{item.id}").click().run()
+    assert not at.exception
+    assert "masquée" in at.success[0].value
+    with read_session(db) as session:
+        assert session.get(Item, item.id).hidden
+    assert at.button(key=f"unhide_{item.id}")
+
+    # An item with votes asks first, and says the votes go.
+    at.button(key=f"hide_{voted_item.id}").click().run()
+    assert "supprimés" in at.warning[0].value
+    with read_session(db) as session:
+        assert not session.get(Item, voted_item.id).hidden
+    at.button(key=f"hide_confirm_{voted_item.id}").click().run()
+    with read_session(db) as session:
+        assert session.get(Item, voted_item.id).hidden
+        assert (
+            session.scalar(select(func.count()).select_from(Vote).where(Vote.item_id == voted_item.id)) == 0
+        )
+
+
+def test_correct_an_item(db):
+    at = logged_in(db)
+    with read_session(db) as session:
+        item = session.scalar(select(Item).where(Item.key == "i60"))
+    at.selectbox(key="moderation_topic").set_value(item.topic_id).run()
+    at.text_area(key=f"correct_text_{item.id}").input("Maillage associatif très important").run()
+    at.button(key=f"correct_{item.id}").click().run()
+    assert not at.exception
+    with read_session(db) as session:
+        assert session.get(Item, item.id).text == "Maillage associatif très important"
+
+
+def test_grouping_suggestion_accepted(db):
+    at = logged_in(db)
+    with write_session(db) as session:
+        # Undo one demo group: it comes back as a suggestion.
+        member = session.scalar(select(Item).where(Item.key == "i40"))
+        member.merged_into_id = None
+        topic_id = member.topic_id
+    at.segmented_control(key="animer_view").set_value("grouping").run()
+    at.selectbox(key="grouping_topic").set_value(topic_id).run()
+    keys = [b.key for b in at.button if b.key and b.key.startswith("accept_")]
+    assert keys, "a suggestion is expected"
+    at.button(key=keys[0]).click().run()
+    assert not at.exception
+    with read_session(db) as session:
+        assert session.scalar(select(Item.merged_into_id).where(Item.key == "i40")) is not None
+
+
+def test_prepare_page_needs_login_then_edits(db, monkeypatch):
+    monkeypatch.delenv("CTG_ADMIN_PASSWORD", raising=False)
+    at = AppTest.from_file(PREPARE, default_timeout=30).run()
+    assert not at.exception
+    assert at.text_input(key="login_code")
+    at = logged_in(db, PREPARE)
+    assert not at.exception
+    at.text_input(key="settings_title").input("Journée CTG 2027")
+    at = _submit(at, "Enregistrer les paramètres")
+    assert not at.exception
+    assert _workshop(db).title == "Journée CTG 2027"
+
+
+def test_admin_creates_a_workshop(app_database, monkeypatch):
+    from ctg_workshop import access
+
+    access.reset_admin_throttle()
+    monkeypatch.setenv("CTG_ADMIN_PASSWORD", "mot-de-passe-admin")
+    at = AppTest.from_file(PREPARE, default_timeout=30).run()
+    at.text_input(key="admin_password").input("mot-de-passe-admin")
+    at = _submit(at, "Valider")
+    assert not at.exception
+    at.text_input(key="create_passphrase").input("phrase-secrete-1")
+    at.text_input(key="create_passphrase_again").input("phrase-secrete-1")
+    at = _submit(at, "Créer l'atelier")
+    assert not at.exception
+    assert "Atelier créé" in at.success[0].value
+    engine = open_database(app_database)
+    with read_session(engine) as session:
+        workshop = session.scalar(select(Workshop))
+        assert [t.key for t in workshop.topics] == ["avs", "enfant", "parentalite", "egalite"]
+    engine.dispose()
+    assert at.session_state[WORKSHOP_KEY] == workshop.id
+
+
+def test_countdown_started_and_stopped(db):
+    at = logged_in(db)
+    at.number_input(key="timer_minutes").set_value(7).run()
+    at.button(key="timer_start").click().run()
+    assert not at.exception
+    assert "7 minutes" in at.success[0].value
+    assert _workshop(db).timer_ends_at is not None
+    assert any("Temps restant" in m.value for m in at.markdown)
+    at.button(key="timer_stop").click().run()
+    assert _workshop(db).timer_ends_at is None

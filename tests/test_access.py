@@ -1,0 +1,186 @@
+"""Facilitator passphrase, administrator password, projection link."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from sqlalchemy import select
+
+from ctg_workshop import access
+from ctg_workshop.access import (
+    AccessDeniedError,
+    TooManyAttemptsError,
+    check_admin_password,
+    check_facilitator,
+    ensure_view_token,
+    facilitator_stamp,
+    hash_secret,
+    renew_view_token,
+    set_facilitator_passphrase,
+    verify_secret,
+    workshop_for_view_token,
+)
+from ctg_workshop.db import read_session, write_session
+from ctg_workshop.errors import InvalidInputError, NotFoundError
+from ctg_workshop.models import Workshop
+from ctg_workshop.workshops import get_workshop_by_code
+
+PASSPHRASE = "trois-mots-secrets"
+T0 = dt.datetime(2026, 11, 23, 9, 0, 0)
+
+
+@pytest.fixture
+def demo_id(demo_engine) -> int:
+    with write_session(demo_engine) as session:
+        workshop = get_workshop_by_code(session=session, code="ARMDEMO")
+        set_facilitator_passphrase(session=session, workshop_id=workshop.id, passphrase=PASSPHRASE)
+        return workshop.id
+
+
+def _attempt(engine, passphrase: str, now: dt.datetime) -> int | Exception:
+    """One login as the page does it: the refusal is caught inside the transaction (committed)."""
+    with write_session(engine) as session:
+        try:
+            return check_facilitator(session=session, code="armdemo", passphrase=passphrase, now=now)
+        except AccessDeniedError as error:
+            return error
+
+
+def test_hash_is_salted_and_never_the_secret():
+    first, second = hash_secret(PASSPHRASE), hash_secret(PASSPHRASE)
+    assert PASSPHRASE not in first
+    assert first != second  # a fresh salt each time
+    assert first.startswith("scrypt$16384$8$1$")
+    assert verify_secret(PASSPHRASE, first) and verify_secret(PASSPHRASE, second)
+    assert not verify_secret(PASSPHRASE + "x", first)
+
+
+@pytest.mark.parametrize("stored", [None, "", "md5$abc", "scrypt$1$2$3", "scrypt$x$8$1$AAAA$AAAA"])
+def test_malformed_hash_never_verifies(stored):
+    assert not verify_secret(PASSPHRASE, stored)
+
+
+def test_passphrase_stored_hashed(demo_engine, demo_id):
+    with read_session(demo_engine) as session:
+        stored = session.scalar(select(Workshop.facilitator_secret_hash).where(Workshop.id == demo_id))
+    assert stored and PASSPHRASE not in stored
+
+
+def test_short_passphrase_refused(demo_engine, demo_id):
+    with pytest.raises(InvalidInputError, match="trop courte"), write_session(demo_engine) as session:
+        set_facilitator_passphrase(session=session, workshop_id=demo_id, passphrase="court")
+
+
+def test_right_passphrase_gives_workshop_id(demo_engine, demo_id):
+    assert _attempt(demo_engine, PASSPHRASE, T0) == demo_id
+
+
+def test_unknown_code(demo_engine, demo_id):
+    with pytest.raises(NotFoundError), write_session(demo_engine) as session:
+        check_facilitator(session=session, code="NOPE42", passphrase=PASSPHRASE)
+
+
+def test_wrong_passphrase_refused_and_counted(demo_engine, demo_id):
+    result = _attempt(demo_engine, "pas-la-bonne", T0)
+    assert isinstance(result, AccessDeniedError) and not isinstance(result, TooManyAttemptsError)
+    assert "incorrecte" in result.message and "4 essais" in result.message
+    with read_session(demo_engine) as session:
+        workshop = session.get(Workshop, demo_id)
+        assert workshop.failed_logins == 1 and workshop.last_failed_login_at == T0
+
+
+def test_slowdown_after_five_failures(demo_engine, demo_id):
+    for i in range(4):
+        assert not isinstance(
+            _attempt(demo_engine, "faux", T0 + dt.timedelta(seconds=i)), TooManyAttemptsError
+        )
+    fifth = _attempt(demo_engine, "faux", T0 + dt.timedelta(seconds=4))
+    assert isinstance(fifth, TooManyAttemptsError) and fifth.wait_seconds == 30
+    assert "patientez 30 secondes" in fifth.message
+    # Even the right passphrase waits: the attempt is not even checked.
+    early = _attempt(demo_engine, PASSPHRASE, T0 + dt.timedelta(seconds=14))
+    assert isinstance(early, TooManyAttemptsError) and early.wait_seconds == 20
+    # After the delay, a wrong one doubles the next delay.
+    sixth = _attempt(demo_engine, "faux", T0 + dt.timedelta(seconds=40))
+    assert isinstance(sixth, TooManyAttemptsError) and sixth.wait_seconds == 60
+    assert "1 minute" in sixth.message
+    # After that delay, the right passphrase gets in and the counter is reset.
+    assert _attempt(demo_engine, PASSPHRASE, T0 + dt.timedelta(seconds=101)) == demo_id
+    with read_session(demo_engine) as session:
+        assert session.get(Workshop, demo_id).failed_logins == 0
+
+
+def test_delay_is_capped():
+    assert access.retry_delay(4) == 0
+    assert access.retry_delay(5) == 30
+    assert access.retry_delay(50) == access.MAX_DELAY_SECONDS
+
+
+def test_workshop_without_passphrase_refused(demo_engine):
+    with (
+        pytest.raises(AccessDeniedError, match="pas encore de phrase"),
+        write_session(demo_engine) as session,
+    ):
+        check_facilitator(session=session, code="ARMDEMO", passphrase=PASSPHRASE)
+
+
+def test_new_passphrase_changes_stamp(demo_engine, demo_id):
+    with read_session(demo_engine) as session:
+        before = facilitator_stamp(session=session, workshop_id=demo_id)
+    with write_session(demo_engine) as session:
+        set_facilitator_passphrase(session=session, workshop_id=demo_id, passphrase="une-autre-phrase")
+    with read_session(demo_engine) as session:
+        assert facilitator_stamp(session=session, workshop_id=demo_id) not in (None, before)
+    assert isinstance(_attempt(demo_engine, PASSPHRASE, T0), AccessDeniedError)
+
+
+def test_admin_password(monkeypatch):
+    access.reset_admin_throttle()
+    monkeypatch.delenv(access.ADMIN_PASSWORD_ENV, raising=False)
+    with pytest.raises(AccessDeniedError, match="Aucun mot de passe administrateur"):
+        check_admin_password("quoi")
+    monkeypatch.setenv(access.ADMIN_PASSWORD_ENV, "s3cret-admin")
+    check_admin_password("s3cret-admin")
+    with pytest.raises(AccessDeniedError, match="incorrect"):
+        check_admin_password("s3cret-admin ")
+    for i in range(3):
+        with pytest.raises(AccessDeniedError):
+            check_admin_password("non", now=T0 + dt.timedelta(seconds=i))
+    with pytest.raises(TooManyAttemptsError):
+        check_admin_password("non", now=T0 + dt.timedelta(seconds=5))
+    with pytest.raises(TooManyAttemptsError):
+        check_admin_password("s3cret-admin", now=T0 + dt.timedelta(seconds=10))
+    check_admin_password("s3cret-admin", now=T0 + dt.timedelta(seconds=40))
+    access.reset_admin_throttle()
+
+
+def test_admin_password_from_secret(monkeypatch):
+    access.reset_admin_throttle()
+    monkeypatch.delenv(access.ADMIN_PASSWORD_ENV, raising=False)
+    check_admin_password("é-secret", expected=access.configured_admin_password("é-secret"))
+
+
+def test_view_token(demo_engine, demo_id):
+    with write_session(demo_engine) as session:
+        token = ensure_view_token(session=session, workshop_id=demo_id)
+        assert ensure_view_token(session=session, workshop_id=demo_id) == token
+    with read_session(demo_engine) as session:
+        assert workshop_for_view_token(session=session, token=token) == demo_id
+    with write_session(demo_engine) as session:
+        renewed = renew_view_token(session=session, workshop_id=demo_id)
+    assert renewed != token
+    with read_session(demo_engine) as session, pytest.raises(NotFoundError, match="renouvelé"):
+        workshop_for_view_token(session=session, token=token)
+    with read_session(demo_engine) as session, pytest.raises(NotFoundError):
+        workshop_for_view_token(session=session, token="")
+
+
+def test_demo_command_sets_passphrase_and_link(sqlite_url, monkeypatch, capsys):
+    from ctg_workshop.cli import main
+
+    monkeypatch.setenv("CTG_DEMO_PASSPHRASE", "phrase-de-demo")
+    assert main(["--database-url", sqlite_url, "demo"]) == 0
+    out = capsys.readouterr().out
+    assert "phrase-de-demo" in out and "/projection?vue=" in out
+    assert out.strip().splitlines()[-1] == "ARMDEMO"

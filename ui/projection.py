@@ -1,0 +1,97 @@
+"""Helpers of the room's screen: shared cached aggregates, the partner link and its QR code.
+
+Every projection tab of a workshop reads the same cached aggregates (`st.cache_data`, keyed by
+workshop id, a few seconds' life): ten tabs cost one query per interval, not ten.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+from urllib.parse import quote
+
+import segno
+import streamlit as st
+
+from ctg_workshop.access import workshop_for_view_token
+from ctg_workshop.db import read_session
+from ctg_workshop.errors import NotFoundError
+from ctg_workshop.live import ProjectionSnapshot, SwotMatrix, projection_snapshot, swot_matrix
+from ui.engine import engine
+
+REFRESH_SECONDS = 5
+CACHE_SECONDS = 4
+VIEW_PARAM = "vue"
+PUBLIC_URL_ENV = "CTG_PUBLIC_URL"
+PARTNER_PATH = "participer"
+PROJECTION_PATH = "projection"
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=200)
+def cached_snapshot(workshop_id: int) -> ProjectionSnapshot:
+    with read_session(engine()) as session:
+        return projection_snapshot(session=session, workshop_id=workshop_id)
+
+
+@st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=500)
+def cached_matrix(workshop_id: int, topic_id: int) -> SwotMatrix:
+    with read_session(engine()) as session:
+        return swot_matrix(session=session, workshop_id=workshop_id, topic_id=topic_id)
+
+
+@st.cache_data(ttl=30, show_spinner=False, max_entries=200)
+def workshop_id_for_token(token: str) -> int | None:
+    """The workshop of a projection link, or None (unknown or renewed token)."""
+    with read_session(engine()) as session:
+        try:
+            return workshop_for_view_token(session=session, token=token)
+        except NotFoundError:
+            return None
+
+
+def base_url() -> str:
+    """The app's public address: CTG_PUBLIC_URL, else what the browser used (page path removed)."""
+    configured = os.environ.get(PUBLIC_URL_ENV, "").strip()
+    if configured:
+        return configured.rstrip("/")
+    url = (st.context.url or "").split("?", 1)[0].rstrip("/")
+    for page in (PROJECTION_PATH, "animer", "preparer", PARTNER_PATH):
+        if url.endswith("/" + page):
+            return url[: -len(page) - 1]
+    return url or "http://localhost:8501"
+
+
+def partner_url(code: str) -> str:
+    return f"{base_url()}/{PARTNER_PATH}?atelier={quote(code)}"
+
+
+def projection_url(view_token: str) -> str:
+    return f"{base_url()}/{PROJECTION_PATH}?{VIEW_PARAM}={quote(view_token)}"
+
+
+@st.cache_data(show_spinner=False, max_entries=100)
+def qr_png(url: str, scale: int = 12) -> bytes:
+    """The QR code of `url` as PNG bytes (black on white, quiet zone kept)."""
+    buffer = io.BytesIO()
+    segno.make(url, error="m").save(buffer, kind="png", scale=scale, border=2)
+    return buffer.getvalue()
+
+
+# Layout only (never participant text): no sidebar, no toolbar, big type for the back of the room.
+PROJECTION_CSS = """
+<style>
+[data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"], [data-testid="stHeader"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
+html { font-size: 20px; }
+[data-testid="stMainBlockContainer"], .block-container { padding: 0.8rem 1.6rem 0.5rem 1.6rem !important; max-width: 100% !important; }
+[data-testid="stMetricValue"] { font-size: 2.4rem !important; font-weight: 700; }
+[data-testid="stMetricLabel"] p { font-size: 1rem !important; }
+.st-key-projection_code p { font-size: 2.6rem; font-weight: 800; letter-spacing: 0.06em; white-space: nowrap; line-height: 1.15; margin: 0; }
+.st-key-projection_clock p { font-size: 3rem; font-weight: 800; line-height: 1.1; margin: 0; font-variant-numeric: tabular-nums; }
+[class*="st-key-swot_"] li, [class*="st-key-swot_"] li p { font-size: 0.95rem; line-height: 1.35; }
+.st-key-swot_strength { background: #E6F5EF; }
+.st-key-swot_weakness { background: #FBEDE5; }
+.st-key-swot_opportunity { background: #E5F0F8; }
+.st-key-swot_threat { background: #F8ECF3; }
+</style>
+"""
