@@ -4,13 +4,16 @@ import streamlit as st
 
 st.set_page_config(page_title="CTG Atelier", page_icon=":material/groups:", layout="wide")
 
-pages = [
+everyone = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/participer.py", title="Participer", icon=":material/edit_note:", url_path="participer"),
+]
+# Behind the facilitator's passphrase (the projection behind its view link).
+team = [
     st.Page("pages/preparer.py", title="Préparer", icon=":material/tune:", url_path="preparer"),
     st.Page("pages/animer.py", title="Animer", icon=":material/co_present:", url_path="animer"),
     st.Page("pages/projection.py", title="Projection", icon=":material/tv:", url_path="projection"),
     st.Page("pages/diagnostic.py", title="Diagnostic", icon=":material/query_stats:", url_path="diagnostic"),
     st.Page("pages/rediger.py", title="Rédiger", icon=":material/description:", url_path="rediger"),
 ]
-st.navigation(pages).run()
+st.navigation({"": everyone, "Équipe CTG": team}).run()
