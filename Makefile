@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test lint install install-dev system-deps demo clean
+.PHONY: run test bench lint install install-dev system-deps demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -35,6 +35,10 @@ system-deps:
 test: install-dev system-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
+
+# Figures against their floors, written to docs/benchmarks.md (see benchmarks/).
+bench: install-dev
+	$(BIN)/python -m benchmarks
 
 lint: install-dev
 	$(BIN)/ruff check .
