@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 import pytest
 import streamlit as st
+from sqlalchemy import Engine
 
 from ctg_workshop.archive import import_archive
 from ctg_workshop.db import open_database, write_session
@@ -30,3 +31,18 @@ def app_demo_database(app_database: str, demo_archive: bytes) -> str:
         import_archive(session=session, data=demo_archive)
     engine.dispose()
     return app_database
+
+
+@pytest.fixture
+def facilitator_db(app_demo_database: str) -> Iterator[Engine]:
+    """The app's demo database, its workshop protected by a known facilitator passphrase."""
+    from ctg_workshop.access import set_facilitator_passphrase
+    from tests.support.pages import FACILITATOR_PASSPHRASE, demo_workshop_id
+
+    engine = open_database(app_demo_database)
+    with write_session(engine) as session:
+        set_facilitator_passphrase(
+            session=session, workshop_id=demo_workshop_id(engine), passphrase=FACILITATOR_PASSPHRASE
+        )
+    yield engine
+    engine.dispose()

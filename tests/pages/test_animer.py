@@ -2,32 +2,27 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from ctg_workshop.access import facilitator_stamp, set_facilitator_passphrase
+from ctg_workshop.access import set_facilitator_passphrase
 from ctg_workshop.db import open_database, read_session, write_session
 from ctg_workshop.models import Item, Phase, Vote, Workshop
-from ui.auth import STAMP_KEY, WORKSHOP_KEY
+from tests.support.pages import FACILITATOR_PASSPHRASE as PASSPHRASE
+from tests.support.pages import logged_in as _logged_in
+from ui.auth import WORKSHOP_KEY
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "animer.py")
 PREPARE = str(ROOT / "pages" / "preparer.py")
-PASSPHRASE = "atelier-de-test"
 
 
 @pytest.fixture
-def db(app_demo_database: str) -> Iterator[Engine]:
-    engine = open_database(app_demo_database)
-    with write_session(engine) as session:
-        workshop_id = session.scalar(select(Workshop.id).where(Workshop.code == "ARMDEMO"))
-        set_facilitator_passphrase(session=session, workshop_id=workshop_id, passphrase=PASSPHRASE)
-    yield engine
-    engine.dispose()
+def db(facilitator_db: Engine) -> Engine:
+    return facilitator_db
 
 
 def _workshop(engine: Engine) -> Workshop:
@@ -36,13 +31,7 @@ def _workshop(engine: Engine) -> Workshop:
 
 
 def logged_in(engine: Engine, page: str = PAGE) -> AppTest:
-    """The page for a facilitator already logged in (the login form has its own test)."""
-    at = AppTest.from_file(page, default_timeout=30)
-    workshop = _workshop(engine)
-    with read_session(engine) as session:
-        at.session_state[WORKSHOP_KEY] = workshop.id
-        at.session_state[STAMP_KEY] = facilitator_stamp(session=session, workshop_id=workshop.id)
-    return at.run()
+    return _logged_in(engine, page)
 
 
 def _submit(at: AppTest, label: str) -> AppTest:

@@ -2,40 +2,21 @@
 
 from __future__ import annotations
 
-import html
-import re
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from ctg_workshop.access import facilitator_stamp, set_facilitator_passphrase
-from ctg_workshop.db import open_database, read_session, write_session
+from ctg_workshop.db import read_session
 from ctg_workshop.diagnostic import list_lines
-from ctg_workshop.models import Workshop
-from ui.auth import STAMP_KEY, WORKSHOP_KEY
+from tests.support.pages import demo_workshop_id as workshop_id
+from tests.support.pages import logged_in as _logged_in
+from tests.support.pages import run, shown
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = str(ROOT / "pages" / "diagnostic.py")
 DATA = ROOT / "tests" / "data"
-
-
-@pytest.fixture
-def db(app_demo_database: str) -> Iterator[Engine]:
-    engine = open_database(app_demo_database)
-    with write_session(engine) as session:
-        set_facilitator_passphrase(
-            session=session, workshop_id=workshop_id(engine), passphrase="atelier-de-test"
-        )
-    yield engine
-    engine.dispose()
-
-
-def workshop_id(engine: Engine) -> int:
-    with read_session(engine) as session:
-        return session.scalar(select(Workshop.id).where(Workshop.code == "ARMDEMO"))
 
 
 def lines(engine: Engine):
@@ -43,22 +24,13 @@ def lines(engine: Engine):
         return list_lines(session=session, workshop_id=workshop_id(engine))
 
 
+@pytest.fixture
+def db(facilitator_db: Engine) -> Engine:
+    return facilitator_db
+
+
 def logged_in(engine: Engine) -> AppTest:
-    at = AppTest.from_file(PAGE, default_timeout=60)
-    with read_session(engine) as session:
-        at.session_state[WORKSHOP_KEY] = workshop_id(engine)
-        at.session_state[STAMP_KEY] = facilitator_stamp(session=session, workshop_id=workshop_id(engine))
-    return run(at)
-
-
-def run(target) -> AppTest:
-    at = target.run()
-    assert not at.exception, at.exception
-    return at
-
-
-def shown(markdown: str) -> str:
-    return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+    return _logged_in(engine, PAGE)
 
 
 def test_the_page_asks_for_the_facilitator_passphrase(db):
