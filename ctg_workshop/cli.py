@@ -200,6 +200,16 @@ def cmd_migrate(_args: argparse.Namespace, _engine: Engine) -> int:
     return 0
 
 
+def _add_export_command(
+    commands: argparse._SubParsersAction, name: str, *, help: str, description: str, output_help: str
+) -> argparse.ArgumentParser:
+    """A subcommand that writes a file about one workshop: `NAME CODE … -o FILE`."""
+    command = commands.add_parser(name, help=help, description=description)
+    command.add_argument("code", metavar="CODE", help="code de l'atelier")
+    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help=output_help)
+    return command
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = FrenchArgumentParser(
         prog="python -m ctg_workshop",
@@ -225,13 +235,13 @@ def build_parser() -> argparse.ArgumentParser:
     choice.add_argument("--as-code", metavar="CODE", help="importer sous un autre code")
     command.set_defaults(handler=cmd_import)
 
-    command = commands.add_parser(
+    command = _add_export_command(
+        commands,
         "export-archive",
         help="exporter un atelier en archive JSON",
         description="Écrit l'archive complète d'un atelier (export déterministe).",
+        output_help="fichier à écrire",
     )
-    command.add_argument("code", metavar="CODE", help="code de l'atelier")
-    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier à écrire")
     command.set_defaults(handler=cmd_export_archive)
 
     command = commands.add_parser(
@@ -256,43 +266,43 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.set_defaults(handler=cmd_migrate)
 
-    command = commands.add_parser(
+    command = _add_export_command(
+        commands,
         "export-convention",
         help="écrire le projet de convention (Word)",
         description=(
             "Écrit le projet de Convention Territoriale Globale (.docx) : diagnostic, sujets d'étude, "
             "synthèses SWOT et résultats du vote, fiches action, annexes."
         ),
+        output_help="fichier .docx à écrire",
     )
-    command.add_argument("code", metavar="CODE", help="code de l'atelier")
-    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier .docx à écrire")
     command.set_defaults(handler=cmd_export_convention)
 
-    command = commands.add_parser(
+    command = _add_export_command(
+        commands,
         "export-deliberation",
         help="écrire le projet de délibération du Conseil Municipal (Word)",
         description=(
             "Écrit le projet de délibération (.docx) qui autorise la signature de la convention ; ce que "
             "seule la commune connaît reste entre crochets."
         ),
+        output_help="fichier .docx à écrire",
     )
-    command.add_argument("code", metavar="CODE", help="code de l'atelier")
-    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier .docx à écrire")
     command.add_argument("--seance", metavar="JJ/MM/AAAA", help="date de la séance du Conseil Municipal")
     command.add_argument("--numero", metavar="NUMÉRO", help="numéro de la délibération (ex. DE23.027)")
     command.add_argument("--bonus", metavar="MONTANT", help="enveloppe Bonus Territoires en euros (618000)")
     command.set_defaults(handler=cmd_export_deliberation)
 
-    command = commands.add_parser(
+    command = _add_export_command(
+        commands,
         "export-data",
         help="exporter les contributions et les votes (CSV pour Excel)",
         description=(
             "Écrit une ligne par contribution visible : sujet, quadrant, texte, organisation, points, "
             "votants, regroupement. CSV séparé par des points-virgules, UTF-8 avec BOM ; jamais de noms."
         ),
+        output_help="fichier .csv à écrire",
     )
-    command.add_argument("code", metavar="CODE", help="code de l'atelier")
-    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier .csv à écrire")
     command.set_defaults(handler=cmd_export_data)
 
     command = commands.add_parser(
@@ -303,16 +313,16 @@ def build_parser() -> argparse.ArgumentParser:
     command.add_argument("code", metavar="CODE", help="code de l'atelier")
     command.set_defaults(handler=cmd_purge_names)
 
-    command = commands.add_parser(
+    command = _add_export_command(
+        commands,
         "export-participant",
         help="exporter les données d'un participant (droit d'accès RGPD)",
         description="Écrit en JSON tout ce qui est conservé sur un participant : nom, organisation, contributions, votes.",
+        output_help="fichier JSON à écrire",
     )
-    command.add_argument("code", metavar="CODE", help="code de l'atelier")
     command.add_argument(
         "participant", metavar="PARTICIPANT", help="clé du participant (archive) ou son jeton d'accès"
     )
-    command.add_argument("-o", "--output", metavar="FICHIER", required=True, help="fichier JSON à écrire")
     command.set_defaults(handler=cmd_export_participant)
 
     from ctg_workshop.loadtest.cli import add_loadtest_parser
