@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 PORT ?= 8501
 
-.PHONY: run test bench lint install install-dev system-deps demo clean
+.PHONY: run test bench lint install install-dev system-deps e2e-deps demo clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -32,7 +32,17 @@ run: demo
 system-deps:
 	@sh scripts/install-system-deps.sh
 
-test: install-dev system-deps
+# axe-core, the accessibility engine of the browser tests (tests/e2e), pinned in package-lock.json.
+# Without npm (or without the registry), the audits skip and say why; the other tests run.
+e2e-deps: node_modules/axe-core/axe.min.js
+
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@if ! command -v npm >/dev/null 2>&1; then \
+	  echo "npm absent : axe-core n'est pas installé, les audits d'accessibilité seront ignorés (apt-get install npm)."; \
+	elif npm ci --no-audit --no-fund --loglevel=error; then touch $@; \
+	else echo "npm ci a échoué : axe-core n'est pas installé, les audits d'accessibilité seront ignorés."; fi
+
+test: install-dev system-deps e2e-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 

@@ -6,6 +6,7 @@ The same chart serves the projection page (Streamlit draws it) and the conventio
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Sequence
 
@@ -24,6 +25,7 @@ QUADRANT_COLOURS = {
     Quadrant.THREAT: "#CC79A7",
 }
 LABEL_WIDTH = 48
+PNG_CACHE_SIZE = 16  # a few workshops' charts (~0.5 MB each)
 
 
 def _label(text: str, width: int) -> list[str]:
@@ -111,6 +113,17 @@ def chart_png(chart: alt.Chart, *, scale: float = 2.0) -> bytes:
     import vl_convert
 
     return vl_convert.vegalite_to_png(chart.to_json(), scale=scale)
+
+
+@functools.lru_cache(maxsize=PNG_CACHE_SIZE)
+def ranking_png(
+    items: tuple[RankedItem, ...], *, title: str, limit: int = 10, width: int = 520, scale: float = 2.0
+) -> bytes:
+    """`ranking_chart(items, …)` as PNG bytes, kept for the next document that asks for the same
+    chart: vl-convert takes ~0.2 to 0.5 s per chart, holding the GIL (docs/benchmarks.md), and a
+    closed workshop's rankings no longer change between two exports. Pass only the items shown
+    (`items[:limit]`): they are the key."""
+    return chart_png(ranking_chart(items, title=title, limit=limit, width=width), scale=scale)
 
 
 def quadrant_counts_frame(topics: Sequence[TopicLive]) -> pd.DataFrame:

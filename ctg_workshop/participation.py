@@ -32,7 +32,7 @@ from ctg_workshop.models import (
 )
 from ctg_workshop.results import topic_ranking
 from ctg_workshop.text import clean_item_text, clean_optional_text, clean_text, normalize_text
-from ctg_workshop.voting import DotBalance, dot_balance, dots_by_item
+from ctg_workshop.voting import DotBalance, dots_by_item
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 QUADRANT_ORDER = {quadrant.value: position for position, quadrant in enumerate(Quadrant)}
@@ -416,22 +416,28 @@ def delete_own_item(*, session: Session, participant_id: int, item_id: int) -> N
     session.flush()
 
 
-def topic_items_for_participant(*, session: Session, participant_id: int, topic_key: str) -> TopicItems:
-    """The topic's visible items: the participant's own, and the others' (organisation per setting)."""
+def topic_items_for_participant(
+    *, session: Session, participant_id: int, topic_key: str, quadrant: str | None = None
+) -> TopicItems:
+    """The topic's visible items (of one quadrant if given): the participant's own, and the
+    others' (organisation per setting). Plain rows, no ORM objects: this runs on every tap."""
     participant = _participant(session, participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
     topic = _topic(session, workshop.id, topic_key)
-    rows = session.execute(
-        select(Item, Participant.organisation)
+    query = (
+        select(Item.id, Item.quadrant, Item.text, Item.author_id, Participant.organisation)
         .outerjoin(Participant, Participant.id == Item.author_id)
         .where(Item.topic_id == topic.id, Item.hidden.is_(False))
         .order_by(Item.created_at, Item.id)
-    ).all()
-    own = tuple(_own_item_view(item) for item, _ in rows if item.author_id == participant.id)
+    )
+    if quadrant is not None:
+        query = query.where(Item.quadrant == _quadrant(quadrant).value)
+    rows = session.execute(query).all()
+    own = tuple(OwnItem(r.id, r.quadrant, r.text) for r in rows if r.author_id == participant.id)
     others = tuple(
-        OtherItem(item.id, item.quadrant, item.text, organisation if workshop.show_organisations else None)
-        for item, organisation in rows
-        if item.author_id != participant.id
+        OtherItem(r.id, r.quadrant, r.text, r.organisation if workshop.show_organisations else None)
+        for r in rows
+        if r.author_id != participant.id
     )
     return TopicItems(own=own, others=others)
 
@@ -442,29 +448,51 @@ def topic_items_for_participant(*, session: Session, participant_id: int, topic_
 def vote_sheet(*, session: Session, participant_id: int, topic_key: str) -> VoteSheet:
     """The topic's representative items with the participant's own dots; never the totals.
 
-    Choices are ordered by quadrant then age, not by score: the order reveals nothing.
+    Choices are ordered by quadrant then age, not by score: the order reveals nothing. Only this
+    topic's items and this participant's votes are read (no totals are computed at all).
     """
     participant = _participant(session, participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
     topic = _topic(session, workshop.id, topic_key)
     mine = dots_by_item(session=session, participant_id=participant.id, topic_id=topic.id)
-    ranked = topic_ranking(session=session, workshop_id=workshop.id, topic_id=topic.id)
-    ordered = sorted(ranked, key=lambda r: (QUADRANT_ORDER[r.quadrant], r.created_at, r.key))
+    rows = session.execute(
+        select(
+            Item.id,
+            Item.key,
+            Item.quadrant,
+            Item.text,
+            Item.created_at,
+            Item.merged_into_id,
+            Participant.organisation,
+        )
+        .outerjoin(Participant, Participant.id == Item.author_id)
+        .where(Item.topic_id == topic.id, Item.hidden.is_(False))
+        .order_by(Item.created_at, Item.key)
+    ).all()
+    members: dict[int, list[str]] = {}
+    for row in rows:
+        if row.merged_into_id is not None:
+            members.setdefault(row.merged_into_id, []).append(row.text)
+    representatives = sorted(
+        (row for row in rows if row.merged_into_id is None),
+        key=lambda r: (QUADRANT_ORDER[r.quadrant], r.created_at, r.key),
+    )
     shown = workshop.show_organisations
     return VoteSheet(
         topic_id=topic.id,
-        balance=dot_balance(session=session, participant_id=participant.id, topic_id=topic.id),
+        # Spent: every dot of the participant on the topic, as the budget trigger counts them.
+        balance=DotBalance(topic.id, workshop.vote_budget, sum(mine.values()), 0),
         max_dots_per_item=workshop.max_dots_per_item,
         choices=tuple(
             VoteChoice(
-                item_id=r.item_id,
+                item_id=r.id,
                 quadrant=r.quadrant,
                 text=r.text,
                 organisation=r.organisation if shown else None,
-                members=tuple(m.text for m in r.members),
-                my_dots=mine.get(r.item_id, 0),
+                members=tuple(members.get(r.id, ())),
+                my_dots=mine.get(r.id, 0),
             )
-            for r in ordered
+            for r in representatives
         ),
     )
 

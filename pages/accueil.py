@@ -29,10 +29,11 @@ summary = overview.summary
 
 st.header(plain(summary.title), anchor=False)
 st.write(f"Code de l'atelier : **{summary.code}** · Phase : **{PHASE_LABELS[Phase(summary.phase)]}**")
-columns = st.columns(3)
-columns[0].metric("Participants", summary.participants)
-columns[1].metric("Contributions", summary.items)
-columns[2].metric("Votes", summary.votes)
+# Figures side by side, wrapping on a phone (columns would stack them one per line).
+with st.container(horizontal=True, gap="large"):
+    st.metric("Participants", summary.participants, width="content")
+    st.metric("Contributions", summary.items, width="content")
+    st.metric("Votes", summary.votes, width="content")
 if overview.themes:
     st.write("Thématiques : " + plain(", ".join(overview.themes)))
 
@@ -44,6 +45,6 @@ for topic in overview.topics:
             st.write(plain(topic.summary))
         for objective in topic.objectives:
             st.markdown(f"- {plain(objective)}")
-        counts = st.columns(4)
-        for column, quadrant in zip(counts, Quadrant, strict=True):
-            column.metric(QUADRANT_LABELS[quadrant], topic.items_by_quadrant[quadrant.value])
+        with st.container(horizontal=True, gap="large"):
+            for quadrant in Quadrant:
+                st.metric(QUADRANT_LABELS[quadrant], topic.items_by_quadrant[quadrant.value], width="content")

@@ -81,7 +81,7 @@ def _confirm_phase(phase: Phase, clear_votes: bool) -> None:
 
 
 def phase_panel() -> None:
-    st.subheader("Phase de l'atelier", anchor=False)
+    st.header("Phase de l'atelier", anchor=False)
     columns = st.columns(len(PHASE_ORDER))
     for column, phase in zip(columns, PHASE_ORDER, strict=True):
         current = phase == state.phase
@@ -369,7 +369,7 @@ def grouping_panel() -> None:
     with read_session(engine()) as session:
         suggestions = suggest_duplicates(session=session, workshop_id=workshop_id, topic_id=topic_id)
         groups = topic_groups(session=session, workshop_id=workshop_id, topic_id=topic_id)
-    st.markdown("#### Doublons probables")
+    st.subheader("Doublons probables", anchor=False)
     if not suggestions:
         st.info("Aucun doublon probable dans ce sujet.")
     for s in suggestions:
@@ -392,7 +392,7 @@ def grouping_panel() -> None:
                 args=(s.keep_id, s.merge_id),
             )
 
-    st.markdown("#### Regrouper à la main")
+    st.subheader("Regrouper à la main", anchor=False)
     labels = {g.id: f"{QUADRANT_LABELS[Quadrant(g.quadrant)]} — {_short(g.text, 80)}" for g in groups}
     left, right = st.columns(2)
     left.selectbox(
@@ -417,7 +417,7 @@ def grouping_panel() -> None:
     st.button("Regrouper ces deux contributions", key="manual_merge", on_click=_manual_merge)
 
     grouped = [g for g in groups if g.members]
-    st.markdown(f"#### Groupes ({len(grouped)})")
+    st.subheader(f"Groupes ({len(grouped)})", anchor=False)
     for group in grouped:
         with st.container(border=True, key=f"group_{group.id}"):
             st.markdown(f"**{plain(group.text)}**")

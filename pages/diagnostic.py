@@ -178,7 +178,7 @@ def unknown_file_mapping(table: diag.CsvTable) -> diag.ColumnMapping:
 
 
 def import_section(territory: str) -> None:
-    st.subheader("Importer depuis un fichier CSV", anchor=False)
+    st.header("Importer depuis un fichier CSV", anchor=False)
     st.write(
         "Fichiers open data de la CAF (allocataires par commune, accueil du jeune enfant), populations "
         "légales de l'INSEE, ou tout autre CSV (séparateur point-virgule, virgule ou tabulation ; nombres "

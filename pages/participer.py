@@ -24,13 +24,12 @@ from ctg_workshop.participation import (
     edit_own_item,
     find_workshop,
     join_workshop,
-    known_organisations,
     participant_by_token,
     topic_items_for_participant,
     vote_sheet,
 )
 from ctg_workshop.text import ITEM_TEXT_MAX, SHORT_TEXT_MAX
-from ctg_workshop.voting import add_dot, remove_dot
+from ctg_workshop.voting import DotBalance, add_dot, remove_dot
 from ui import participant as ui
 from ui.engine import engine
 
@@ -38,6 +37,10 @@ _EDITING = "participer_editing"
 _CONFIRM_DELETE = "participer_confirm_delete"
 _PENDING_TOKEN = "participer_pending_token"
 _TOPIC = "participer_topic"
+# What the last dot changed, for the card and the counter redrawn alone (cleared by a full run).
+_FRESH_DOTS = "participer_fresh_dots"
+_FRESH_BALANCE = "participer_fresh_balance"
+_BALANCE_FRAGMENT = "participer_balance"
 
 
 def plural(count: int, word: str) -> str:
@@ -46,6 +49,17 @@ def plural(count: int, word: str) -> str:
 
 
 # --- Callbacks (run before the page is drawn again) -------------------------------------------
+#
+# A tap in a quadrant or on a vote card redraws that fragment only (see ui.participant); each
+# callback names the fragments its result shows in.
+
+
+def quadrant_key(quadrant: str) -> str:
+    return f"participer_quadrant_{quadrant}"
+
+
+def card_fragment_key(item_id: int) -> str:
+    return f"participer_card_{item_id}"
 
 
 def on_add_item(participant_id: int, topic_key: str, quadrant: str, widget_key: str, where: str) -> None:
@@ -67,19 +81,22 @@ def on_add_item(participant_id: int, topic_key: str, quadrant: str, widget_key: 
     else:
         ui.clear_field_later(widget_key)
         ui.flash(widget_key, "success", "Contribution ajoutée.")
+    ui.rerun_fragments(quadrant_key(quadrant))
 
 
 def on_start_edit(item: OwnItem) -> None:
     st.session_state[_EDITING] = item.id
     st.session_state[f"edit_text_{item.id}"] = item.text
     st.session_state.pop(_CONFIRM_DELETE, None)
+    ui.rerun_fragments(quadrant_key(item.quadrant))
 
 
-def on_cancel_edit() -> None:
+def on_cancel_edit(quadrant: str) -> None:
     st.session_state.pop(_EDITING, None)
+    ui.rerun_fragments(quadrant_key(quadrant))
 
 
-def on_save_edit(participant_id: int, item_id: int) -> None:
+def on_save_edit(participant_id: int, item_id: int, quadrant: str) -> None:
     text = st.session_state.get(f"edit_text_{item_id}", "")
     try:
         with write_session(engine()) as session:
@@ -93,18 +110,21 @@ def on_save_edit(participant_id: int, item_id: int) -> None:
     else:
         st.session_state.pop(_EDITING, None)
         ui.flash(f"item_{item_id}", "success", "Correction enregistrée.")
+    ui.rerun_fragments(quadrant_key(quadrant))
 
 
-def on_ask_delete(item_id: int) -> None:
+def on_ask_delete(item_id: int, quadrant: str) -> None:
     st.session_state[_CONFIRM_DELETE] = item_id
     st.session_state.pop(_EDITING, None)
+    ui.rerun_fragments(quadrant_key(quadrant))
 
 
-def on_cancel_delete() -> None:
+def on_cancel_delete(quadrant: str) -> None:
     st.session_state.pop(_CONFIRM_DELETE, None)
+    ui.rerun_fragments(quadrant_key(quadrant))
 
 
-def on_delete(participant_id: int, item_id: int, slot: str) -> None:
+def on_delete(participant_id: int, item_id: int, slot: str, quadrant: str) -> None:
     st.session_state.pop(_CONFIRM_DELETE, None)
     try:
         with write_session(engine()) as session:
@@ -115,6 +135,7 @@ def on_delete(participant_id: int, item_id: int, slot: str) -> None:
         ui.flash(f"item_{item_id}", "error", error.message)
     else:
         ui.flash(slot, "success", "Contribution supprimée.")
+    ui.rerun_fragments(quadrant_key(quadrant))
 
 
 def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
@@ -129,6 +150,10 @@ def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
     else:
         done = "Point ajouté" if more else "Point retiré"
         ui.flash(f"vote_{item_id}", "success", f"{done} : {balance.sentence()}.")
+        # The card and the counter show what the database now says, without a new query.
+        st.session_state.setdefault(_FRESH_DOTS, {})[item_id] = balance.on_item
+        st.session_state[_FRESH_BALANCE] = (balance.topic_id, balance.budget, balance.spent)
+    ui.rerun_fragments(card_fragment_key(item_id), _BALANCE_FRAGMENT)
 
 
 # --- Finding the workshop and the participant --------------------------------------------------
@@ -178,8 +203,7 @@ def workshop_heading(workshop: WorkshopInfo) -> None:
 def show_join(workshop: WorkshopInfo) -> None:
     workshop_heading(workshop)
     st.header("Rejoindre l'atelier", anchor=False)
-    with read_session(engine()) as session:
-        organisations = known_organisations(session=session, workshop_id=workshop.id)
+    organisations = ui.organisations_of(workshop.id)
     with st.form("participer_join"):
         chosen = None
         if organisations:
@@ -269,17 +293,24 @@ def add_form(identity: Identity, topic: TopicInfo, quadrant: Quadrant) -> None:
             form=True,
             type="primary",
         )
-    ui.show_flash(widget_key)
+    ui.show_flash(widget_key, quadrant_key(quadrant.value))
 
 
 def edit_form(identity: Identity, item: OwnItem) -> None:
+    ui.mark_transient(quadrant_key(item.quadrant))
     with st.form(f"edit_form_{item.id}", border=False):
         st.text_area("Corriger ma contribution", key=f"edit_text_{item.id}")
         with st.container(horizontal=True):
             ui.tap_button(
-                "Enregistrer", on_save_edit, identity.participant_id, item.id, form=True, type="primary"
+                "Enregistrer",
+                on_save_edit,
+                identity.participant_id,
+                item.id,
+                item.quadrant,
+                form=True,
+                type="primary",
             )
-            ui.tap_button("Annuler", on_cancel_edit, form=True)
+            ui.tap_button("Annuler", on_cancel_edit, item.quadrant, form=True)
 
 
 def own_item_card(identity: Identity, item: OwnItem, *, editable: bool, slot: str) -> None:
@@ -289,6 +320,7 @@ def own_item_card(identity: Identity, item: OwnItem, *, editable: bool, slot: st
         else:
             ui.item_text(item.text)
         if editable and st.session_state.get(_CONFIRM_DELETE) == item.id:
+            ui.mark_transient(quadrant_key(item.quadrant))
             st.warning("Supprimer cette contribution ? Elle disparaîtra pour tout le monde.")
             with st.container(horizontal=True):
                 ui.tap_button(
@@ -297,29 +329,43 @@ def own_item_card(identity: Identity, item: OwnItem, *, editable: bool, slot: st
                     identity.participant_id,
                     item.id,
                     slot,
+                    item.quadrant,
                     key=f"delete_yes_{item.id}",
                     type="primary",
                 )
-                ui.tap_button("Annuler", on_cancel_delete, key=f"delete_no_{item.id}")
+                ui.tap_button("Annuler", on_cancel_delete, item.quadrant, key=f"delete_no_{item.id}")
         elif editable and st.session_state.get(_EDITING) != item.id:
             with st.container(horizontal=True):
                 ui.tap_button("Modifier", on_start_edit, item, key=f"edit_{item.id}", icon=":material/edit:")
                 ui.tap_button(
-                    "Supprimer", on_ask_delete, item.id, key=f"delete_{item.id}", icon=":material/delete:"
+                    "Supprimer",
+                    on_ask_delete,
+                    item.id,
+                    item.quadrant,
+                    key=f"delete_{item.id}",
+                    icon=":material/delete:",
                 )
-        ui.show_flash(f"item_{item.id}")
+        ui.show_flash(f"item_{item.id}", quadrant_key(item.quadrant))
 
 
-def quadrant_section(
-    identity: Identity, topic: TopicInfo, items: TopicItems, quadrant: Quadrant, *, editable: bool
-) -> None:
+def quadrant_section(identity: Identity, topic: TopicInfo, quadrant: Quadrant, *, editable: bool) -> None:
+    """One SWOT quadrant: its form, the partner's own items, the others'. A fragment: adding,
+    correcting or deleting an item redraws this quadrant only."""
+    ui.follow_the_page()
+    with read_session(engine()) as session:
+        items = topic_items_for_participant(
+            session=session,
+            participant_id=identity.participant_id,
+            topic_key=topic.key,
+            quadrant=quadrant.value,
+        )
     with st.container(border=True):
         st.header(QUADRANT_LABELS[quadrant], anchor=False)
         st.markdown(ui.QUADRANT_HELP[quadrant])
         if editable:
             add_form(identity, topic, quadrant)
         slot = f"quadrant_{topic.key}_{quadrant.value}"
-        ui.show_flash(slot)
+        ui.show_flash(slot, quadrant_key(quadrant.value))
         mine = items.own_in(quadrant.value)
         if mine:
             st.markdown(f"**Vos contributions ({len(mine)})**")
@@ -329,23 +375,23 @@ def quadrant_section(
 
 
 def show_items(identity: Identity, topic: TopicInfo, *, editable: bool) -> None:
-    with read_session(engine()) as session:
-        items = topic_items_for_participant(
-            session=session, participant_id=identity.participant_id, topic_key=topic.key
-        )
     for quadrant in Quadrant:
-        quadrant_section(identity, topic, items, quadrant, editable=editable)
+        section = st.fragment(quadrant_section, key=quadrant_key(quadrant.value))
+        section(identity, topic, quadrant, editable=editable)
 
 
 # --- Vote and results -----------------------------------------------------------------------------
 
 
 def vote_card(identity: Identity, choice: VoteChoice, max_dots: int) -> None:
+    """One item open to dots. A fragment: a tap redraws this card and the counter only."""
+    ui.follow_the_page()
+    my_dots = st.session_state.get(_FRESH_DOTS, {}).get(choice.item_id, choice.my_dots)
     with st.container(border=True):
         ui.item_text(choice.text, choice.organisation)
         ui.member_list(choice.members)
-        dots = "●" * choice.my_dots + "○" * (max_dots - choice.my_dots)
-        st.markdown(f"Vos points ici : **{choice.my_dots}** sur {max_dots} {dots}")
+        dots = "●" * my_dots + "○" * (max_dots - my_dots)
+        st.markdown(f"Vos points ici : **{my_dots}** sur {max_dots} {dots}")
         with st.container(horizontal=True):
             ui.tap_button(
                 "Retirer",
@@ -355,7 +401,7 @@ def vote_card(identity: Identity, choice: VoteChoice, max_dots: int) -> None:
                 False,
                 key=f"less_{choice.item_id}",
                 icon=":material/remove:",
-                disabled=choice.my_dots == 0,
+                disabled=my_dots == 0,
             )
             ui.tap_button(
                 "Ajouter un point",
@@ -367,15 +413,24 @@ def vote_card(identity: Identity, choice: VoteChoice, max_dots: int) -> None:
                 icon=":material/add:",
                 type="primary",
             )
-        ui.show_flash(f"vote_{choice.item_id}")
+        ui.show_flash(f"vote_{choice.item_id}", card_fragment_key(choice.item_id))
+
+
+def vote_counter(balance: DotBalance, max_dots_per_item: int) -> None:
+    """The partner's dots left on the topic. A fragment, redrawn with the card a dot went to."""
+    fresh = st.session_state.get(_FRESH_BALANCE)
+    if fresh is not None and fresh[0] == balance.topic_id:
+        balance = DotBalance(fresh[0], fresh[1], fresh[2], 0)
+    st.info(f"**{balance.sentence()}** pour ce sujet · {max_dots_per_item} au plus par contribution")
 
 
 def show_vote(identity: Identity, topic: TopicInfo) -> None:
     with read_session(engine()) as session:
         sheet = vote_sheet(session=session, participant_id=identity.participant_id, topic_key=topic.key)
-    st.info(
-        f"**{sheet.balance.sentence()}** pour ce sujet · {sheet.max_dots_per_item} au plus par contribution"
-    )
+    # A full run reads the database: what the last taps remembered is no longer needed.
+    st.session_state.pop(_FRESH_DOTS, None)
+    st.session_state.pop(_FRESH_BALANCE, None)
+    st.fragment(vote_counter, key=_BALANCE_FRAGMENT)(sheet.balance, sheet.max_dots_per_item)
     if not sheet.choices:
         st.markdown("Aucune contribution à départager dans ce sujet.")
     for quadrant in Quadrant:
@@ -383,7 +438,9 @@ def show_vote(identity: Identity, topic: TopicInfo) -> None:
         if choices:
             st.header(QUADRANT_LABELS[quadrant], anchor=False)
         for choice in choices:
-            vote_card(identity, choice, sheet.max_dots_per_item)
+            st.fragment(vote_card, key=card_fragment_key(choice.item_id))(
+                identity, choice, sheet.max_dots_per_item
+            )
 
 
 def show_results(workshop: WorkshopInfo, topic: TopicInfo) -> None:
@@ -425,6 +482,15 @@ def show_identity_footer(identity: Identity) -> None:
             )
             st.code(link, language=None, wrap_lines=True)
         st.markdown(ui.PRIVACY_NOTICE)
+        st.download_button(
+            "Télécharger mes données",
+            ui.my_data_download(identity),
+            file_name=f"mes-donnees-{identity.workshop_code}.json",
+            mime="application/json",
+            on_click="ignore",
+            icon=":material/download:",
+            key="my_data",
+        )
         ui.tap_button(
             "Ce n'est pas moi : quitter l'atelier sur cet appareil",
             ui.forget,
@@ -477,7 +543,7 @@ def show_page() -> None:
         show_join(workshop)
 
 
-ui.begin_run()
+ui.start_page_run()
 ui.page_style()
 with st.container(key=ui.PAGE_KEY):
     show_page()

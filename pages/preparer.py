@@ -324,7 +324,7 @@ logout_button()
 with read_session(engine()) as session:
     workshop = get_workshop(session=session, workshop_id=workshop_id)
     code, title = workshop.code, workshop.title
-st.subheader(f"{plain(title)} — code {code}", anchor=False)
+st.header(f"{plain(title)} — code {code}", anchor=False)
 settings_tab, topics_tab, themes_tab, access_tab, create_tab = st.tabs(
     ["Paramètres", "Sujets d'étude", "Thématiques", "Phrase secrète", "Créer un autre atelier"]
 )

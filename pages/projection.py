@@ -11,7 +11,6 @@ import time
 
 import streamlit as st
 
-from ctg_workshop.charts import quadrant_counts_chart, ranking_chart
 from ctg_workshop.errors import CtgError
 from ctg_workshop.live import ProjectionSnapshot, TopicResult
 from ctg_workshop.models import PHASE_LABELS, QUADRANT_LABELS, Phase, Quadrant
@@ -26,6 +25,8 @@ from ui.projection import (
     cached_snapshot,
     partner_url,
     qr_png,
+    quadrant_counts_spec,
+    ranking_spec,
     workshop_id_for_token,
 )
 from ui.safe import plain
@@ -100,13 +101,13 @@ def _shown_topic(snapshot: ProjectionSnapshot, chosen: int) -> int:
 
 
 def _matrix(snapshot: ProjectionSnapshot, topic_id: int) -> None:
-    matrix = cached_matrix(snapshot.workshop_id, topic_id)
+    matrix = cached_matrix(snapshot.workshop_id, topic_id, CARDS_PER_QUADRANT)
     st.markdown(f"## {plain(matrix.title)}")
     for row in ((Quadrant.STRENGTH, Quadrant.WEAKNESS), (Quadrant.OPPORTUNITY, Quadrant.THREAT)):
         for column, quadrant in zip(st.columns(2), row, strict=True):
-            cards = matrix.cards(quadrant)
+            cards, total = matrix.cards(quadrant), matrix.count(quadrant)
             with column, st.container(border=True, key=f"swot_{quadrant.value}", height=360):
-                st.markdown(f"#### {QUADRANT_LABELS[quadrant]} ({len(cards)})")
+                st.markdown(f"#### {QUADRANT_LABELS[quadrant]} ({total})")
                 newest = list(reversed(cards))[:CARDS_PER_QUADRANT]
                 lines = []
                 for card in newest:
@@ -120,8 +121,8 @@ def _matrix(snapshot: ProjectionSnapshot, topic_id: int) -> None:
                     st.markdown("\n".join(lines))
                 else:
                     st.caption("Pas encore de contribution.")
-                if len(cards) > CARDS_PER_QUADRANT:
-                    st.caption(f"… et {len(cards) - CARDS_PER_QUADRANT} autres, à lire sur les téléphones.")
+                if total > CARDS_PER_QUADRANT:
+                    st.caption(f"… et {total - CARDS_PER_QUADRANT} autres, à lire sur les téléphones.")
 
 
 def _top3(result: TopicResult) -> None:
@@ -152,15 +153,7 @@ def _results(snapshot: ProjectionSnapshot, topic_id: int) -> None:
         st.markdown(f"## {plain(result.title)}")
         st.caption("Aucune contribution dans ce sujet.")
         return
-    chart = ranking_chart(
-        result.ranking,
-        title=f"{result.title} : points reçus",
-        limit=8,
-        font_size=19,
-        width=640,
-        row_height=100,
-    )
-    st.altair_chart(chart, theme=None, key=f"ranking_{topic_id}")
+    st.vega_lite_chart(ranking_spec(result), theme=None, key=f"ranking_{topic_id}")
 
 
 @st.fragment(run_every=REFRESH_SECONDS)
@@ -208,11 +201,7 @@ def counters_panel() -> None:
         label = "Ont déjà voté" if snapshot.phase == Phase.VOTE else "Votants"
         second_row[0].metric(label, snapshot.voters)
     if snapshot.topics:
-        st.altair_chart(
-            quadrant_counts_chart(snapshot.topics, font_size=19, width=280, label_width=26),
-            theme=None,
-            key="quadrant_counts",
-        )
+        st.vega_lite_chart(quadrant_counts_spec(snapshot.topics), theme=None, key="quadrant_counts")
 
 
 # --------------------------------------------------------------------------- page

@@ -288,7 +288,7 @@ def documents_tab(code: str) -> None:
         with read_session(eng) as session:
             return export_contributions_csv(session=session, workshop_id=workshop_id)
 
-    st.subheader("Projet de convention", anchor=False)
+    st.header("Projet de convention", anchor=False)
     st.write(
         "Le document Word suit la convention de référence : diagnostic, thématiques, sujets d'étude avec "
         "leur synthèse SWOT et le graphique du vote, fiches action, annexes (contributions et organisations)."
@@ -304,7 +304,7 @@ def documents_tab(code: str) -> None:
         key="download_convention",
     )
 
-    st.subheader("Projet de délibération", anchor=False)
+    st.header("Projet de délibération", anchor=False)
     st.write(
         "La délibération du Conseil Municipal qui autorise la signature de la convention. Ce que seule la "
         "commune connaît (présents, horaires, noms) reste entre crochets à compléter."
@@ -337,7 +337,7 @@ def documents_tab(code: str) -> None:
         key="download_deliberation",
     )
 
-    st.subheader("Contributions et votes", anchor=False)
+    st.header("Contributions et votes", anchor=False)
     st.write(
         "Un tableau (CSV pour Excel) : une ligne par contribution, avec son sujet, son quadrant, son "
         "organisation, ses points et ses votants. Aucun nom de personne n'y figure."

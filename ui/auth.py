@@ -73,7 +73,7 @@ def _attempt_login(code: str, passphrase: str) -> str | None:
 
 def login_form(*, intro: str | None = None) -> None:
     """The facilitator login form (code + passphrase); reruns the page once logged in."""
-    st.subheader("Accès animateur", anchor=False)
+    st.header("Accès animateur", anchor=False)
     st.write(
         intro
         or "Cette page est réservée à l'animation de l'atelier. Saisissez le code de l'atelier et "

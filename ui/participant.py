@@ -14,14 +14,19 @@ from __future__ import annotations
 
 import json
 import re
+import threading
 from collections.abc import Callable, Iterable
 from typing import Literal
 from urllib.parse import urlencode
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from ctg_workshop.db import read_session
 from ctg_workshop.models import QUADRANT_LABELS, Phase, Quadrant
-from ctg_workshop.participation import Identity, WorkshopInfo, is_valid_token
+from ctg_workshop.participation import Identity, WorkshopInfo, is_valid_token, known_organisations
+from ctg_workshop.privacy import participant_data_json
+from ui.engine import engine
 from ui.safe import plain
 
 CODE_PARAM = "atelier"
@@ -35,8 +40,8 @@ _IDENTITY = "participer_identity"
 _FLASH = "participer_flash"
 _UNSAVED = "participer_unsaved"
 _FORGOTTEN = "participer_forgotten_codes"
-_CALLBACK_FLAG = "participer_callback_flag"
-_CALLBACK_RAN = "participer_callback_ran"
+_CALLBACK_MARKS = "participer_callback_marks"
+_TRANSIENT = "participer_transient_fragments"
 _PENDING_CLEAR = "participer_pending_clear"
 _EXPIRE_COOKIE = "participer_expire_cookie"
 _SAFE_COOKIE_PART = re.compile(r"^[A-Za-z0-9_-]+$")
@@ -109,6 +114,33 @@ def phase_explanation(workshop: WorkshopInfo) -> str:
 
 def quadrant_label(quadrant: str) -> str:
     return QUADRANT_LABELS[Quadrant(quadrant)]
+
+
+# --- Shared data ------------------------------------------------------------------------------
+
+ORGANISATIONS_TTL_S = 20
+
+
+@st.cache_data(ttl=ORGANISATIONS_TTL_S, show_spinner=False, max_entries=50)
+def organisations_of(workshop_id: int) -> list[str]:
+    """The organisations already in the workshop, for the join form: read once per workshop and
+    per 20 s for every phone this process serves (hundreds of phones join within minutes)."""
+    with read_session(engine()) as session:
+        return known_organisations(session=session, workshop_id=workshop_id)
+
+
+def my_data_download(identity: Identity) -> Callable[[], bytes]:
+    """What « Télécharger mes données » sends (RGPD right of access): everything stored about
+    this participant, as JSON. Built only when the button is tapped, not on every run."""
+    database = engine()
+
+    def build() -> bytes:
+        with read_session(database) as session:
+            return participant_data_json(
+                session=session, workshop_id=identity.workshop_id, reference=identity.token
+            )
+
+    return build
 
 
 # --- Page chrome -------------------------------------------------------------------------------
@@ -232,24 +264,78 @@ def personal_link(identity: Identity) -> str | None:
 # Actions run in button callbacks, before the page is drawn, so the page shows their effect at
 # once. A server restarted under an open page has not registered those callbacks yet: the first
 # tap would do nothing. `tap_button` then runs the action itself and draws the page again.
+# A callback leaves a mark under its button's name; the button, drawn later in the same run,
+# takes it back: no mark means no callback ran, whether the run is the whole page or a fragment.
+# (A tap inside a fragment that reaches a restarted server before the page has been drawn again
+# there — the browser redraws it as soon as it reconnects — is dropped by Streamlit, which does
+# not know that fragment yet: nothing happens and nothing is shown as saved; tapping again works.)
 
 
-def begin_run() -> None:
-    """Call once at the top of the page: note whether a callback ran before this run."""
-    st.session_state[_CALLBACK_RAN] = st.session_state.pop(_CALLBACK_FLAG, False)
+_callback = threading.local()
 
 
-def _run_callback(action: Callable[..., None], *args: object) -> None:
-    st.session_state[_CALLBACK_FLAG] = True
-    action(*args)
+def _run_callback(mark: str, action: Callable[..., None], *args: object) -> None:
+    st.session_state.setdefault(_CALLBACK_MARKS, set()).add(mark)
+    _callback.running = True
+    try:
+        action(*args)
+    finally:
+        _callback.running = False
 
 
 def tap_button(label: str, action: Callable[..., None], *args: object, form: bool = False, **options) -> None:
     """A button (or a form's submit button) that runs `action(*args)` once per tap."""
     make = st.form_submit_button if form else st.button
-    tapped = make(label, on_click=_run_callback, args=(action, *args), **options)
-    if tapped and not st.session_state.get(_CALLBACK_RAN, False):
-        action(*args)
+    mark = str(options.get("key") or label)
+    tapped = make(label, on_click=_run_callback, args=(mark, action, *args), **options)
+    if not tapped or options.get("disabled"):
+        return  # a disabled button can only be « tapped » by a forged message: nothing happens
+    marks = st.session_state.get(_CALLBACK_MARKS, set())
+    if mark in marks:
+        marks.discard(mark)
+        return
+    action(*args)
+    st.rerun()
+
+
+# --- Fragments: a tap redraws its part of the page, not the whole page ----------------------------
+#
+# Each SWOT quadrant and each vote card is an `st.fragment`: a tap inside it re-runs only that
+# fragment (a few elements instead of the ~200 of the page). A dot also changes the counter at
+# the top: the callback asks for the card and the counter (`rerun_fragments`), and for the
+# fragments that still show a message, a correction form or a confirmation (`mark_transient`),
+# so that nothing stale stays on screen. A message for the top of the page (the phase has
+# changed) needs the whole page: the fragment asks for it (`follow_the_page`).
+
+
+def fragment_run() -> bool:
+    """True while this run re-runs only fragments (a tap inside one, in a browser)."""
+    ctx = get_script_run_ctx()
+    return bool(ctx is not None and ctx.fragment_ids_this_run)
+
+
+def start_page_run() -> None:
+    """At the top of the page (a run of the whole page): no fragment shows a message yet."""
+    st.session_state.pop(_TRANSIENT, None)
+
+
+def mark_transient(fragment_key: str) -> None:
+    """The fragment being drawn shows something that the next tap elsewhere must remove."""
+    st.session_state.setdefault(_TRANSIENT, set()).add(fragment_key)
+
+
+def rerun_fragments(*keys: str) -> None:
+    """From the callback of a tap in a fragment: redraw these fragments (`st.fragment(key=…)`)
+    and those marked transient, nothing else. In a run of the whole page (a first draw, a
+    restarted server, AppTest) it does nothing: the whole page is drawn anyway."""
+    if getattr(_callback, "running", False) and fragment_run():
+        transient = st.session_state.pop(_TRANSIENT, set())
+        st.rerun(list(dict.fromkeys([*keys, *sorted(transient)])))
+
+
+def follow_the_page() -> None:
+    """At the top of a fragment: draw the whole page if a message waits at its top."""
+    if fragment_run() and "top" in st.session_state.get(_FLASH, {}):
         st.rerun()
 
 
@@ -274,11 +360,14 @@ def flash(slot: str, kind: Kind, message: str) -> None:
     st.session_state.setdefault(_FLASH, {})[slot] = (kind, message)
 
 
-def show_flash(slot: str) -> None:
+def show_flash(slot: str, fragment_key: str | None = None) -> None:
+    """The message waiting for `slot`, if any (inside the fragment `fragment_key`, if given)."""
     message = st.session_state.get(_FLASH, {}).pop(slot, None)
     if message is not None:
         kind, text = message
         getattr(st, kind)(literal(text))
+        if fragment_key:
+            mark_transient(fragment_key)
 
 
 def keep_unsaved(where: str, text: str) -> None:
@@ -298,16 +387,13 @@ def dismiss_unsaved(where: str) -> None:
 # --- Rendering participant text ----------------------------------------------------------------
 #
 # Participant text goes into `st.text` (no Markdown, no HTML). Where it must sit inside Markdown
-# (an alert, a heading), `literal()` escapes it: `plain()` escapes every punctuation character,
-# but GitHub-flavoured autolinks (`https://…`, `www.…`, `nom@domaine.fr`) still form from
-# escaped characters, so the characters that trigger them become character references.
-
-_AUTOLINK_TRIGGER = re.compile(r"\\([.:@/])")
+# (an alert, a heading), `literal()` escapes it (ui.safe.plain: punctuation escaped, and no web
+# or e-mail address can be recognised, even by the browser's renderer).
 
 
 def literal(text: str) -> str:
     """`text` for a Markdown context: shows exactly these characters, never a link."""
-    return _AUTOLINK_TRIGGER.sub(lambda match: f"&#{ord(match.group(1))};", plain(text))
+    return plain(text)
 
 
 def item_text(text: str, organisation: str | None = None) -> None:

@@ -1,7 +1,9 @@
 """Helpers of the room's screen: shared cached aggregates, the partner link and its QR code.
 
 Every projection tab of a workshop reads the same cached aggregates (`st.cache_data`, keyed by
-workshop id, a few seconds' life): ten tabs cost one query per interval, not ten.
+workshop id, a few seconds' life): ten tabs cost one query per interval, not ten. The charts are
+cached too, as Vega-Lite specs keyed by what they show: building an Altair chart and having
+Altair validate it took ~90 % of a refresh (docs/benchmarks.md), and the counts rarely change.
 """
 
 from __future__ import annotations
@@ -14,9 +16,17 @@ import segno
 import streamlit as st
 
 from ctg_workshop.access import workshop_for_view_token
+from ctg_workshop.charts import quadrant_counts_chart, ranking_chart
 from ctg_workshop.db import read_session
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.live import ProjectionSnapshot, SwotMatrix, projection_snapshot, swot_matrix
+from ctg_workshop.live import (
+    ProjectionSnapshot,
+    SwotMatrix,
+    TopicLive,
+    TopicResult,
+    projection_snapshot,
+    swot_matrix,
+)
 from ui.engine import engine
 
 REFRESH_SECONDS = 5
@@ -34,9 +44,33 @@ def cached_snapshot(workshop_id: int) -> ProjectionSnapshot:
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=500)
-def cached_matrix(workshop_id: int, topic_id: int) -> SwotMatrix:
+def cached_matrix(workshop_id: int, topic_id: int, newest: int) -> SwotMatrix:
+    """The topic's `newest` cards per quadrant and its counts: a few cards to copy out of the
+    cache at every refresh of every tab, not the whole topic."""
     with read_session(engine()) as session:
-        return swot_matrix(session=session, workshop_id=workshop_id, topic_id=topic_id)
+        return swot_matrix(session=session, workshop_id=workshop_id, topic_id=topic_id, newest=newest)
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def quadrant_counts_spec(topics: tuple[TopicLive, ...]) -> dict:
+    """The counters' chart (contributions per topic and quadrant) as a Vega-Lite spec, built
+    once per set of counts for every tab (`st.vega_lite_chart` draws it as `st.altair_chart`
+    would draw the chart)."""
+    return quadrant_counts_chart(topics, font_size=19, width=280, label_width=26).to_dict()
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def ranking_spec(result: TopicResult) -> dict:
+    """A closed topic's ranking chart as a Vega-Lite spec, built once per ranking."""
+    chart = ranking_chart(
+        result.ranking,
+        title=f"{result.title} : points reçus",
+        limit=8,
+        font_size=19,
+        width=640,
+        row_height=100,
+    )
+    return chart.to_dict()
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=200)

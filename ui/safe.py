@@ -9,8 +9,12 @@ reader sees exactly the characters that were typed. Line breaks stay line breaks
 
 Escaping is not enough for web and e-mail addresses: GitHub-flavoured Markdown turns
 `https://…`, `www.…` and `a@b.fr` into links even with escaped punctuation. So `.`, `:`,
-`@` and `/` become numeric character references (`&#46;`…): the reader sees the same
-characters, and no address can be recognised.
+`@` and `/` become numeric character references (`&#46;`…). That is still not enough in the
+browser: Streamlit's renderer finds addresses in the text *after* decoding escapes and
+references (checked in Chromium, tests/test_security.py). So a WORD JOINER (U+2060, invisible,
+no width, no line break) is put where an address would start — after `www`, after the `:` of
+`http://`, after `@` — and no address can be recognised in what is decoded either. The reader
+sees the typed characters.
 """
 
 from __future__ import annotations
@@ -23,9 +27,19 @@ _AUTOLINK_TRIGGERS = re.compile(r"\\([.:@/])")
 _PUNCTUATION = re.compile("([" + re.escape(string.punctuation) + "])")
 
 
+WORD_JOINER = "\u2060"
+# Where GitHub's autolinks start: `www.`, `http://` / `https://`, `name@domain`.
+_ADDRESS_STARTS = re.compile(r"(?i)(?<=www)(?=\.)|(?<=https:)(?=//)|(?<=http:)(?=//)|(?<=@)")
+
+
+def break_addresses(text: str) -> str:
+    """`text` with an invisible WORD JOINER where a web or e-mail address would be recognised."""
+    return _ADDRESS_STARTS.sub(WORD_JOINER, text)
+
+
 def plain(text: str) -> str:
     """`text` escaped for a Markdown context: it renders as exactly these characters."""
-    escaped = _PUNCTUATION.sub(r"\\\1", text)
+    escaped = _PUNCTUATION.sub(r"\\\1", break_addresses(text))
     escaped = _AUTOLINK_TRIGGERS.sub(lambda match: f"&#{ord(match.group(1))};", escaped)
     # Leading spaces would make an indented code block: no-break spaces are not indentation.
     lines = [_LEADING_SPACES.sub(lambda m: "\u00a0" * len(m.group()), line) for line in escaped.split("\n")]

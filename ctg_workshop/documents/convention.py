@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from sqlalchemy.orm import Session
 
-from ctg_workshop.charts import chart_png, ranking_chart
+from ctg_workshop.charts import ranking_png
 from ctg_workshop.diagnostic import DiagnosticEntry, list_lines
 from ctg_workshop.documents.facts import (
     OrganisationCount,
@@ -44,6 +44,7 @@ from ctg_workshop.documents.word import (
     keep_row_together,
     label_row,
     merge_row,
+    plain_cells,
     repeat_as_header,
     shade,
     text_or_placeholder,
@@ -303,8 +304,10 @@ def _vote_chart(doc: WordDocument, topic: TopicFacts, number: int) -> None:
         doc.paragraph("Aucun point n'a été attribué sur ce sujet.", italic=True)
         return
     shown = min(len(voted), CHART_ITEMS)
-    chart = ranking_chart(voted, title=f"{topic.title} : points reçus", limit=CHART_ITEMS, width=420)
-    doc.picture(chart_png(chart, scale=2.0), width_cm=CONTENT_WIDTH_CM)
+    png = ranking_png(
+        tuple(voted[:CHART_ITEMS]), title=f"{topic.title} : points reçus", limit=CHART_ITEMS, width=420
+    )
+    doc.picture(png, width_cm=CONTENT_WIDTH_CM)
     doc.paragraph(
         f"Figure {number} — Les {plural(shown, 'contribution')} ayant reçu le plus de points "
         f"(couleur : quadrant SWOT).",
@@ -442,12 +445,12 @@ def _contributions_table(doc: WordDocument, ranking: tuple[RankedItem, ...]) -> 
         shade(band, QUADRANT_FILLS[quadrant])
         band.paragraphs[0].paragraph_format.keep_with_next = True
         for item in items:
-            cells = next(rows).cells
+            cells = plain_cells(next(rows))
             cell_text(cells[0], item.text)
             cell_text(cells[1], item.organisation or "", size=9.5)
             cell_text(cells[2], str(item.dots), bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)
             cell_text(cells[3], str(item.voters), align=WD_ALIGN_PARAGRAPH.RIGHT)
             for member in item.members:
-                cells = next(rows).cells
+                cells = plain_cells(next(rows))
                 cell_text(cells[0], f"↳ regroupée : {member.text}", italic=True, size=9.5, color=GREY)
                 cell_text(cells[1], member.organisation or "", size=9.5, color=GREY)

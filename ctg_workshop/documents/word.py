@@ -7,11 +7,14 @@ participant typed is printed as typed.
 from __future__ import annotations
 
 import io
+import re
+import weakref
 from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
+from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
 from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
@@ -19,6 +22,8 @@ from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
 from docx.table import Table, _Cell, _Row
 from docx.text.paragraph import Paragraph
+from docx.text.run import Run
+from lxml import etree
 
 LANGUAGE = "fr-FR"
 PLACEHOLDER = "À compléter"
@@ -26,6 +31,13 @@ GREY = RGBColor(0x59, 0x59, 0x59)
 WHITE = RGBColor(0xFF, 0xFF, 0xFF)
 LABEL_FILL = "D9E2F3"
 TITLE_FILL = "1F3864"
+_BREAKS = re.compile(r"[\t\n\r]")
+_PPR = qn("w:pPr")
+_RUN, _TEXT, _RPR, _BOLD, _ITALIC, _COLOR, _SIZE, _VAL, _JC = (
+    qn(tag) for tag in ("w:r", "w:t", "w:rPr", "w:b", "w:i", "w:color", "w:sz", "w:val", "w:jc")
+)
+_TCPR, _TCW, _TYPE, _W, _SPACE = (qn(tag) for tag in ("w:tcPr", "w:tcW", "w:type", "w:w", "xml:space"))
+_PARAGRAPH, _PSTYLE = qn("w:p"), qn("w:pStyle")
 
 
 class WordDocument:
@@ -137,16 +149,45 @@ def add_run(
     italic: bool = False,
     size: float | None = None,
     color: RGBColor | None = None,
-):
-    """Append `text` as one run (line breaks become Word line breaks)."""
-    run = paragraph.add_run(text)
-    run.bold = bold or None
-    run.italic = italic or None
-    if size:
-        run.font.size = Pt(size)
-    if color is not None:
-        run.font.color.rgb = color
+) -> Run:
+    """Append `text` as one run (line breaks become Word line breaks).
+
+    The run's XML is written directly, the same elements python-docx's setters would write
+    (only what differs from the style): the convention's annex has a few cells per item, and
+    those setters took most of its export (docs/benchmarks.md)."""
+    r = etree.SubElement(paragraph._p, _RUN)  # what CT_P.add_r does: runs come last
+    if bold or italic or size or color is not None:
+        properties = etree.SubElement(r, _RPR)
+        if bold:
+            etree.SubElement(properties, _BOLD)
+        if italic:
+            etree.SubElement(properties, _ITALIC)
+        if color is not None:
+            etree.SubElement(properties, _COLOR).set(_VAL, str(color))
+        if size:
+            etree.SubElement(properties, _SIZE).set(_VAL, str(int(Pt(size).pt * 2)))  # half-points
+    run = Run(r, paragraph)
+    if text:
+        if _BREAKS.search(text):
+            run.text = text  # python-docx turns \n, \r and \t into Word's breaks and tabs
+        else:
+            t = etree.SubElement(r, _TEXT)
+            t.text = text
+            if text.strip() != text:
+                t.set(_SPACE, "preserve")
     return run
+
+
+def set_alignment(paragraph: Paragraph, alignment: WD_ALIGN_PARAGRAPH) -> None:
+    """`paragraph.alignment = alignment`, written directly while the paragraph has no
+    properties yet (a new cell's paragraph); python-docx's setter otherwise."""
+    p = paragraph._p
+    if p.find(_PPR) is None:
+        properties = etree.Element(_PPR)
+        etree.SubElement(properties, _JC).set(_VAL, alignment.xml_value)
+        p.insert(0, properties)
+    else:
+        paragraph.alignment = alignment
 
 
 def add_placeholder(paragraph: Paragraph, text: str = PLACEHOLDER):
@@ -164,13 +205,30 @@ def text_or_placeholder(paragraph: Paragraph, text: str, **style) -> None:
 
 
 def cell_paragraph(cell: _Cell, *, style: str | None = None) -> Paragraph:
-    """The cell's first paragraph while it is still empty, then a new one."""
-    first = cell.paragraphs[0]
-    if len(cell.paragraphs) == 1 and not first.text and not first.runs:
+    """The cell's first paragraph while it is still empty, then a new one (written directly:
+    what `cell.add_paragraph(style=…)` writes, without looking the style up every time)."""
+    paragraphs = cell._tc.p_lst
+    if len(paragraphs) == 1 and all(child.tag == _PPR for child in paragraphs[0]):
+        first = Paragraph(paragraphs[0], cell)
         if style:
             first.style = style
         return first
-    return cell.add_paragraph(style=style)
+    p = etree.SubElement(cell._tc, _PARAGRAPH)  # CT_Tc.add_p appends too
+    if style:
+        properties = etree.SubElement(p, _PPR)
+        etree.SubElement(properties, _PSTYLE).set(_VAL, _style_id(cell.part, style))
+    return Paragraph(p, cell)
+
+
+_style_ids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
+
+
+def _style_id(part, name: str) -> str:
+    """A paragraph style's id in this document, looked up once per document and name."""
+    known = _style_ids.setdefault(part, {})
+    if name not in known:
+        known[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
+    return known[name]
 
 
 def cell_text(cell: _Cell, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
@@ -179,7 +237,7 @@ def cell_text(cell: _Cell, text: str, *, bold: bool = False, italic: bool = Fals
     if text:
         add_run(paragraph, text, bold=bold, italic=italic, size=size, color=color)
     if align is not None:
-        paragraph.alignment = align
+        set_alignment(paragraph, align)
     return paragraph
 
 
@@ -235,12 +293,26 @@ def label_row(row: _Row, labels: Sequence[str], *, fill: str = LABEL_FILL) -> No
 
 
 def set_widths(table: Table, widths_cm: Sequence[float]) -> None:
+    """Column and cell widths of a table whose cells are not merged yet (a new table)."""
     table.autofit = False
     for column, width in zip(table.columns, widths_cm, strict=True):
         column.width = Cm(width)
-    for row in table.rows:
-        for cell, width in zip(row.cells, widths_cm, strict=True):
-            cell.width = Cm(width)
+    widths = [(Cm(width), str(Cm(width).twips)) for width in widths_cm]
+    for tr in table._tbl.tr_lst:
+        for tc, (width, twips) in zip(tr.tc_lst, widths, strict=True):
+            properties = tc.find(_TCPR)
+            cell_width = properties.find(_TCW) if properties is not None else None
+            if cell_width is None:
+                tc.width = width  # python-docx adds what is missing
+            else:  # a new table's cell already has its w:tcW: what CT_TcW.width does
+                cell_width.set(_TYPE, "dxa")
+                cell_width.set(_W, twips)
+
+
+def plain_cells(row: _Row) -> list[_Cell]:
+    """The cells of a row without merged cells, read straight from its XML (`row.cells` works
+    out the layout grid for every cell, which costs more than filling it)."""
+    return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
 
 
 def merge_row(row: _Row) -> _Cell:

@@ -2,10 +2,13 @@
 
 `AppSession` is one browser tab (open a page, find widgets, set values, click, read texts,
 latency per action); a scenario is a small async function of an `AppSession`; `run_load`
-runs many of them at once and reports percentiles, errors and server CPU/memory.
+runs many of them at once and reports percentiles, errors and server CPU/memory; a `Ledger`
+keeps what the server acknowledged to each partner and `verify` checks the database against it.
 See docs/loadtest-protocol.md.
 """
 
+from ctg_workshop.loadtest.checks import CheckReport, verify
+from ctg_workshop.loadtest.ledger import Ledger, Outcome
 from ctg_workshop.loadtest.limits import LimitError, LoadTestError, LoopbackOnlyError, ensure_loopback
 from ctg_workshop.loadtest.protocol import ProtocolError, RunStatus
 from ctg_workshop.loadtest.report import LatencyRecorder, LoadReport, ProcessSampler
@@ -16,13 +19,16 @@ from ctg_workshop.loadtest.widgets import Widget, WidgetError
 
 __all__ = [
     "AppSession",
+    "CheckReport",
     "Group",
     "LatencyRecorder",
+    "Ledger",
     "LimitError",
     "LoadPlan",
     "LoadReport",
     "LoadTestError",
     "LoopbackOnlyError",
+    "Outcome",
     "ProcessSampler",
     "ProtocolError",
     "RerunTimeoutError",
@@ -35,4 +41,5 @@ __all__ = [
     "WidgetError",
     "ensure_loopback",
     "run_load",
+    "verify",
 ]

@@ -12,22 +12,33 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import secrets
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ctg_workshop.loadtest.limits import MAX_DURATION_S, MAX_SESSIONS, LoadTestError
+from ctg_workshop.loadtest.checks import CheckReport, verify
+from ctg_workshop.loadtest.ledger import Ledger
+from ctg_workshop.loadtest.limits import MAX_DURATION_S, MAX_SESSIONS, LimitError, LoadTestError
 from ctg_workshop.loadtest.runner import Group, LoadPlan, run_load_sync
-from ctg_workshop.loadtest.scenarios import SCENARIOS, Pace, ScenarioOptions, idle_home
+from ctg_workshop.loadtest.scenarios import SCENARIOS, Pace, ScenarioOptions, idle_home, projection_tab
 
 
 def add_loadtest_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--url", default="http://127.0.0.1:8501", metavar="URL", help="serveur local (loopback seulement)"
+        "--url",
+        default="http://127.0.0.1:8501",
+        metavar="URL[,URL…]",
+        help="serveur local (loopback seulement) ; plusieurs, séparés par des virgules : les sessions "
+        "sont réparties à tour de rôle, chacune reste sur son serveur",
     )
     parser.add_argument(
-        "--server-pid", type=int, metavar="PID", help="PID du serveur, pour mesurer son CPU et sa mémoire"
+        "--server-pid",
+        type=_pids,
+        default=(),
+        metavar="PID[,PID…]",
+        help="PID du ou des serveurs, pour mesurer leur CPU et leur mémoire",
     )
     parser.add_argument(
         "--scenario", choices=sorted(SCENARIOS), default="home", help="parcours des sessions actives"
@@ -69,6 +80,52 @@ def add_loadtest_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument("--seed", type=int, metavar="N", help="graine du hasard (parcours reproductibles)")
     parser.add_argument("--json", metavar="FICHIER", help="écrire aussi le rapport en JSON")
+    partner = parser.add_argument_group("scénario « partner » (partenaires sur téléphone)")
+    partner.add_argument("--code", default="ARMDEMO", help="code de l'atelier que rejoignent les partenaires")
+    partner.add_argument(
+        "--projections",
+        type=int,
+        default=0,
+        metavar="M",
+        help="onglets de projection ouverts pendant la charge",
+    )
+    partner.add_argument(
+        "--view-token",
+        default="",
+        metavar="JETON",
+        help="jeton du lien de projection (?vue=…), affiché par « demo » ; écrire --view-token=JETON "
+        "car un jeton peut commencer par « - »",
+    )
+    partner.add_argument(
+        "--check-database",
+        default="",
+        metavar="URL",
+        help="base du serveur : vérifier après la charge que tout ce qui a été acquitté y est, sans anomalie",
+    )
+    partner.add_argument(
+        "--tag", default="", help="marque des organisations simulées (par défaut : tirée au hasard)"
+    )
+    partner.add_argument(
+        "--set-phase",
+        choices=["collect", "vote"],
+        help="avant la charge, mettre l'atelier dans cette phase (demande --check-database ; base de mesure seulement)",
+    )
+    parser.add_argument(
+        "--sample-postgres",
+        action="store_true",
+        help="mesurer aussi le CPU des processus « postgres » de cette machine",
+    )
+
+
+def _pids(text: str) -> tuple[int, ...]:
+    try:
+        return tuple(int(part) for part in text.split(",") if part.strip())
+    except ValueError as error:
+        raise argparse.ArgumentTypeError(f"PID invalide : « {text} »") from error
+
+
+def _urls(text: str) -> tuple[str, ...]:
+    return tuple(part.strip() for part in text.split(",") if part.strip())
 
 
 def add_loadtest_parser(subparsers: Any) -> argparse.ArgumentParser:
@@ -83,32 +140,88 @@ def add_loadtest_parser(subparsers: Any) -> argparse.ArgumentParser:
     return command
 
 
-def build_plan(args: argparse.Namespace) -> LoadPlan:
-    options = ScenarioOptions(steps=args.steps, pace=Pace(args.think, args.seed), query=args.query)
+def scenario_options(args: argparse.Namespace) -> ScenarioOptions:
+    return ScenarioOptions(
+        steps=args.steps,
+        pace=Pace(args.think, args.seed),
+        query=args.query,
+        code=args.code,
+        ledger=Ledger(code=args.code),
+        tag=args.tag or secrets.token_hex(3),
+    )
+
+
+def build_plan(args: argparse.Namespace, options: ScenarioOptions | None = None) -> LoadPlan:
+    options = options or scenario_options(args)
     builder = SCENARIOS[args.scenario]
     groups = [Group("actives", args.sessions, lambda index: builder(options, index))]
     if args.idle:
         groups.append(
             Group("inactives", args.idle, lambda _i: idle_home(args.max_duration, args.query), True)
         )
+    if args.projections:
+        if not args.view_token:
+            raise LimitError("--projections demande --view-token (le jeton du lien de projection, ?vue=…).")
+        groups.append(
+            Group(
+                "projection",
+                args.projections,
+                lambda _i: projection_tab(args.view_token, args.max_duration),
+                True,
+            )
+        )
+    urls = _urls(args.url) or ("http://127.0.0.1:8501",)
+    pids = tuple(args.server_pid)
     return LoadPlan(
-        base_url=args.url,
+        base_url=urls[0],
+        more_urls=urls[1:],
         groups=tuple(groups),
-        title=f"Charge « {args.scenario} » : {args.sessions} actives, {args.idle} inactives",
+        title=f"Charge « {args.scenario} » : {args.sessions} actives, {args.idle} inactives, "
+        f"{args.projections} projections, {len(urls)} serveur(s)",
         ramp_s=args.ramp,
         max_duration_s=args.max_duration,
         action_timeout_s=args.timeout,
-        server_pid=args.server_pid,
+        server_pid=pids[0] if pids else None,
+        more_server_pids=pids[1:],
+        sample_machine=True,
+        sample_process_names=("postgres",) if args.sample_postgres else (),
         parameters={
-            "url": args.url,
+            "url": ", ".join(urls),
             "scénario": args.scenario,
             "actives": args.sessions,
             "inactives": args.idle,
+            "projections": args.projections,
             "actions par session": args.steps,
             "pause max (s)": args.think,
             "montée (s)": args.ramp,
         },
     )
+
+
+def set_phase(database_url: str, code: str, phase: str) -> None:
+    """Put the workshop in `phase` before a measurement (what the facilitator does on « Animer »)."""
+    from ctg_workshop.db import make_engine, write_session
+    from ctg_workshop.phases import change_phase
+    from ctg_workshop.workshops import get_workshop_by_code
+
+    engine = make_engine(database_url)
+    try:
+        with write_session(engine) as session:
+            workshop = get_workshop_by_code(session=session, code=code)
+            change_phase(session=session, workshop_id=workshop.id, phase=phase)
+    finally:
+        engine.dispose()
+
+
+def check_database(database_url: str, ledger: Ledger) -> CheckReport:
+    """Read the server's database and compare it with what the partners were told."""
+    from ctg_workshop.db import make_engine
+
+    engine = make_engine(database_url)
+    try:
+        return verify(engine, ledger)
+    finally:
+        engine.dispose()
 
 
 def _json_safe(value: Any) -> Any:
@@ -124,16 +237,27 @@ def _json_safe(value: Any) -> Any:
 def cmd_loadtest(args: argparse.Namespace, _engine: object = None) -> int:
     """Run the load; 0 without error, 1 if some actions failed, 2 if refused (French message)."""
     try:
-        report = run_load_sync(build_plan(args))
+        options = scenario_options(args)
+        plan = build_plan(args, options)
+        if args.set_phase:
+            if not args.check_database:
+                raise LimitError("--set-phase demande --check-database.")
+            set_phase(args.check_database, args.code, args.set_phase)
+        report = run_load_sync(plan)
     except LoadTestError as error:
         print(str(error), file=sys.stderr)
         return 2
+    check = None
+    if args.check_database and args.scenario == "partner":
+        check = check_database(args.check_database, options.ledger)
+        report.check = {"problems": check.problems, "counts": check.counts}
+        report.parameters["accusés de réception"] = options.ledger.summary()
     print(report.to_text())
     if args.json:
         text = json.dumps(_json_safe(report.as_dict()), ensure_ascii=False, indent=2)
         Path(args.json).write_text(text + "\n", encoding="utf-8")
         print(f"Rapport JSON écrit : {args.json}")
-    return 1 if report.errors else 0
+    return 1 if report.errors or (check is not None and not check.ok) else 0
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -9,6 +9,7 @@ after which unfinished sessions are cancelled (and counted as errors), per-actio
 from __future__ import annotations
 
 import asyncio
+import functools
 import os
 import time
 from collections.abc import Callable
@@ -26,7 +27,14 @@ from ctg_workshop.loadtest.limits import (
     check_duration,
     ensure_loopback,
 )
-from ctg_workshop.loadtest.report import LatencyRecorder, LoadReport, ProcessSampler, ProcessStats
+from ctg_workshop.loadtest.report import (
+    LatencyRecorder,
+    LoadReport,
+    ProcessSampler,
+    ProcessStats,
+    read_machine_sample,
+    read_named_processes_sample,
+)
 from ctg_workshop.loadtest.scenarios import Scenario
 from ctg_workshop.loadtest.session import AppSession
 
@@ -52,9 +60,24 @@ class LoadPlan:
     server_pid: int | None = None
     sample_interval_s: float = 0.5
     parameters: dict[str, object] = field(default_factory=dict)
+    # Several server processes: sessions go round-robin over `base_url` and `more_urls`, each
+    # session staying on its server, as behind a sticky load balancer.
+    more_urls: tuple[str, ...] = ()
+    more_server_pids: tuple[int, ...] = ()
+    # Also sample the whole machine's CPU, and processes by name (`postgres`).
+    sample_machine: bool = False
+    sample_process_names: tuple[str, ...] = ()
+
+    @property
+    def urls(self) -> tuple[str, ...]:
+        return (self.base_url, *self.more_urls)
+
+    def url_for(self, position: int) -> str:
+        return self.urls[position % len(self.urls)]
 
     def validate(self) -> None:
-        ensure_loopback(self.base_url)
+        for url in self.urls:
+            ensure_loopback(url)
         total = sum(g.sessions for g in self.groups)
         check_count("nombre total de sessions", total, MAX_SESSIONS)
         check_duration("durée maximale", self.max_duration_s)
@@ -71,11 +94,11 @@ _EXPECTED_FAILURES = (LoadTestError, OSError, websockets.WebSocketException)
 
 
 async def _virtual_user(
-    plan: LoadPlan, group: Group, index: int, delay: float, recorder: LatencyRecorder
+    plan: LoadPlan, group: Group, index: int, delay: float, recorder: LatencyRecorder, url: str
 ) -> bool:
     await asyncio.sleep(delay)
     session = AppSession(
-        plan.base_url,
+        url,
         name=f"{group.name}-{index}",
         recorder=recorder,
         action_timeout=plan.action_timeout_s,
@@ -85,6 +108,7 @@ async def _virtual_user(
         return True
     except _EXPECTED_FAILURES as error:
         recorder.error(f"scénario {group.name}", type(error).__name__)
+        recorder.example(f"scénario {group.name}", type(error).__name__, str(error))
         return False
     finally:
         await session.close()
@@ -106,7 +130,8 @@ async def _run_groups(plan: LoadPlan, recorder: LatencyRecorder) -> dict[str, in
         for index in range(group.sessions):
             delay = plan.ramp_s * position / total
             position += 1
-            task = asyncio.create_task(_virtual_user(plan, group, index, delay, recorder))
+            url = plan.url_for(position)
+            task = asyncio.create_task(_virtual_user(plan, group, index, delay, recorder, url))
             (background if group.background else foreground).append(task)
     deadline = Deadline(plan.max_duration_s)
     done, late = await asyncio.wait(foreground, timeout=deadline.remaining)
@@ -126,9 +151,21 @@ async def run_load(plan: LoadPlan) -> LoadReport:
     """Run the plan and report latencies, errors, server and client CPU/memory."""
     plan.validate()
     recorder = LatencyRecorder()
-    server = ProcessSampler(plan.server_pid, plan.sample_interval_s) if plan.server_pid else None
-    client = ProcessSampler(os.getpid(), plan.sample_interval_s)
-    for sampler in (server, client):
+    interval = plan.sample_interval_s
+    server = ProcessSampler(plan.server_pid, interval, label="serveur") if plan.server_pid else None
+    client = ProcessSampler(os.getpid(), interval, label="client")
+    others = [
+        ProcessSampler(pid, interval, label=f"serveur {n}") for n, pid in enumerate(plan.more_server_pids, 2)
+    ]
+    others += [
+        ProcessSampler(0, interval, reader=functools.partial(read_named_processes_sample, name), label=name)
+        for name in plan.sample_process_names
+    ]
+    if plan.sample_machine:
+        others.append(
+            ProcessSampler(0, interval, reader=read_machine_sample, label="machine (2 cœurs = 200 %)")
+        )
+    for sampler in (server, client, *others):
         if sampler is not None:
             sampler.start()
     started = time.monotonic()
@@ -137,6 +174,7 @@ async def run_load(plan: LoadPlan) -> LoadReport:
     finally:
         server_stats: ProcessStats | None = await server.stop() if server else None
         client_stats = await client.stop()
+        other_stats = [await sampler.stop() for sampler in others]
     return LoadReport(
         title=plan.title,
         parameters={**plan.parameters, **outcome},
@@ -145,6 +183,9 @@ async def run_load(plan: LoadPlan) -> LoadReport:
         errors=recorder.errors,
         server=server_stats,
         client=client_stats,
+        others=other_stats,
+        timeline=recorder.timeline(),
+        examples=dict(recorder.examples),
     )
 
 

@@ -18,6 +18,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import time
+import urllib.request
+import uuid
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from types import TracebackType
@@ -25,6 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import websockets
+from streamlit.proto.BackMsg_pb2 import BackendOperationRequest, BackMsg, DeferredFileRequestPayload
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection
@@ -38,6 +41,7 @@ from ctg_workshop.loadtest.limits import (
     LimitError,
     LoadTestError,
     check_duration,
+    ensure_loopback,
 )
 from ctg_workshop.loadtest.protocol import (
     SUBPROTOCOL,
@@ -129,6 +133,16 @@ class _Forms:
                 del values[widget_id]
 
 
+def _http_get(url: str, cookies: dict[str, str], timeout: float) -> bytes:
+    """GET on this machine (the URL is the session's own loopback server)."""
+    ensure_loopback(url)
+    request = urllib.request.Request(url)
+    if cookies:
+        request.add_header("Cookie", "; ".join(f"{name}={value}" for name, value in cookies.items()))
+    with urllib.request.urlopen(request, timeout=timeout) as response:
+        return response.read()
+
+
 def _widget_value(state: WidgetState) -> Any:
     kind = state.WhichOneof("value")
     if kind is None:
@@ -168,6 +182,7 @@ class AppSession:
         self.stats = SessionStats()
         self._lock = asyncio.Lock()
         self._changed = asyncio.Event()
+        self._operations: dict[str, asyncio.Future[ForwardMsg]] = {}
         self._pending: _Pending | None = None
         self._reset_tab()
 
@@ -239,6 +254,17 @@ class AppSession:
             with contextlib.suppress(asyncio.CancelledError, Exception):
                 await reader
 
+    async def drop(self) -> None:
+        """Lose the connection without a goodbye (a phone entering a tunnel, Wi-Fi lost): the
+        TCP connection is cut, no websocket close. `open()` afterwards is the phone coming back."""
+        ws, reader = self._ws, self._reader
+        self._closed_reason = "coupée par le client (perte de réseau simulée)"
+        if ws is not None:
+            ws.transport.abort()
+        if reader is not None:
+            with contextlib.suppress(asyncio.CancelledError, Exception):
+                await asyncio.wait_for(reader, timeout=self.connect_timeout)
+
     async def __aenter__(self) -> AppSession:
         return self
 
@@ -299,6 +325,10 @@ class AppSession:
             self.page_not_found = message.page_not_found.page_name
         elif kind == "auto_rerun":
             self.auto_reruns[message.auto_rerun.fragment_id] = message.auto_rerun.interval
+        elif kind == "backend_operation_response":
+            waiting = self._operations.get(message.backend_operation_response.request_id)
+            if waiting is not None and not waiting.done():
+                waiting.set_result(message)
         elif kind == "session_event" and message.session_event.HasField("script_compilation_exception"):
             error = message.session_event.script_compilation_exception
             self.compile_error = f"{error.type}: {error.message}"
@@ -417,6 +447,7 @@ class AppSession:
             error_kind = "compile_error"
         elif result.exceptions:
             error_kind = "exception"
+            self.recorder.example(action, error_kind, result.exceptions[0])
         self.recorder.record(action, result.seconds, error=error_kind)
         return result
 
@@ -482,14 +513,24 @@ class AppSession:
             if widget.form_id == form_id and widget.kind != "button":
                 self._values[widget.id] = WidgetState(id=widget.id)
 
-    async def idle(self, seconds: float) -> int:
+    async def send_states(self, extra: list[WidgetState], *, action: str = "forged") -> RunResult:
+        """A run with these widget states added to the page's own: what a modified client could
+        send (a trigger for a disabled button, an id the page never drew). For security tests."""
+        ids = {state.id for state in extra}
+        states = [state for state in self._values.values() if state.id not in ids] + list(extra)
+        return await self._send(action, self._request(widget_states=states))
+
+    async def idle(self, seconds: float, *, until: Callable[[AppSession], bool] | None = None) -> int:
         """Stay on the page for `seconds`, reading what the server pushes and running the
-        fragments' timers (`st.fragment(run_every=…)`) as a browser does. Returns the runs made."""
+        fragments' timers (`st.fragment(run_every=…)`) as a browser does. Returns the runs made.
+        With `until`, return as soon as `until(self)` holds (checked after every change)."""
         check_duration("durée d'attente", seconds)
         deadline = time.monotonic() + seconds
         runs = 0
         due: dict[str, float] = {}
         while (remaining := deadline - time.monotonic()) > 0 and self.connected:
+            if until is not None and until(self):
+                break
             now = time.monotonic()
             for fragment, interval in self.auto_reruns.items():
                 due.setdefault(fragment, now + interval)
@@ -505,6 +546,42 @@ class AppSession:
                     await self._send("auto_rerun", self._request(fragment_id=fragment, is_auto_rerun=True))
                     runs += 1
         return runs
+
+    async def download(self, widget: Widget, *, action: str = "download") -> bytes:
+        """What a download button gives, as the browser gets it: a deferred file is asked for
+        over the websocket (`backend_operation_request`), then its URL fetched over HTTP."""
+        widget = self._current(widget)
+        proto: Any = widget.proto
+        if widget.kind != "download_button":
+            raise WidgetError(f"{widget.describe()} n'est pas un bouton de téléchargement.")
+        started = time.perf_counter()
+        url = proto.url
+        if not url and proto.deferred_file_id:
+            if self._ws is None or not self.connected:
+                raise SessionClosedError(f"Connexion {self._closed_reason or 'fermée'}.")
+            request_id = uuid.uuid4().hex
+            future: asyncio.Future[ForwardMsg] = asyncio.get_running_loop().create_future()
+            self._operations[request_id] = future
+            request = BackMsg(
+                backend_operation_request=BackendOperationRequest(
+                    request_id=request_id,
+                    session_id=self.session_id,
+                    deferred_file=DeferredFileRequestPayload(file_id=proto.deferred_file_id),
+                )
+            )
+            try:
+                await self._ws.send(request.SerializeToString())
+                async with asyncio.timeout(self.action_timeout):
+                    response = (await future).backend_operation_response
+            finally:
+                self._operations.pop(request_id, None)
+            if response.error_msg:
+                self.recorder.error(action, "refused")
+                raise WidgetError(f"Téléchargement refusé par le serveur : {response.error_msg}")
+            url = response.deferred_file.url
+        data = await asyncio.to_thread(_http_get, f"{self.base_url}{url}", self.cookies, self.action_timeout)
+        self.recorder.record(action, time.perf_counter() - started)
+        return data
 
     async def wait_until(self, predicate: Callable[[AppSession], bool], timeout: float) -> bool:
         """Wait (at most `timeout` s) until `predicate(self)` holds after some run; False if not."""

@@ -4,7 +4,7 @@ In Streamlit 1.67 a widget's id is `$$ID-<hash>-<user key>` (`-None` without a k
 key a page gave (`key="home_workshop"`) is read back from the id. Values travel as
 `WidgetState`s: `string_value` for text inputs, text areas, select boxes and radios (the
 option *as displayed*, i.e. after `format_func`), `double_value` for number inputs (integers
-included), `bool_value` for checkboxes and toggles, `string_array_value` for multiselects,
+included), `bool_value` for checkboxes and toggles, `string_array_value` for multiselects and segmented controls / pills (their shown texts),
 and `trigger_value=True` for one run only when a button is clicked.
 """
 
@@ -26,7 +26,7 @@ NO_KEY = "None"
 TEXT_KINDS = frozenset({"text_input", "text_area"})
 CHOICE_KINDS = frozenset({"selectbox", "radio"})
 BUTTON_KINDS = frozenset({"button"})
-VALUE_KINDS = TEXT_KINDS | CHOICE_KINDS | {"number_input", "checkbox", "multiselect"}
+VALUE_KINDS = TEXT_KINDS | CHOICE_KINDS | {"number_input", "checkbox", "multiselect", "button_group"}
 
 
 class WidgetError(LoadTestError):
@@ -73,7 +73,9 @@ def widget_from_element(element: Element, path: tuple[int, ...], fragment_id: st
     if not widget_id:
         return None
     options: tuple[str, ...] = ()
-    if hasattr(proto, "options") and kind != "button_group":
+    if kind == "button_group":  # st.segmented_control, st.pills: options carry their shown text
+        options = tuple(option.content for option in proto.options)
+    elif hasattr(proto, "options"):
         options = tuple(proto.options)
     return Widget(
         id=widget_id,
@@ -136,6 +138,9 @@ def value_state(widget: Widget, value: Any) -> WidgetState:
         if isinstance(value, str) or not hasattr(value, "__iter__"):
             raise WidgetError(f"{widget.describe()} attend une liste d'options.")
         state.string_array_value.data.extend(_choice(widget, v) for v in value)
+    elif widget.kind == "button_group":
+        chosen = [value] if isinstance(value, str) else list(value)
+        state.string_array_value.data.extend(_choice(widget, v) for v in chosen)
     else:
         raise WidgetError(f"Le pilote ne sait pas encore remplir un {widget.describe()}.")
     return state
@@ -173,7 +178,7 @@ def initial_state(widget: Widget) -> WidgetState | None:
             return None
     elif widget.kind == "checkbox":
         state.bool_value = proto.value if proto.set_value else proto.default
-    elif widget.kind == "multiselect":
+    elif widget.kind in {"multiselect", "button_group"}:
         if proto.set_value:
             state.string_array_value.data.extend(proto.raw_values)
         else:

@@ -77,6 +77,12 @@ class StreamlitServer:
         except OSError:
             return ""
 
+    def kill(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """SIGKILL, as a crash (nothing runs in the server); the log stays until `stop()`."""
+        if self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=timeout)
+
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Stop the server (SIGTERM, SIGKILL after `timeout`) and remove its log directory."""
         try:
@@ -148,7 +154,12 @@ def _wait_healthy(server: StreamlitServer, timeout: float) -> bool:
 
 
 def _launch(
-    database_url: str, port: int, env: Mapping[str, str] | None, app: Path, extra_args: Sequence[str]
+    database_url: str,
+    port: int,
+    env: Mapping[str, str] | None,
+    app: Path,
+    extra_args: Sequence[str],
+    cwd: Path = PROJECT_ROOT,
 ) -> StreamlitServer:
     workdir = Path(tempfile.mkdtemp(prefix="ctg-streamlit-"))
     log_path = workdir / "streamlit.log"
@@ -157,7 +168,7 @@ def _launch(
     with log_path.open("wb") as log:
         process = subprocess.Popen(
             _command(app, port, extra_args),
-            cwd=PROJECT_ROOT,
+            cwd=cwd,
             env=environment,
             stdin=subprocess.DEVNULL,
             stdout=log,
@@ -176,17 +187,19 @@ def start_streamlit(
     app: Path = APP_PATH,
     extra_args: Sequence[str] = (),
     startup_timeout: float = STARTUP_TIMEOUT_S,
+    cwd: Path = PROJECT_ROOT,
 ) -> StreamlitServer:
     """Start `streamlit run app.py` on loopback with `CTG_DATABASE_URL=database_url`.
 
     `port=None` picks a free port (and retries with another one if it was taken in between);
     `env` adds variables to the server's environment; `extra_args` are more `streamlit run`
-    options (for example `["--server.enableXsrfProtection", "false"]`).
+    options (for example `["--server.enableXsrfProtection", "false"]`); `cwd` is where the
+    server runs (its `.streamlit/config.toml` applies), the project root by default.
     """
     attempts = 1 if port is not None else _PORT_ATTEMPTS
     last_log = ""
     for _ in range(attempts):
-        server = _launch(database_url, port or free_port(), env, app, extra_args)
+        server = _launch(database_url, port or free_port(), env, app, extra_args, cwd)
         if _wait_healthy(server, startup_timeout):
             return server
         last_log = server.log_text()[-_LOG_TAIL_CHARS:]

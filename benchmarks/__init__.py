@@ -1,0 +1,1 @@
+"""Benchmarks: what each action costs, against its floor (`make bench`, docs/benchmarks.md)."""

@@ -1,0 +1,102 @@
+"""`streamlit` with every SQL statement of the process logged, optionally each script run
+profiled, optionally Nagle's algorithm off (benchmark-only server).
+
+    CTG_BENCH_SQL_LOG=/tmp/sql.log python -m benchmarks.counted_streamlit run app.py …
+    CTG_BENCH_PROFILE_DIR=/tmp/profiles python -m benchmarks.counted_streamlit run app.py …
+
+An SQLAlchemy event on the `Engine` class (every engine the app creates) appends one line per
+statement executed — `<unix time>\\t<statement on one line>` — then Streamlit's own command
+line runs, unchanged. The projection benchmark counts the aggregate queries in that file.
+With `CTG_BENCH_PROFILE_DIR`, each script run (a page or a fragment) is recorded by
+pyinstrument and written there as text (`run-<n>.txt`): Streamlit runs scripts in their own
+threads, so the profiler wraps the script runner's (private) `_run_script` method — a
+benchmark-only patch, never loaded by the app.
+With `CTG_BENCH_NODELAY=1`, the listening socket is created as an explicit TCP socket, so that
+asyncio sets TCP_NODELAY on every accepted connection: Streamlit 1.67's Starlette server opens
+it with `socket.socket(family)` (protocol 0), asyncio then leaves Nagle's algorithm on, and
+every run waits for the client's delayed ACK (~40 ms on Linux). Used only for a diagnostic row
+of the report, never for the figures of the shipped set-up.
+"""
+
+from __future__ import annotations
+
+import itertools
+import os
+import socket
+import sys
+import threading
+import time
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from benchmarks.servers import NODELAY_ENV, PROFILE_DIR_ENV, SQL_LOG_ENV
+
+_lock = threading.Lock()
+_runs = itertools.count(1)
+
+
+def install_sql_log(path: str) -> None:
+    """Log every statement executed by any engine of this process to `path`."""
+
+    @event.listens_for(Engine, "before_cursor_execute")
+    def _log(_conn: Any, _cursor: Any, statement: str, *_args: Any) -> None:
+        line = " ".join(statement.split())
+        with _lock, open(path, "a", encoding="utf-8") as log:
+            log.write(f"{time.time():.3f}\t{line}\n")
+
+
+def install_profiler(directory: str) -> None:
+    """Profile every script run with pyinstrument; one text file per run in `directory`."""
+    from pyinstrument import Profiler
+    from streamlit.runtime.scriptrunner.script_runner import ScriptRunner
+
+    original = ScriptRunner._run_script
+    target = Path(directory)
+    target.mkdir(parents=True, exist_ok=True)
+
+    def profiled(self: ScriptRunner, rerun_data: Any) -> None:
+        profiler = Profiler(interval=0.0005, async_mode="disabled")
+        profiler.start()
+        try:
+            original(self, rerun_data)
+        finally:
+            profiler.stop()
+            fragment = "fragment" if getattr(rerun_data, "fragment_id_queue", None) else "page"
+            name = target / f"run-{next(_runs):04d}-{fragment}.txt"
+            name.write_text(profiler.output_text(unicode=True, color=False, show_all=False), encoding="utf-8")
+
+    ScriptRunner._run_script = profiled  # type: ignore[method-assign]
+
+
+def install_nodelay() -> None:
+    """Re-open Streamlit's listening socket as an explicit TCP socket: accepted connections
+    inherit the protocol, and asyncio then sets TCP_NODELAY on each of them."""
+    from streamlit.web.server.starlette import starlette_server
+
+    original = starlette_server._bind_socket
+
+    def bind_tcp(*args: Any, **kwargs: Any) -> socket.socket:
+        sock = original(*args, **kwargs)
+        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
+
+    starlette_server._bind_socket = bind_tcp
+
+
+def main() -> None:
+    if path := os.environ.get(SQL_LOG_ENV):
+        install_sql_log(path)
+    if directory := os.environ.get(PROFILE_DIR_ENV):
+        install_profiler(directory)
+    if os.environ.get(NODELAY_ENV) == "1":
+        install_nodelay()
+    from streamlit.web.cli import main as streamlit_main
+
+    sys.argv[0] = "streamlit"
+    streamlit_main()
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,169 @@
+"""One capacity measurement: N partners on phones against K Streamlit processes, on this machine.
+
+    .venv/bin/python scripts/capacity.py --database sqlite --processes 1 --partners 200 --phase vote
+    .venv/bin/python scripts/capacity.py --database postgres --processes 2 --partners 500 --phase collect
+    .venv/bin/python scripts/capacity.py --database postgres --processes 2 --nginx --partners 500
+
+Creates a fresh database (a SQLite file, or a database on a throwaway PostgreSQL server started
+for the run — the same one the tests use), loads the demo workshop ARMDEMO in the chosen phase,
+starts K `streamlit run app.py` on free loopback ports (sharing one cookie secret, as in
+production), optionally nginx in front of them (docs/deploiement.md), then runs the load driver
+(`python -m ctg_workshop.loadtest --scenario partner`) with 2 projection tabs: partners join over
+`--ramp` seconds, then act `--steps` times with a pause of 0 to `--think` seconds between two
+actions. The report gives p50/p95/p99 per action, errors, CPU of each server, of PostgreSQL and
+of the whole machine, and the database check (every acknowledged item and vote present, no
+budget overspent, no duplicate participant). Everything it started is stopped at the end.
+
+`--app-dir` runs the servers from another copy of the project (the « before » of a change).
+Loopback only; bounded in sessions (1000) and duration (900 s), like the driver.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import contextlib
+import secrets
+import shutil
+import sys
+import tempfile
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from sqlalchemy import create_engine, text  # noqa: E402
+
+from ctg_workshop.access import ensure_view_token  # noqa: E402
+from ctg_workshop.archive import import_archive  # noqa: E402
+from ctg_workshop.db import open_database, write_session  # noqa: E402
+from ctg_workshop.loadtest import AppSession, LatencyRecorder  # noqa: E402
+from ctg_workshop.loadtest.cli import main as loadtest_main  # noqa: E402
+from ctg_workshop.phases import change_phase  # noqa: E402
+from tests.support import postgres  # noqa: E402
+from tests.support.nginx import start_nginx  # noqa: E402
+from tests.support.streamlit_server import StreamlitServer, start_streamlit  # noqa: E402
+
+DEMO = ROOT / "data" / "demo-armentieres.json"
+
+
+@contextlib.contextmanager
+def fresh_database(kind: str, workdir: Path) -> Iterator[str]:
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'capacite.sqlite3'}"
+        return
+    server = postgres.start()
+    try:
+        name = f"capacite_{uuid.uuid4().hex[:8]}"
+        admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
+        with admin.connect() as connection:
+            connection.execute(text(f'CREATE DATABASE "{name}"'))
+        admin.dispose()
+        yield server.url(name)
+    finally:
+        server.stop()
+
+
+def load_demo(database_url: str, phase: str) -> tuple[str, str]:
+    """The demo workshop in `phase`; returns its code and projection token."""
+    engine = open_database(database_url)
+    try:
+        with write_session(engine) as session:
+            workshop = import_archive(session=session, data=DEMO.read_bytes())
+            change_phase(session=session, workshop_id=workshop.id, phase=phase)
+            token = ensure_view_token(session=session, workshop_id=workshop.id)
+            code = workshop.code
+    finally:
+        engine.dispose()
+    return code, token
+
+
+async def _warm_up(url: str, code: str, view_token: str) -> None:
+    for path, query in (("/participer", f"atelier={code}"), ("/projection", f"vue={view_token}"), ("/", "")):
+        async with AppSession(url, recorder=LatencyRecorder()) as tab:
+            await tab.open(path, query=query)
+
+
+def warm_up(servers: list[StreamlitServer], code: str, view_token: str) -> None:
+    """Load each page once per process (imports, first compilations): not part of the measure."""
+    for server in servers:
+        asyncio.run(_warm_up(server.url, code, view_token))
+
+
+def parse_args(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--database", choices=["sqlite", "postgres"], default="sqlite")
+    parser.add_argument("--processes", type=int, default=1, help="processus Streamlit (1 à 4)")
+    parser.add_argument("--nginx", action="store_true", help="passer par nginx (hachage sur un cookie)")
+    parser.add_argument("--partners", type=int, default=100)
+    parser.add_argument("--phase", choices=["collect", "vote"], default="vote")
+    parser.add_argument("--ramp", type=float, default=120.0, help="arrivées étalées sur S secondes")
+    parser.add_argument("--steps", type=int, default=6, help="actions par partenaire après l'inscription")
+    parser.add_argument(
+        "--think", type=float, default=40.0, help="pause de 0 à S secondes entre deux actions"
+    )
+    parser.add_argument("--projections", type=int, default=2)
+    parser.add_argument("--max-duration", type=float, default=600.0)
+    parser.add_argument("--seed", type=int, default=1)
+    parser.add_argument("--json", help="rapport JSON")
+    parser.add_argument("--app-dir", type=Path, default=ROOT, help="copie du projet à servir")
+    args = parser.parse_args(argv)
+    if not 1 <= args.processes <= 4:
+        parser.error("--processes : de 1 à 4")
+    return args
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = parse_args(argv)
+    workdir = Path(tempfile.mkdtemp(prefix="ctg-capacite-"))
+    servers: list[StreamlitServer] = []
+    try:
+        with fresh_database(args.database, workdir) as database_url:
+            code, view_token = load_demo(database_url, args.phase)
+            secret = secrets.token_hex(32)  # one cookie secret for every process, as in production
+            env = {"STREAMLIT_SERVER_COOKIE_SECRET": secret}
+            app_dir = args.app_dir.resolve()
+            for _ in range(args.processes):
+                servers.append(start_streamlit(database_url, env=env, app=app_dir / "app.py", cwd=app_dir))
+            warm_up(servers, code, view_token)
+            urls = [server.url for server in servers]
+            with contextlib.ExitStack() as stack:
+                if args.nginx:
+                    balancer = stack.enter_context(start_nginx([server.port for server in servers]))
+                    urls = [balancer.url]
+                command = [
+                    "--scenario", "partner",
+                    "--url", ",".join(urls),
+                    "--server-pid", ",".join(str(server.pid) for server in servers),
+                    "--code", code,
+                    "--sessions", str(args.partners),
+                    "--steps", str(args.steps),
+                    "--think", str(args.think),
+                    "--ramp", str(args.ramp),
+                    "--projections", str(args.projections),
+                    f"--view-token={view_token}",  # a token may start with « - »
+                    "--max-duration", str(args.max_duration),
+                    "--timeout", "60",
+                    "--seed", str(args.seed),
+                    "--check-database", database_url,
+                ]  # fmt: skip
+                if args.database == "postgres":
+                    command.append("--sample-postgres")
+                if args.json:
+                    command += ["--json", args.json]
+                print(
+                    f"Base {args.database}, {args.processes} processus{' derrière nginx' if args.nginx else ''}, "
+                    f"{args.partners} partenaires, phase {args.phase}",
+                    flush=True,
+                )
+                return loadtest_main(command)
+    finally:
+        for server in servers:
+            server.stop()
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

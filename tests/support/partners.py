@@ -1,0 +1,114 @@
+"""Partners on phones against real servers, for the load, fault, scale-out and security tests.
+
+The demo workshop in a given database and phase; a partner joining and writing through the load
+driver (`ctg_workshop.loadtest`); waiting for what the server pushes, bounded, never a fixed sleep.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from ctg_workshop.access import ensure_view_token
+from ctg_workshop.archive import import_archive
+from ctg_workshop.db import make_engine, open_database, read_session, write_session
+from ctg_workshop.loadtest import AppSession, RunResult
+from ctg_workshop.loadtest.ledger import Ledger
+from ctg_workshop.loadtest.scenarios import ScenarioOptions, join_workshop, organisation_name
+from ctg_workshop.models import Participant, Phase
+from ctg_workshop.phases import change_phase
+
+DEMO_ARCHIVE = Path(__file__).resolve().parents[2] / "data" / "demo-armentieres.json"
+
+
+@dataclass(frozen=True)
+class DemoWorkshop:
+    database_url: str
+    id: int
+    code: str
+    view_token: str
+
+
+def load_demo(database_url: str, phase: Phase | str = Phase.COLLECT) -> DemoWorkshop:
+    """The demo workshop (ARMDEMO) in `phase`, with its projection token, in a fresh database."""
+    engine = open_database(database_url)
+    try:
+        with write_session(engine) as session:
+            workshop = import_archive(session=session, data=DEMO_ARCHIVE.read_bytes())
+            change_phase(session=session, workshop_id=workshop.id, phase=Phase(phase))
+            token = ensure_view_token(session=session, workshop_id=workshop.id)
+            return DemoWorkshop(database_url, workshop.id, workshop.code, token)
+    finally:
+        engine.dispose()
+
+
+def set_phase(workshop: DemoWorkshop, phase: Phase | str) -> None:
+    engine = make_engine(workshop.database_url)
+    try:
+        with write_session(engine) as session:
+            change_phase(session=session, workshop_id=workshop.id, phase=Phase(phase))
+    finally:
+        engine.dispose()
+
+
+def participants_named(workshop: DemoWorkshop, organisation: str) -> int:
+    engine = make_engine(workshop.database_url)
+    try:
+        with read_session(engine) as session:
+            return session.scalar(
+                select(func.count()).where(
+                    Participant.workshop_id == workshop.id, Participant.organisation == organisation
+                )
+            )
+    finally:
+        engine.dispose()
+
+
+def options_for(workshop: DemoWorkshop, tag: str, **changes: object) -> ScenarioOptions:
+    return ScenarioOptions(code=workshop.code, ledger=Ledger(code=workshop.code), tag=tag, **changes)  # type: ignore[arg-type]
+
+
+async def join(tab: AppSession, options: ScenarioOptions, index: int) -> str:
+    """Join the workshop as partner `index` of `options` (organisation_name); returns the token."""
+    return await join_workshop(tab, options, index)
+
+
+def own_organisation(options: ScenarioOptions, index: int) -> str:
+    return organisation_name(options, index)
+
+
+async def type_item(tab: AppSession, quadrant: str, text: str) -> RunResult:
+    """Type `text` in the quadrant's form of the current topic and tap its button."""
+    area = next(
+        w
+        for w in tab.widgets()
+        if w.kind == "text_area" and (w.key or "").startswith("new_") and (w.key or "").endswith(quadrant)
+    )
+    submit = next(w for w in tab.widgets() if w.form_id == area.form_id and w.is_form_submitter)
+    await tab.set_value(area, text)
+    return await tab.click(submit, action="contribuer")
+
+
+async def refresh(tab: AppSession) -> RunResult:
+    return await tab.click(tab.find_widget(key="refresh"), action="actualiser")
+
+
+async def idle_until(tab: AppSession, predicate: Callable[[AppSession], bool], timeout: float) -> bool:
+    """Stay on the page (its timers run, as in a browser) until `predicate` holds; False at the
+    deadline. Waits on what the server pushes, never a fixed sleep."""
+    await tab.idle(timeout, until=predicate)
+    return predicate(tab)
+
+
+def run(coroutine, timeout: float = 120.0):
+    """Run a test's async part with an overall bound."""
+
+    async def bounded():
+        async with asyncio.timeout(timeout):
+            return await coroutine
+
+    return asyncio.run(bounded())
