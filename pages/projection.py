@@ -173,7 +173,11 @@ def topic_panel(chosen: int) -> None:
 
 def _join(snapshot: ProjectionSnapshot) -> None:
     qr_column, code_column = st.columns([1.1, 1], vertical_alignment="center")
-    qr_column.image(qr_png(partner_url(snapshot.code)), width=290)
+    qr_column.image(
+        qr_png(partner_url(snapshot.code)),
+        width=290,
+        alt=f"QR code pour rejoindre l'atelier {snapshot.code} sur la page Participer",
+    )
     with code_column:
         st.markdown("Pour participer, scannez le QR code ou tapez le code :")
         with st.container(key="projection_code"):
