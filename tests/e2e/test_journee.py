@@ -268,6 +268,10 @@ def test_03_three_partners_join_by_the_link_and_write(day: Day) -> None:
         page.get_by_role("textbox", name=typed).fill(partner.organisation)
         if partner.name:
             page.get_by_label("Votre nom (facultatif)").fill(partner.name)
+        # A text input sends its value on blur: commit it before the click, or a loaded
+        # server may handle the click first and see an empty organisation.
+        page.keyboard.press("Tab")
+        wait_idle(page)
         click(
             page, "Rejoindre l'atelier", shows=page.get_by_text(f"Vous participez au nom de : {partner.who}")
         )
