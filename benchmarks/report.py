@@ -181,10 +181,12 @@ def reading(results: Results) -> str:
 - **Écritures simultanées** : {at("writes.add_item", first)} à {first:g}×,
   {at("writes.add_item", last)} à {last:g}× ; contributions perdues :
   {", ".join(f"{number(x.subject.median, 0)} à {x.scale:g}×" for x in lost) or "—"}. Les deux vont au
-  rythme que permet la synchronisation du disque (`synchronous=FULL`, une par transaction). Le domaine
-  va souvent plus vite que le plancher : le pool du moteur (20 connexions, 40 de plus au besoin) fait
-  patienter les fils dans Python, alors que les 200 connexions du plancher se disputent le verrou
-  d'écriture de SQLite, dont l'attente dort par paliers croissants (jusqu'à 100 ms).
+  rythme que permet la synchronisation du disque (`synchronous=FULL`, une par transaction). Le
+  rapport varie d'une exécution du banc à l'autre (de 0,8× à 2,4× au fil de ce travail) : le pool du
+  moteur (20 connexions, 40 de plus au besoin) fait patienter ses fils dans Python, alors que les 200
+  connexions du plancher se disputent le verrou d'écriture de SQLite, dont l'attente dort par paliers
+  croissants (jusqu'à 100 ms) ; selon l'ordre des réveils, l'un ou l'autre passe devant. Le domaine
+  ne coûte donc pas plus que l'écriture elle-même, et ne perd rien.
 - **Projet de convention** : premier export {at("export.convention", first)} ; export suivant
   {at("export.again", first)} à {first:g}× ({at("export.again", last)} à {last:g}×). Le profil
   montrait les aides python-docx des tableaux (annexe : quatre cellules par contribution) puis les
