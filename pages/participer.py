@@ -36,6 +36,9 @@ from ui.engine import engine
 _EDITING = "participer_editing"
 _CONFIRM_DELETE = "participer_confirm_delete"
 _PENDING_TOKEN = "participer_pending_token"
+_JOIN_CHOSEN = "participer_join_chosen"
+_JOIN_TYPED = "participer_join_typed"
+_JOIN_NAME = "participer_join_name"
 _TOPIC = "participer_topic"
 # What the last dot changed, for the card and the counter redrawn alone (cleared by a full run).
 _FRESH_DOTS = "participer_fresh_dots"
@@ -200,37 +203,49 @@ def workshop_heading(workshop: WorkshopInfo) -> None:
     )
 
 
+def on_join(workshop_code: str) -> None:
+    """Join in the button's callback: the same run then draws the participant's page."""
+    typed = st.session_state.get(_JOIN_TYPED) or ""
+    chosen = st.session_state.get(_JOIN_CHOSEN)
+    organisation = typed if typed.strip() else (chosen or "")
+    token = st.session_state.setdefault(_PENDING_TOKEN, new_token())
+    try:
+        with write_session(engine()) as session:
+            identity = join_workshop(
+                session=session,
+                code=workshop_code,
+                organisation=organisation,
+                name=st.session_state.get(_JOIN_NAME) or "",
+                token=token,
+            )
+    except CtgError as error:
+        ui.flash("join", "error", error.message)
+    else:
+        st.session_state.pop(_PENDING_TOKEN, None)
+        ui.remember(identity)
+
+
 def show_join(workshop: WorkshopInfo) -> None:
     workshop_heading(workshop)
     st.header("Rejoindre l'atelier", anchor=False)
     organisations = ui.organisations_of(workshop.id)
     with st.form("participer_join"):
-        chosen = None
         if organisations:
-            chosen = st.selectbox(
-                "Votre organisation", organisations, index=None, placeholder="Choisissez dans la liste"
+            st.selectbox(
+                "Votre organisation",
+                organisations,
+                index=None,
+                placeholder="Choisissez dans la liste",
+                key=_JOIN_CHOSEN,
             )
         new_label = (
             "Elle n'est pas dans la liste ? Écrivez son nom" if organisations else "Votre organisation"
         )
-        typed = st.text_input(new_label, max_chars=SHORT_TEXT_MAX)
-        name = st.text_input("Votre nom (facultatif)", max_chars=SHORT_TEXT_MAX)
+        st.text_input(new_label, max_chars=SHORT_TEXT_MAX, key=_JOIN_TYPED)
+        st.text_input("Votre nom (facultatif)", max_chars=SHORT_TEXT_MAX, key=_JOIN_NAME)
         st.markdown(ui.SHORT_PRIVACY_NOTICE)
-        submitted = st.form_submit_button("Rejoindre l'atelier", type="primary")
-    if submitted:
-        organisation = typed if typed.strip() else (chosen or "")
-        token = st.session_state.setdefault(_PENDING_TOKEN, new_token())
-        try:
-            with write_session(engine()) as session:
-                identity = join_workshop(
-                    session=session, code=workshop.code, organisation=organisation, name=name, token=token
-                )
-        except CtgError as error:
-            st.error(ui.literal(error.message))
-        else:
-            st.session_state.pop(_PENDING_TOKEN, None)
-            ui.remember(identity)
-            st.rerun()
+        ui.tap_button("Rejoindre l'atelier", on_join, workshop.code, form=True, type="primary")
+    ui.show_flash("join")
 
 
 # --- Topic choice --------------------------------------------------------------------------------

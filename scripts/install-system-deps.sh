@@ -1,6 +1,7 @@
 #!/bin/sh
 # Debian packages the tests use: chromium (browser tests), libreoffice-writer-nogui and
-# poppler-utils (render a .docx to PDF and PNG), postgresql (a real server for the tests).
+# poppler-utils (render a .docx to PDF and PNG), postgresql (a real server for the tests),
+# nginx-light (the scale-out test puts the shipped deploy/nginx.conf in front of two processes).
 # Needs root (apt-get). Without root, or without apt-get, say what is skipped and why:
 # the tests that need a missing program skip with a visible reason.
 set -u
@@ -9,6 +10,7 @@ command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
 command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
+command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"
 [ -z "$missing" ] && exit 0
 if [ "$(id -u)" != 0 ]; then
   echo "Paquets système absents :$missing — installation ignorée : elle demande les droits root" \
