@@ -3,6 +3,9 @@
 import streamlit as st
 
 st.set_page_config(page_title="CTG Atelier", page_icon=":material/groups:", layout="wide")
+# Streamlit serves `<html lang="en">`: screen readers would read French with an English voice
+# (RGAA 8.3). A fixed script of ours, no user data; in the sidebar, where it takes no room.
+st.sidebar.html("<script>document.documentElement.lang = 'fr';</script>", unsafe_allow_javascript=True)
 
 everyone = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),

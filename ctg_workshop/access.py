@@ -1,7 +1,8 @@
 """Who may do what: the administrator password, the facilitator passphrase, the projection link.
 
 - The administrator password (env `CTG_ADMIN_PASSWORD`, or the page passes Streamlit's secret
-  `admin_password`) is needed to create a workshop.
+  `admin_password`) is needed to create a workshop. It should be configured as its scrypt hash
+  (`python -m ctg_workshop hash-secret` prints one): then the server never holds it in clear.
 - Each workshop has a facilitator passphrase, stored as `scrypt$n$r$p$salt$hash` (random salt,
   the parameters kept with the hash so they can be raised later), compared in constant time.
 - Failed logins are counted per workshop: after `FREE_ATTEMPTS` failures, each new attempt must
@@ -205,6 +206,17 @@ def configured_admin_password(secret_value: str | None = None) -> str | None:
     return value or None
 
 
+def admin_password_matches(password: str, expected: str) -> bool:
+    """`password` against the configured value: a scrypt hash (recommended) or, for a quick
+    start, the password itself — both compared in constant time."""
+    if expected.startswith("scrypt$"):
+        return verify_secret(password, expected)
+    # Digests first: equal lengths, and compare_digest accepts any text once encoded.
+    given = hashlib.sha256(password.encode("utf-8")).digest()
+    wanted = hashlib.sha256(expected.encode("utf-8")).digest()
+    return hmac.compare_digest(given, wanted)
+
+
 def check_admin_password(
     password: str, *, expected: str | None = None, now: dt.datetime | None = None
 ) -> None:
@@ -225,10 +237,7 @@ def check_admin_password(
         wait = seconds_to_wait(_admin_failures["count"], _admin_failures["last"], now)
         if wait:
             raise _too_many(wait)
-        # Digests first: equal lengths, and compare_digest accepts any text once encoded.
-        given = hashlib.sha256(password.encode("utf-8")).digest()
-        wanted = hashlib.sha256(expected.encode("utf-8")).digest()
-        if hmac.compare_digest(given, wanted):
+        if admin_password_matches(password, expected):
             _admin_failures.update(count=0, last=None)
             return
         _admin_failures.update(count=_admin_failures["count"] + 1, last=now)

@@ -194,6 +194,21 @@ def cmd_export_participant(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def cmd_hash_secret(_args: argparse.Namespace, _engine: None) -> int:
+    """Print the scrypt hash of a secret typed twice (not echoed), to configure it hashed."""
+    import getpass
+
+    from ctg_workshop.access import hash_secret
+
+    secret = getpass.getpass("Secret à chiffrer : ")
+    if not secret:
+        raise InvalidInputError("Secret vide : rien n'a été chiffré.")
+    if getpass.getpass("Le même, encore une fois : ") != secret:
+        raise InvalidInputError("Les deux saisies diffèrent : rien n'a été chiffré.")
+    print(hash_secret(secret))
+    return 0
+
+
 def cmd_migrate(_args: argparse.Namespace, _engine: Engine) -> int:
     # open_database() has already brought the schema up to date.
     print("Base de données à jour.")
@@ -325,6 +340,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.set_defaults(handler=cmd_export_participant)
 
+    command = commands.add_parser(
+        "hash-secret",
+        help="chiffrer le mot de passe d'administration (scrypt)",
+        description=(
+            "Demande un secret (deux fois, sans l'afficher) et écrit son empreinte scrypt, à mettre dans "
+            "CTG_ADMIN_PASSWORD ou `admin_password` (.streamlit/secrets.toml) à la place du mot de passe en clair."
+        ),
+    )
+    command.set_defaults(handler=cmd_hash_secret, needs_database=False)
+
     from ctg_workshop.loadtest.cli import add_loadtest_parser
 
     add_loadtest_parser(commands).set_defaults(needs_database=False)
@@ -334,9 +359,9 @@ def build_parser() -> argparse.ArgumentParser:
 def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     handler: Handler = args.handler
-    if not getattr(args, "needs_database", True):
-        return handler(args, None)  # the load driver talks to a server, not to the database
     try:
+        if not getattr(args, "needs_database", True):
+            return handler(args, None)  # e.g. the load driver talks to a server, not to the database
         engine = open_database(args.database_url)
         try:
             return handler(args, engine)

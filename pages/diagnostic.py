@@ -11,6 +11,7 @@ from ctg_workshop.errors import CtgError
 from ctg_workshop.workshops import get_workshop
 from ui.auth import require_facilitator
 from ui.engine import engine
+from ui.facilitator import bump, generation
 from ui.safe import plain
 
 _FEEDBACK = "diagnostic_feedback"
@@ -18,14 +19,6 @@ _LABELS = diag.COLUMN_LABELS
 _NO_UNIT = "aucune"
 
 workshop_id = require_facilitator()
-
-
-def generation(name: str) -> int:
-    return st.session_state.setdefault(f"diagnostic_gen_{name}", 0)
-
-
-def bump(name: str) -> None:
-    st.session_state[f"diagnostic_gen_{name}"] = generation(name) + 1
 
 
 def on_table_change(lines: list[diag.DiagnosticEntry], key: str) -> None:
@@ -49,7 +42,7 @@ def on_table_change(lines: list[diag.DiagnosticEntry], key: str) -> None:
     except CtgError as error:
         st.session_state[_FEEDBACK] = ("error", f"Non enregistré : {error.message}")
         return
-    bump("table")
+    bump("diagnostic_table")
     st.session_state[_FEEDBACK] = ("success", "Diagnostic enregistré.")
 
 
@@ -63,7 +56,7 @@ def show_feedback() -> None:
     elif kind == "info":
         st.info(plain(message), icon=":material/edit:")
     else:
-        st.toast(message, icon=":material/check:")
+        st.toast(plain(message), icon=":material/check:")
 
 
 def table_editor(lines: list[diag.DiagnosticEntry]) -> None:
@@ -76,7 +69,7 @@ def table_editor(lines: list[diag.DiagnosticEntry]) -> None:
             _LABELS["note"]: [line.note or "" for line in lines],
         }
     )
-    key = f"diagnostic_table_{generation('table')}"
+    key = f"diagnostic_table_{generation('diagnostic_table')}"
     text = st.column_config.TextColumn
     st.data_editor(
         frame,
@@ -185,7 +178,7 @@ def import_section(territory: str) -> None:
         "au format français acceptés)."
     )
     upload = st.file_uploader(
-        "Fichier CSV", type=["csv", "txt"], key=f"diagnostic_upload_{generation('upload')}"
+        "Fichier CSV", type=["csv", "txt"], key=f"diagnostic_upload_{generation('diagnostic_upload')}"
     )
     if upload is None:
         return
@@ -220,7 +213,9 @@ def import_section(territory: str) -> None:
         format_func=lambda c: f"{c.name} ({c.code})" if c.name != c.code else c.code,
         key="diagnostic_commune",
     )
-    mapping = mapping_editor(table, mapping, commune.code, key=f"diagnostic_columns_{generation('upload')}")
+    mapping = mapping_editor(
+        table, mapping, commune.code, key=f"diagnostic_columns_{generation('diagnostic_upload')}"
+    )
     left, right = st.columns(2)
     section = left.text_input(
         "Rubrique du diagnostic",
@@ -254,8 +249,8 @@ def import_section(territory: str) -> None:
         except CtgError as error:
             st.error(plain(f"Import refusé : {error.message} Le diagnostic n'a pas été modifié."))
             return
-        bump("table")
-        bump("upload")
+        bump("diagnostic_table")
+        bump("diagnostic_upload")
         st.session_state[_FEEDBACK] = ("success", f"{len(lines)} lignes ajoutées au diagnostic.")
         st.rerun()
 

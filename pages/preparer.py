@@ -105,7 +105,7 @@ def creation_panel() -> None:
                 reason = admin_login(password)
                 if reason is None:
                     st.rerun()
-                st.error(reason)
+                st.error(plain(reason))
         return
     source = st.radio("Point de départ", list(SOURCES), format_func=SOURCES.get, key="create_source")
     with st.form("create_workshop"):
@@ -136,7 +136,7 @@ def creation_panel() -> None:
                 )
             workshop_id, code = workshop.id, workshop.code
     except CtgError as error:
-        st.error(error.message)
+        st.error(plain(error.message))
         return
     authorise(workshop_id)
     flash(

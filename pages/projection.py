@@ -57,7 +57,7 @@ if workshop_id is None:
 try:
     first = cached_snapshot(workshop_id)
 except CtgError as error:
-    st.error(error.message)
+    st.error(plain(error.message))
     st.stop()
 
 
@@ -106,8 +106,8 @@ def _matrix(snapshot: ProjectionSnapshot, topic_id: int) -> None:
     for row in ((Quadrant.STRENGTH, Quadrant.WEAKNESS), (Quadrant.OPPORTUNITY, Quadrant.THREAT)):
         for column, quadrant in zip(st.columns(2), row, strict=True):
             cards, total = matrix.cards(quadrant), matrix.count(quadrant)
-            with column, st.container(border=True, key=f"swot_{quadrant.value}", height=360):
-                st.markdown(f"#### {QUADRANT_LABELS[quadrant]} ({total})")
+            with column, st.container(border=True, key=f"swot_{quadrant.value}", height=410):
+                st.markdown(f"### {QUADRANT_LABELS[quadrant]} ({total})")
                 newest = list(reversed(cards))[:CARDS_PER_QUADRANT]
                 lines = []
                 for card in newest:
@@ -143,7 +143,7 @@ def _results(snapshot: ProjectionSnapshot, topic_id: int) -> None:
         for pair in (results[i : i + 2] for i in range(0, len(results), 2)):
             for column, result in zip(st.columns(2), pair, strict=False):
                 with column, st.container(border=True, height=340):
-                    st.markdown(f"#### {plain(result.title)}")
+                    st.markdown(f"### {plain(result.title)}")
                     _top3(result)
         return
     result = next((r for r in results if r.topic_id == topic_id), None)
@@ -195,7 +195,7 @@ def _clock() -> None:
 @st.fragment(run_every=REFRESH_SECONDS)
 def counters_panel() -> None:
     snapshot = cached_snapshot(workshop_id)
-    st.markdown(f"### {PHASE_LABELS[snapshot.phase]}")
+    st.markdown(f"## {PHASE_LABELS[snapshot.phase]}")
     if snapshot.phase == Phase.VOTE:
         st.markdown("Placez vos points sur votre téléphone : les résultats s'afficheront à la clôture.")
     first_row, second_row = st.columns(2), st.columns(2)
@@ -212,7 +212,8 @@ def counters_panel() -> None:
 
 main, side = st.columns([2.15, 1], gap="large")
 with main:
-    st.markdown(f"### {plain(first.title)} · {plain(first.territory)}")
+    # The page's one first-level heading; topics are h2, quadrants h3 (RGAA 9.1).
+    st.markdown(f"# {plain(first.title)} · {plain(first.territory)}")
     chosen_topic = _topic_choice(first)
     topic_panel(chosen_topic)
 with side:

@@ -18,6 +18,7 @@ from ctg_workshop.text import SHEET_TEXT_MAX
 from ctg_workshop.workshops import get_workshop
 from ui.auth import require_facilitator
 from ui.engine import engine
+from ui.facilitator import bump, generation
 from ui.safe import plain
 
 _FEEDBACK = "rediger_feedback"
@@ -35,17 +36,9 @@ workshop_id = require_facilitator()
 # --- State and callbacks ------------------------------------------------------------------------
 
 
-def generation(topic_key: str) -> int:
-    """Bumped when a sheet changes shape (draft, objective added or moved): widgets start afresh."""
-    return st.session_state.setdefault(f"rediger_gen_{topic_key}", 0)
-
-
-def bump(topic_key: str) -> None:
-    st.session_state[f"rediger_gen_{topic_key}"] = generation(topic_key) + 1
-
-
 def widget_key(topic_key: str, name: str) -> str:
-    return f"sheet_{topic_key}_{generation(topic_key)}_{name}"
+    # Bumped when a sheet changes shape (draft, objective added or moved): widgets start afresh.
+    return f"sheet_{topic_key}_{generation(f'sheet_{topic_key}')}_{name}"
 
 
 def run_action(
@@ -59,7 +52,7 @@ def run_action(
         st.session_state[_FEEDBACK] = ("error", error.message)
         return
     if reshape:
-        bump(topic_key)
+        bump(f"sheet_{topic_key}")
     now = dt.datetime.now().strftime("%H:%M:%S")
     st.session_state[_FEEDBACK] = ("success", f"{saved} ({now})")
 
@@ -270,7 +263,7 @@ def show_feedback() -> None:
     if kind == "error":
         st.error(plain(message), icon=":material/error:")
     else:
-        st.toast(message, icon=":material/check:")
+        st.toast(plain(message), icon=":material/check:")
 
 
 # --- Downloads ------------------------------------------------------------------------------------

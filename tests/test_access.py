@@ -184,3 +184,47 @@ def test_demo_command_sets_passphrase_and_link(sqlite_url, monkeypatch, capsys):
     out = capsys.readouterr().out
     assert "phrase-de-demo" in out and "/projection?vue=" in out
     assert out.strip().splitlines()[-1] == "ARMDEMO"
+
+
+def test_admin_password_configured_as_its_hash(monkeypatch):
+    access.reset_admin_throttle()
+    stored = access.hash_secret("s3cret-admin")
+    monkeypatch.setenv(access.ADMIN_PASSWORD_ENV, stored)
+    check_admin_password("s3cret-admin")
+    with pytest.raises(AccessDeniedError, match="incorrect"):
+        check_admin_password(stored)  # the hash itself is not a password
+    access.reset_admin_throttle()
+
+
+def test_secrets_are_compared_in_constant_time(monkeypatch, demo_engine, demo_id):
+    """Every secret check goes through hmac.compare_digest, whose time does not depend on where
+    the first differing byte is."""
+    compared: list[tuple[bytes, bytes]] = []
+    real = access.hmac.compare_digest
+
+    def spy(a, b):
+        compared.append((a, b))
+        return real(a, b)
+
+    monkeypatch.setattr(access.hmac, "compare_digest", spy)
+    access.reset_admin_throttle()
+    check_admin_password("s3cret-admin", expected="s3cret-admin")
+    check_admin_password("s3cret-admin", expected=access.hash_secret("s3cret-admin"))
+    assert isinstance(_attempt(demo_engine, PASSPHRASE, T0), int)
+    assert len(compared) == 3
+    access.reset_admin_throttle()
+
+
+def test_hash_secret_command_prints_a_hash_that_verifies(monkeypatch, capsys):
+    from ctg_workshop import cli
+
+    answers = iter(["mot-de-passe-admin", "mot-de-passe-admin"])
+    monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))
+    assert cli.main(["hash-secret"]) == 0
+    stored = capsys.readouterr().out.strip()
+    assert stored.startswith("scrypt$") and "mot-de-passe-admin" not in stored
+    assert access.verify_secret("mot-de-passe-admin", stored)
+
+    answers = iter(["un", "deux"])
+    assert cli.main(["hash-secret"]) == 2
+    assert "diffèrent" in capsys.readouterr().err

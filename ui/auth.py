@@ -20,6 +20,7 @@ from ctg_workshop.access import (
 from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import CtgError
 from ui.engine import engine
+from ui.safe import plain
 
 WORKSHOP_KEY = "facilitator_workshop_id"
 STAMP_KEY = "facilitator_stamp"
@@ -89,7 +90,7 @@ def login_form(*, intro: str | None = None) -> None:
         reason = _attempt_login(code, passphrase)
         if reason is None:
             st.rerun()
-        st.error(reason)
+        st.error(plain(reason))
 
 
 def logout_button() -> None:

@@ -10,6 +10,7 @@ import streamlit as st
 from ctg_workshop.db import write_session
 from ctg_workshop.errors import CtgError
 from ui.engine import engine
+from ui.safe import plain
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
@@ -26,7 +27,18 @@ def flash(kind: Kind, message: str) -> None:
 def show_flash() -> None:
     kind, message = st.session_state.pop(FLASH_KEY, (None, None))
     if kind is not None:
-        getattr(st, kind)(message)
+        # Messages can quote what someone typed (a code, a title): text, never markup.
+        getattr(st, kind)(plain(message))
+
+
+def generation(scope: str) -> int:
+    """A counter that is part of some widgets' keys: bumping it gives them fresh widgets (empty
+    uploader, editor without pending edits) after the data behind them changed."""
+    return st.session_state.setdefault(f"generation_{scope}", 0)
+
+
+def bump(scope: str) -> None:
+    st.session_state[f"generation_{scope}"] = generation(scope) + 1
 
 
 def act(action: Callable[[Session], Any], success: str | Callable[[Any], str]) -> bool:

@@ -122,6 +122,9 @@ html { font-size: 20px; }
 [data-testid="stMetricLabel"] p { font-size: 1rem !important; }
 .st-key-projection_code p { font-size: 2.6rem; font-weight: 800; letter-spacing: 0.06em; white-space: nowrap; line-height: 1.15; margin: 0; }
 .st-key-projection_clock p { font-size: 3rem; font-weight: 800; line-height: 1.1; margin: 0; font-variant-numeric: tabular-nums; }
+[data-testid="stMarkdownContainer"] h1 { font-size: 1.5rem !important; padding: 0.2rem 0 !important; }
+[data-testid="stMarkdownContainer"] h2 { font-size: 1.45rem !important; padding: 0.2rem 0 !important; }
+[data-testid="stMarkdownContainer"] h3 { font-size: 1.1rem !important; padding: 0 0 0.3rem 0 !important; }
 [class*="st-key-swot_"] li, [class*="st-key-swot_"] li p { font-size: 0.95rem; line-height: 1.35; }
 .st-key-swot_strength { background: #E6F5EF; }
 .st-key-swot_weakness { background: #FBEDE5; }
