@@ -1,16 +1,8 @@
-"""What the benchmarks add to the load driver's browser tab: fragment runs on demand, and the
-shape of what a run drew (for the floor page).
+"""What the benchmarks add to the load driver's browser tab: which runs drew what is on screen,
+and the shape of what a run drew (for the floor page).
 
-`ctg_workshop.loadtest.AppSession` runs fragment timers only while idling, one interval at a
-time. `BenchSession.run_fragment` sends the same auto-rerun request at once, for one fragment,
-so a benchmark can time one refresh of one fragment (it reuses the session's request builder:
-if the driver changes, the smoke test says so).
-
-The driver's element tree looks for the descendants of every element it receives among all
-the nodes on screen: quadratic in the page's size. On a page of thousands of elements (the
-vote at 16×) the tab then spends seconds between two frames, the latency it reports is the
-client's, and the server ends up closing the websocket (ping timeout). `BenchTree` only looks
-under paths that have held a container, which gives the same tree.
+A benchmark times one refresh of one fragment with `AppSession.run_fragment` (the timer tick a
+browser sends), and compares what an action drew with the floor page (`PageShape`).
 """
 
 from __future__ import annotations
@@ -18,42 +10,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
-
-from ctg_workshop.loadtest import AppSession, RunResult
-from ctg_workshop.loadtest.tree import ElementTree, Path, element_text
+from ctg_workshop.loadtest import AppSession
+from ctg_workshop.loadtest.tree import element_text
 from ctg_workshop.loadtest.widgets import widget_from_element
 
 
-class BenchTree(ElementTree):
-    """The driver's element tree, with descendants looked for only where a container was."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self._containers: set[Path] = set()
-
-    def apply(self, message: ForwardMsg, run_id: str) -> None:
-        if message.delta.WhichOneof("type") == "add_block":
-            self._containers.add(tuple(message.metadata.delta_path))
-        super().apply(message, run_id)
-
-    def _remove_under(self, path: Path) -> None:
-        # Only a container has children: anywhere else there is nothing to remove.
-        if path in self._containers:
-            self._containers.discard(path)
-            super()._remove_under(path)
-
-
 class BenchSession(AppSession):
-    """A browser tab that can also run one fragment's timer now (and reads big pages fast)."""
-
-    def _reset_tab(self) -> None:
-        super()._reset_tab()
-        self.tree = BenchTree()
-
-    async def run_fragment(self, fragment_id: str, *, action: str = "auto_rerun") -> RunResult:
-        request = self._request(fragment_id=fragment_id, is_auto_rerun=True)
-        return await self._send(action, request)
+    """A browser tab that also tells which runs drew what is on screen."""
 
     def run_ids(self) -> set[str]:
         """The runs whose elements are on screen now (to tell what the next action redraws)."""

@@ -173,6 +173,30 @@ def test_a_swot_synthesis_and_a_chart_per_topic(convention, demo_db, demo_id):
     assert len(convention.inline_shapes) == 4
 
 
+def test_each_topic_shows_its_vote_chart_with_a_text_alternative(convention, demo_db, demo_id):
+    with read_session(demo_db) as session:
+        ranked = rankings(session=session, workshop_id=demo_id)
+        topics = get_workshop_by_code(session=session, code="ARMDEMO").topics
+    paragraphs = convention.paragraphs
+    starts = [i for i, p in enumerate(paragraphs) if p.text == "Résultats du vote"]
+    assert len(starts) == len(topics) == 4
+    for number, (start, topic) in enumerate(zip(starts, topics, strict=True), start=1):
+        picture, caption = paragraphs[start + 1], paragraphs[start + 2]
+        drawings = picture._p.findall(f".//{qn('wp:inline')}")
+        assert len(drawings) == 1 and picture.paragraph_format.keep_with_next
+        image = picture.part.related_parts[drawings[0].find(f".//{qn('a:blip')}").get(qn("r:embed"))]
+        assert image.content_type == "image/png" and image.blob.startswith(b"\x89PNG")
+        description = drawings[0].find(qn("wp:docPr")).get("descr")
+        assert description.startswith(f"Graphique en barres « {topic.title} : points reçus »")
+        voted = [item for item in ranked[topic.id] if item.dots > 0]
+        first, tenth = voted[0], voted[min(len(voted), 10) - 1]
+        assert f"1. {' '.join(first.text.split())} (" in description
+        assert f") : {first.dots} points" in description
+        assert f"{min(len(voted), 10)}. {' '.join(tenth.text.split())} (" in description
+        assert f"{min(len(voted), 10) + 1}. " not in description
+        assert caption.text.startswith(f"Figure {number} — Les ")
+
+
 def test_header_rows_repeat_across_pages(convention):
     for table in convention.tables:
         header = table.rows[0]._tr.trPr

@@ -105,6 +105,20 @@ def test_a_finished_run_removes_what_it_did_not_draw_again() -> None:
     assert tree.texts() == ["titre"]
 
 
+def test_an_element_drawn_where_a_container_was_removes_its_content() -> None:
+    tree = ElementTree()
+    block = ForwardMsg()
+    block.metadata.delta_path[:] = [0, 1]
+    block.delta.add_block.vertical.SetInParent()
+    tree.apply(block, "run-1")
+    tree.apply(_delta([0, 1, 0], "dans le cadre"), "run-1")
+    tree.apply(_delta([0, 2], "après"), "run-1")
+    tree.apply(_delta([0, 2], "remplacé"), "run-2")  # an element over an element: nothing under it
+    assert tree.texts() == ["dans le cadre", "remplacé"]
+    tree.apply(_delta([0, 1], "à la place du cadre"), "run-2")
+    assert tree.texts() == ["à la place du cadre", "remplacé"]
+
+
 def test_the_cache_resolves_references_to_cacheable_messages() -> None:
     cache = MessageCache()
     big = _delta([0, 3], "gros")

@@ -56,7 +56,7 @@ def quadrant_counts_spec(topics: tuple[TopicLive, ...]) -> dict:
     """The counters' chart (contributions per topic and quadrant) as a Vega-Lite spec, built
     once per set of counts for every tab (`st.vega_lite_chart` draws it as `st.altair_chart`
     would draw the chart)."""
-    return quadrant_counts_chart(topics, font_size=19, width=280, label_width=26).to_dict()
+    return _fit_width_only(quadrant_counts_chart(topics, font_size=19, width=280, label_width=26).to_dict())
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -70,7 +70,13 @@ def ranking_spec(result: TopicResult) -> dict:
         width=640,
         row_height=100,
     )
-    return chart.to_dict()
+    return _fit_width_only(chart.to_dict())
+
+
+def _fit_width_only(spec: dict) -> dict:
+    """Streamlit fits a chart without `autosize` into its height too, legend and title included:
+    the bars then get squeezed and two-line labels overlap. Fit the width only."""
+    return {**spec, "autosize": {"type": "fit-x", "contains": "padding"}}
 
 
 @st.cache_data(ttl=30, show_spinner=False, max_entries=200)

@@ -17,7 +17,7 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from sqlalchemy.orm import Session
 
-from ctg_workshop.charts import ranking_png
+from ctg_workshop.charts import ranking_alt_text, ranking_png
 from ctg_workshop.diagnostic import DiagnosticEntry, list_lines
 from ctg_workshop.documents.facts import (
     OrganisationCount,
@@ -304,10 +304,9 @@ def _vote_chart(doc: WordDocument, topic: TopicFacts, number: int) -> None:
         doc.paragraph("Aucun point n'a été attribué sur ce sujet.", italic=True)
         return
     shown = min(len(voted), CHART_ITEMS)
-    png = ranking_png(
-        tuple(voted[:CHART_ITEMS]), title=f"{topic.title} : points reçus", limit=CHART_ITEMS, width=420
-    )
-    doc.picture(png, width_cm=CONTENT_WIDTH_CM)
+    top, title = tuple(voted[:CHART_ITEMS]), f"{topic.title} : points reçus"
+    png = ranking_png(top, title=title, limit=CHART_ITEMS, width=420)
+    doc.picture(png, width_cm=CONTENT_WIDTH_CM, alt_text=ranking_alt_text(top, title=title))
     doc.paragraph(
         f"Figure {number} — Les {plural(shown, 'contribution')} ayant reçu le plus de points "
         f"(couleur : quadrant SWOT).",

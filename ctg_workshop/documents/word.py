@@ -91,9 +91,15 @@ class WordDocument:
     def page_break(self) -> None:
         self.doc.add_paragraph().add_run().add_break(WD_BREAK.PAGE)
 
-    def picture(self, png: bytes, *, width_cm: float) -> None:
-        self.doc.add_picture(io.BytesIO(png), width=Cm(width_cm))
-        self.doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
+    def picture(self, png: bytes, *, width_cm: float, alt_text: str) -> None:
+        """A centred picture kept on the page of the paragraph after it (its caption), with its
+        text alternative: the `descr` of its drawing, what Word shows as « Texte de
+        remplacement » and LibreOffice as « Description » (python-docx sets none)."""
+        paragraph = self.doc.add_paragraph()
+        paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+        paragraph.paragraph_format.keep_with_next = True
+        shape = paragraph.add_run().add_picture(io.BytesIO(png), width=Cm(width_cm))
+        shape._inline.docPr.set("descr", alt_text)
 
     def table(self, rows: int, columns: int, widths_cm: Sequence[float]) -> Table:
         table = self.doc.add_table(rows=rows, cols=columns)

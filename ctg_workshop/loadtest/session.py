@@ -543,9 +543,13 @@ class AppSession:
             for fragment in [f for f, at in due.items() if at <= time.monotonic() < deadline]:
                 del due[fragment]
                 if fragment in self.auto_reruns and self.connected:
-                    await self._send("auto_rerun", self._request(fragment_id=fragment, is_auto_rerun=True))
+                    await self.run_fragment(fragment)
                     runs += 1
         return runs
+
+    async def run_fragment(self, fragment_id: str, *, action: str = "auto_rerun") -> RunResult:
+        """One timer tick of fragment `fragment_id` (`st.fragment(run_every=…)`), sent now."""
+        return await self._send(action, self._request(fragment_id=fragment_id, is_auto_rerun=True))
 
     async def download(self, widget: Widget, *, action: str = "download") -> bytes:
         """What a download button gives, as the browser gets it: a deferred file is asked for

@@ -65,6 +65,10 @@ class ElementTree:
 
     def __init__(self) -> None:
         self._nodes: dict[Path, Node] = {}
+        # Paths that have held a container: only they can have descendants to remove. Looking
+        # under every path made each element cost a scan of the page (seconds between two
+        # frames on a page of thousands of elements, and the server closed the websocket).
+        self._containers: set[Path] = set()
 
     def __len__(self) -> int:
         return len(self._nodes)
@@ -84,12 +88,16 @@ class ElementTree:
             self._remove_under(path)
             self._nodes[path] = Node(**common, element=delta.new_element)
         elif kind == "add_block":
+            self._containers.add(path)
             self._nodes[path] = Node(**common, block=delta.add_block)
         elif kind == "new_transient":
             node = self._nodes.setdefault(path, Node(**common))
             node.transient = list(delta.new_transient.elements)
 
     def _remove_under(self, path: Path) -> None:
+        if path not in self._containers:
+            return
+        self._containers.discard(path)
         for stale in [p for p in self._nodes if _is_under(p, path)]:
             del self._nodes[stale]
 
@@ -115,6 +123,7 @@ class ElementTree:
 
     def clear(self) -> None:
         self._nodes.clear()
+        self._containers.clear()
 
     def nodes(self) -> list[Node]:
         return [self._nodes[p] for p in sorted(self._nodes)]
