@@ -18,6 +18,7 @@ PACKAGES = (
     "SQLAlchemy",
     "python-docx",
     "altair",
+    "pillow",
     "vl-convert-python",
     "websockets",
     "pyinstrument",

@@ -55,22 +55,11 @@ REMAINING = """\
   contribution du sujet : à 16×, des milliers de widgets, envoyés à chaque geste et parcourus à
   chaque exécution. Replier par quadrant (un choix de quadrant, comme pendant le recueil) ou
   paginer borne ce coût quelle que soit la taille de l'atelier.
-- **Premier export de la convention** : les quatre graphiques du vote sont dessinés par vl-convert
-  (0,2 à 0,5 s chacun sur cette machine, mesure du texte des étiquettes), qui garde le GIL :
-  pendant ce temps, toutes les sessions du serveur attendent. Plan : dessiner ces images hors du
-  processus du serveur (un processus de travail, ou au passage en phase « Clos »), ou les tracer
-  avec Pillow (déjà installé avec Streamlit) au lieu de Vega-Lite pour le document. En attendant,
-  `charts.ranking_png` garde les images : l'export suivant ne les redessine pas.
 - **Index** (migrations, hors de ce banc) : `vote.workshop_id` n'a pas d'index ; la projection n'en
   dépend plus (nombre de votants réécrit, voir « Lecture »), mais `phases.vote_count` et les chiffres
   des documents parcourent encore toute la table `vote`, tous ateliers confondus. Un index
   `(workshop_id)` sur `vote`, et `(workshop_id, hidden, topic_id, quadrant)` sur `item` (le comptage
   par quadrant de la projection, encore linéaire : ~20 ms à 16×), bornent ces lectures à l'atelier.
-- **Pilote de charge** (`ctg_workshop/loadtest/tree.py`, à son responsable) : `ElementTree.apply`
-  cherche les descendants de chaque élément reçu parmi tous les nœuds (quadratique) ; sur la page de
-  vote à 16× l'onglet simulé passait des secondes entre deux trames et le serveur coupait le
-  websocket (délai de ping). Le banc utilise `benchmarks.driver.BenchTree`, qui ne cherche que sous
-  les conteneurs.
 """
 
 METHOD = """\
@@ -193,8 +182,12 @@ def reading(results: Results) -> str:
   graphiques. Les aides de `ctg_workshop/documents/word.py` écrivent maintenant le XML des
   cellules directement (même document, octet pour octet, hormis des `<w:rPr/>` vides) et
   `charts.ranking_png` garde les images des graphiques : l'annexe coûte ~4 fois moins, et l'export
-  suivant ne redessine rien. Le premier export reste au-dessus de sa cible : ses quatre graphiques
-  (vl-convert) en font l'essentiel, voir « Profil » et « Ce qui reste ». À 16×, le plancher lui-même
+  suivant ne redessine rien. Les quatre graphiques du vote, rendus par vl-convert, coûtaient
+  0,1 à 0,35 s chacun (0,8 s au premier appel d'un processus), en gardant le GIL : le premier
+  export faisait 2,14 s, 9,2 fois son plancher. Ils sont maintenant dessinés avec Pillow
+  (`charts.ranking_png`, ~14 ms chacun, même graphique, police Source Sans de Streamlit) et portent
+  une alternative textuelle ; vl-convert ne sert plus que si aucune police avec les accents
+  français n'est trouvée. À 16×, le plancher lui-même
   dépasse {amount(_floor_median(f, "export.again", last), "s")} : aucun document Word de ce volume
   ne s'écrit en moins de 2 s avec python-docx, et le rapport au plancher y est ce qui compte.
 """
