@@ -1,28 +1,26 @@
-"""`streamlit` with every SQL statement of the process logged, optionally each script run
-profiled, optionally Nagle's algorithm off (benchmark-only server).
+"""The app's server with every SQL statement of the process logged, optionally each script run
+profiled (benchmark-only server).
 
-    CTG_BENCH_SQL_LOG=/tmp/sql.log python -m benchmarks.counted_streamlit run app.py …
-    CTG_BENCH_PROFILE_DIR=/tmp/profiles python -m benchmarks.counted_streamlit run app.py …
+    CTG_BENCH_SQL_LOG=/tmp/sql.log python -m benchmarks.counted_streamlit app.py [options…]
+    CTG_BENCH_PROFILE_DIR=/tmp/profiles python -m benchmarks.counted_streamlit app.py [options…]
 
 An SQLAlchemy event on the `Engine` class (every engine the app creates) appends one line per
-statement executed — `<unix time>\\t<statement on one line>` — then Streamlit's own command
-line runs, unchanged. The projection benchmark counts the aggregate queries in that file.
-With `CTG_BENCH_PROFILE_DIR`, each script run (a page or a fragment) is recorded by
-pyinstrument and written there as text (`run-<n>.txt`): Streamlit runs scripts in their own
-threads, so the profiler wraps the script runner's (private) `_run_script` method — a
-benchmark-only patch, never loaded by the app.
-With `CTG_BENCH_NODELAY=1`, the listening socket is created as an explicit TCP socket, so that
-asyncio sets TCP_NODELAY on every accepted connection: Streamlit 1.67's Starlette server opens
-it with `socket.socket(family)` (protocol 0), asyncio then leaves Nagle's algorithm on, and
-every run waits for the client's delayed ACK (~40 ms on Linux). Used only for a diagnostic row
-of the report, never for the figures of the shipped set-up.
+statement executed — `<unix time>\\t<statement on one line>` — then the server starts as
+deployed, through the launcher `ctg_workshop.serve` (TCP_NODELAY on every connection, same
+arguments: `SCRIPT [streamlit run options…]`). The projection benchmark counts the aggregate
+queries in that file. With `CTG_BENCH_PROFILE_DIR`, each script run (a page or a fragment) is
+recorded by pyinstrument and written there as text (`run-<n>.txt`): Streamlit runs scripts in
+their own threads, so the profiler wraps the script runner's (private) `_run_script` method — a
+benchmark-only patch, never loaded by the app. With `CTG_BENCH_NODELAY=0`, plain `streamlit
+run` starts instead of the launcher (Nagle's algorithm on, as without it).
+
+`install_nodelay` is the launcher's (`ctg_workshop.serve`), re-exported here.
 """
 
 from __future__ import annotations
 
 import itertools
 import os
-import socket
 import sys
 import threading
 import time
@@ -33,6 +31,10 @@ from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
 from benchmarks.servers import NODELAY_ENV, PROFILE_DIR_ENV, SQL_LOG_ENV
+from ctg_workshop import serve
+from ctg_workshop.serve import install_nodelay
+
+__all__ = ["install_nodelay", "install_profiler", "install_sql_log", "main"]
 
 _lock = threading.Lock()
 _runs = itertools.count(1)
@@ -71,31 +73,18 @@ def install_profiler(directory: str) -> None:
     ScriptRunner._run_script = profiled  # type: ignore[method-assign]
 
 
-def install_nodelay() -> None:
-    """Re-open Streamlit's listening socket as an explicit TCP socket: accepted connections
-    inherit the protocol, and asyncio then sets TCP_NODELAY on each of them."""
-    from streamlit.web.server.starlette import starlette_server
-
-    original = starlette_server._bind_socket
-
-    def bind_tcp(*args: Any, **kwargs: Any) -> socket.socket:
-        sock = original(*args, **kwargs)
-        return socket.socket(sock.family, sock.type, socket.IPPROTO_TCP, fileno=sock.detach())
-
-    starlette_server._bind_socket = bind_tcp
-
-
 def main() -> None:
     if path := os.environ.get(SQL_LOG_ENV):
         install_sql_log(path)
     if directory := os.environ.get(PROFILE_DIR_ENV):
         install_profiler(directory)
-    if os.environ.get(NODELAY_ENV) == "1":
-        install_nodelay()
+    if os.environ.get(NODELAY_ENV) != "0":
+        serve.main()  # installs TCP_NODELAY, then `streamlit run`
+        return
     from streamlit.web.cli import main as streamlit_main
 
-    sys.argv[0] = "streamlit"
-    streamlit_main()
+    sys.argv = serve.streamlit_argv(sys.argv[1:])
+    streamlit_main(prog_name="streamlit")
 
 
 if __name__ == "__main__":

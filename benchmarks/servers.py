@@ -1,73 +1,49 @@
 """Streamlit servers for the benchmarks: loopback only, a free port, the shipped settings.
 
-Every server runs `streamlit run` from the project root, so `.streamlit/config.toml` (the
-settings a town runs) applies to the app and to the floor page alike. `counting=True` starts
-the same server through `benchmarks.counted_streamlit`, which logs every SQL statement the
-process executes to a file (the projection's query count), and nothing else differs.
+Every server runs from the project root, so `.streamlit/config.toml` (the settings a town
+runs) applies to the app and to the floor page alike, and starts the way the app is deployed:
+through the launcher `python -m ctg_workshop.serve` (TCP_NODELAY on every connection).
+`nodelay=False` runs plain `streamlit run` instead (Nagle's algorithm on: what the launcher
+saves). `counting=True` starts the same server through `benchmarks.counted_streamlit`, which
+logs every SQL statement the process executes to a file (the projection's query count), and
+nothing else differs. Starting, waiting for /_stcore/health and stopping are
+`tests.support.streamlit_server.start_streamlit`'s, the same as for the tests.
 """
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
-import tempfile
-import time
-import urllib.error
-import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
 from ctg_workshop.db import PROJECT_ROOT
+from tests.support.streamlit_server import PLAIN, SERVE, StreamlitServer, StreamlitStartError, start_streamlit
 
-HOST = "127.0.0.1"
 APP = PROJECT_ROOT / "app.py"
 FLOOR_PAGE = Path(__file__).resolve().parent / "floor_page.py"
 SQL_LOG_ENV = "CTG_BENCH_SQL_LOG"
 PROFILE_DIR_ENV = "CTG_BENCH_PROFILE_DIR"
 NODELAY_ENV = "CTG_BENCH_NODELAY"
-STARTUP_TIMEOUT_S = 60.0
-STOP_TIMEOUT_S = 10.0
-
-
-class ServerError(RuntimeError):
-    """The server did not start: the message carries the end of its log."""
-
-
-def free_port() -> int:
-    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
-        sock.bind((HOST, 0))
-        return sock.getsockname()[1]
+COUNTED = ("-m", "benchmarks.counted_streamlit")
 
 
 @dataclass
 class Server:
-    url: str
-    process: subprocess.Popen[bytes]
-    log_path: Path
+    """A running benchmark server: its URL, its PID and, when counting, its SQL log."""
+
+    streamlit: StreamlitServer
     sql_log: Path | None
 
     @property
-    def pid(self) -> int:
-        return self.process.pid
+    def url(self) -> str:
+        return self.streamlit.url
 
-    def log_tail(self, chars: int = 3000) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")[-chars:]
-        except OSError:
-            return ""
+    @property
+    def pid(self) -> int:
+        return self.streamlit.pid
 
     def stop(self) -> None:
-        if self.process.poll() is None:
-            self.process.send_signal(signal.SIGTERM)
-            try:
-                self.process.wait(timeout=STOP_TIMEOUT_S)
-            except subprocess.TimeoutExpired:
-                self.process.kill()
-                self.process.wait(timeout=STOP_TIMEOUT_S)
+        self.streamlit.stop()
 
     def __enter__(self) -> Server:
         return self
@@ -78,34 +54,6 @@ class Server:
         self.stop()
 
 
-def _healthy(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(f"{url}/_stcore/health", timeout=2) as response:
-            return response.status == 200
-    except (urllib.error.URLError, ConnectionError, TimeoutError, OSError):
-        return False
-
-
-def _command(script: Path, port: int, *, counting: bool) -> list[str]:
-    runner = ["-m", "benchmarks.counted_streamlit"] if counting else ["-m", "streamlit"]
-    return [
-        sys.executable,
-        *runner,
-        "run",
-        str(script),
-        "--server.headless",
-        "true",
-        "--browser.gatherUsageStats",
-        "false",
-        "--server.address",
-        HOST,
-        "--server.port",
-        str(port),
-        "--server.fileWatcherType",
-        "none",
-    ]
-
-
 def start_server(
     script: Path,
     database_url: str,
@@ -113,42 +61,25 @@ def start_server(
     *,
     counting: bool = False,
     profile_dir: Path | None = None,
-    nodelay: bool = False,
+    nodelay: bool = True,
     name: str = "app",
 ) -> Server:
-    """Start `streamlit run script` on a free loopback port; return once it answers /health.
+    """Start `script` on a free loopback port; return once it answers /_stcore/health.
 
     `counting`: log every SQL statement (`Server.sql_log`); `profile_dir`: profile every script
-    run there; `nodelay`: Nagle's algorithm off (a diagnostic, not the shipped set-up). These go
-    through `benchmarks.counted_streamlit`; without them, the plain `streamlit` command runs."""
-    port = free_port()
-    log_path = Path(tempfile.mkstemp(prefix=f"{name}-", suffix=".log", dir=workdir)[1])
+    run there (both through `benchmarks.counted_streamlit`); `nodelay=False`: plain
+    `streamlit run`, without the launcher's TCP_NODELAY (a diagnostic, not the shipped set-up).
+    Raises `StreamlitStartError` (with the end of the server's log) if it does not start."""
     sql_log = workdir / f"{name}-sql.log" if counting else None
-    env = {**os.environ, "CTG_DATABASE_URL": database_url, "PYTHONUNBUFFERED": "1"}
-    env.pop(SQL_LOG_ENV, None)
-    env.pop(PROFILE_DIR_ENV, None)
-    env.pop(NODELAY_ENV, None)
-    if sql_log is not None:
-        env[SQL_LOG_ENV] = str(sql_log)
-    if profile_dir is not None:
-        env[PROFILE_DIR_ENV] = str(profile_dir)
-    if nodelay:
-        env[NODELAY_ENV] = "1"
-    instrumented = sql_log is not None or profile_dir is not None or nodelay
-    with log_path.open("wb") as log:
-        process = subprocess.Popen(
-            _command(script, port, counting=instrumented),
-            cwd=PROJECT_ROOT,
-            env=env,
-            stdin=subprocess.DEVNULL,
-            stdout=log,
-            stderr=subprocess.STDOUT,
-        )
-    server = Server(f"http://{HOST}:{port}", process, log_path, sql_log)
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    while time.monotonic() < deadline and process.poll() is None:
-        if _healthy(server.url):
-            return server
-        time.sleep(0.2)
-    server.stop()
-    raise ServerError(f"Le serveur {name} n'a pas démarré. Fin du journal :\n{server.log_tail()}")
+    env = {
+        SQL_LOG_ENV: str(sql_log or ""),
+        PROFILE_DIR_ENV: str(profile_dir or ""),
+        NODELAY_ENV: "1" if nodelay else "0",
+    }
+    instrumented = sql_log is not None or profile_dir is not None
+    runner = COUNTED if instrumented else (SERVE if nodelay else PLAIN)
+    try:
+        server = start_streamlit(database_url, env=env, app=script, cwd=PROJECT_ROOT, runner=runner)
+    except StreamlitStartError as error:
+        raise StreamlitStartError(f"Serveur {name} : {error}") from error
+    return Server(server, sql_log)

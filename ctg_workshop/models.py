@@ -21,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     ForeignKey,
     ForeignKeyConstraint,
+    Index,
     Integer,
     MetaData,
     String,
@@ -246,6 +247,9 @@ class Item(Base):
         CheckConstraint(_in_list("quadrant", Quadrant), name="quadrant_value"),
         CheckConstraint("length(text) BETWEEN 1 AND 500", name="text_length"),
         CheckConstraint("merged_into_id IS NULL OR merged_into_id <> id", name="not_merged_into_self"),
+        # The visible items of one workshop counted per topic and quadrant (projection counters,
+        # home page, documents): read from the index alone (migration 0002).
+        Index("ix_item_workshop_id", "workshop_id", "hidden", "topic_id", "quadrant"),
     )
 
     id: Mapped[PK]
@@ -308,6 +312,8 @@ class Vote(Base):
         ),
         ForeignKeyConstraint(["item_id", "workshop_id"], ["item.id", "item.workshop_id"], ondelete="CASCADE"),
         CheckConstraint("dots BETWEEN 1 AND 20", name="dots_range"),
+        # The votes of one workshop (count, reset, totals per item), not the whole table (0002).
+        Index("ix_vote_workshop_id", "workshop_id", "item_id"),
     )
 
     id: Mapped[PK]

@@ -14,6 +14,10 @@ actions. The report gives p50/p95/p99 per action, errors, CPU of each server, of
 of the whole machine, and the database check (every acknowledged item and vote present, no
 budget overspent, no duplicate participant). Everything it started is stopped at the end.
 
+Each server starts as deployed, through `python -m ctg_workshop.serve` (TCP_NODELAY); a copy
+given by `--app-dir` that has no such launcher (the « before » of a change) runs plain
+`streamlit run`, and the first line printed says which.
+
 `--app-dir` runs the servers from another copy of the project (the « before » of a change).
 Loopback only; bounded in sessions (1000) and duration (900 s), like the driver.
 """
@@ -44,7 +48,7 @@ from ctg_workshop.loadtest.cli import main as loadtest_main  # noqa: E402
 from ctg_workshop.phases import change_phase  # noqa: E402
 from tests.support import postgres  # noqa: E402
 from tests.support.nginx import start_nginx  # noqa: E402
-from tests.support.streamlit_server import StreamlitServer, start_streamlit  # noqa: E402
+from tests.support.streamlit_server import SERVE, StreamlitServer, default_runner, start_streamlit  # noqa: E402
 
 DEMO = ROOT / "data" / "demo-armentieres.json"
 
@@ -125,6 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             secret = secrets.token_hex(32)  # one cookie secret for every process, as in production
             env = {"STREAMLIT_SERVER_COOKIE_SECRET": secret}
             app_dir = args.app_dir.resolve()
+            launcher = default_runner(app_dir) == SERVE
             for _ in range(args.processes):
                 servers.append(start_streamlit(database_url, env=env, app=app_dir / "app.py", cwd=app_dir))
             warm_up(servers, code, view_token)
@@ -155,7 +160,8 @@ def main(argv: list[str] | None = None) -> int:
                     command += ["--json", args.json]
                 print(
                     f"Base {args.database}, {args.processes} processus{' derrière nginx' if args.nginx else ''}, "
-                    f"{args.partners} partenaires, phase {args.phase}",
+                    f"{args.partners} partenaires, phase {args.phase}, "
+                    f"{'python -m ctg_workshop.serve' if launcher else 'streamlit run (sans lanceur)'}",
                     flush=True,
                 )
                 return loadtest_main(command)

@@ -6,8 +6,9 @@ itself, with only its listening port and its upstream servers changed.
 
 Where nginx is not installed, `start_nginx` raises `NginxUnavailableError` with the reason (the
 tests that need it skip with that reason; `apt-get install nginx-light` provides it). It returns
-once the port accepts connections (bounded wait, no fixed sleep); `stop()` ends the master
-process it started (SIGQUIT, then SIGKILL) and removes its directory.
+once the port accepts connections (bounded wait, no fixed sleep: `wait_until`, shared with the
+Streamlit servers); `stop()` ends the master process it started (SIGQUIT, then SIGKILL:
+`stop_process`) and removes its directory.
 """
 
 from __future__ import annotations
@@ -19,13 +20,12 @@ import signal
 import socket
 import subprocess
 import tempfile
-import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
 
-from tests.support.streamlit_server import HOST, PROJECT_ROOT, free_port
+from tests.support.streamlit_server import HOST, PROJECT_ROOT, free_port, stop_process, wait_until
 
 SITE_CONFIG = PROJECT_ROOT / "deploy" / "nginx.conf"
 STARTUP_TIMEOUT_S = 20.0
@@ -90,13 +90,7 @@ class NginxServer:
 
     def stop(self) -> None:
         try:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGQUIT)
-                try:
-                    self.process.wait(timeout=STOP_TIMEOUT_S)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=STOP_TIMEOUT_S)
+            stop_process(self.process, signal.SIGQUIT, STOP_TIMEOUT_S)
         finally:
             shutil.rmtree(self.directory, ignore_errors=True)
 
@@ -135,13 +129,8 @@ def start_nginx(backend_ports: Sequence[int]) -> NginxServer:
         stderr=subprocess.STDOUT,
     )
     server = NginxServer(url=f"http://{HOST}:{port}", port=port, process=process, directory=directory)
-    deadline = time.monotonic() + STARTUP_TIMEOUT_S
-    pause = 0.02
-    while time.monotonic() < deadline and process.poll() is None:
-        if _accepts(port):
-            return server
-        time.sleep(pause)
-        pause = min(pause * 2, 0.5)
+    if wait_until(lambda: _accepts(port), lambda: process.poll() is None, STARTUP_TIMEOUT_S, first=0.02):
+        return server
     log = server.log_text()[-2000:]
     server.stop()
     raise NginxUnavailableError(f"nginx n'a pas démarré : {log or 'sans message'}")

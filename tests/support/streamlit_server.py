@@ -1,14 +1,20 @@
-"""A real `streamlit run app.py` server on a free loopback port, for tests that need one.
+"""A real `streamlit run app.py` server on a free loopback port, for tests and benchmarks.
 
     with start_streamlit(database_url) as server:
         ...  # server.url ("http://127.0.0.1:PORT"), server.pid, server.log_text()
 
 The server runs headless from the project root (so `.streamlit/config.toml` applies), with
-`CTG_DATABASE_URL` set to the given database. `start_streamlit` returns once
-`/_stcore/health` answers 200 — polled until a bounded deadline, never a fixed sleep — and
-raises `StreamlitStartError` (with the end of the server's log) if it never does.
-`stop()` ends the process it started (SIGTERM, then SIGKILL after a grace period) and is
-safe to call twice.
+`CTG_DATABASE_URL` set to the given database, started the way it is deployed: through the
+launcher `python -m ctg_workshop.serve` (TCP_NODELAY on its connections) when the copy of the
+project it runs from has it. `runner=PLAIN` runs plain `streamlit run` instead, and
+`runner=("-m", "some.module")` any launcher taking the same arguments (`SCRIPT [options…]`).
+`start_streamlit` returns once `/_stcore/health` answers 200 — polled until a bounded deadline,
+never a fixed sleep — and raises `StreamlitStartError` (with the end of the server's log) if it
+never does. `stop()` ends the process it started (SIGTERM, then SIGKILL after a grace period)
+and is safe to call twice.
+
+`wait_until` and `stop_process` are the polling and stopping parts, shared with `nginx.py`.
+This module uses the standard library only: the benchmarks and `scripts/capacity.py` import it.
 """
 
 from __future__ import annotations
@@ -23,7 +29,7 @@ import tempfile
 import time
 import urllib.error
 import urllib.request
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import TracebackType
@@ -37,10 +43,55 @@ _POLL_FIRST_S = 0.05
 _POLL_MAX_S = 0.5
 _LOG_TAIL_CHARS = 4000
 _PORT_ATTEMPTS = 3
+# How the server is started: `python <runner…> SCRIPT [options…]`.
+SERVE = ("-m", "ctg_workshop.serve")  # the launcher of the deployment (TCP_NODELAY)
+PLAIN = ("-m", "streamlit", "run")  # Streamlit's own command, Nagle's algorithm left on
 
 
 class StreamlitStartError(RuntimeError):
     """The server did not become healthy: the message carries the end of its log."""
+
+
+def default_runner(cwd: Path) -> tuple[str, ...]:
+    """The launcher of the copy of the project in `cwd` (`SERVE`), or `PLAIN` for an older copy
+    that has none (a « before » measured by a script's `--app-dir`)."""
+    return SERVE if (cwd / "ctg_workshop" / "serve.py").is_file() else PLAIN
+
+
+def wait_until(
+    ready: Callable[[], bool],
+    alive: Callable[[], bool],
+    timeout: float,
+    *,
+    first: float = _POLL_FIRST_S,
+    longest: float = _POLL_MAX_S,
+) -> bool:
+    """Poll `ready` (pauses doubling from `first` to `longest`) until it is true (True), the
+    process it waits for dies (`alive` false: False) or `timeout` seconds pass (False)."""
+    deadline = time.monotonic() + timeout
+    pause = first
+    while time.monotonic() < deadline:
+        if not alive():
+            return False
+        if ready():
+            return True
+        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
+        pause = min(pause * 2, longest)
+    return False
+
+
+def stop_process(
+    process: subprocess.Popen[bytes], sig: signal.Signals = signal.SIGTERM, timeout: float = STOP_TIMEOUT_S
+) -> None:
+    """Send `sig` to a process we started, SIGKILL it if it is still there after `timeout`."""
+    if process.poll() is not None:
+        return
+    process.send_signal(sig)
+    try:
+        process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=timeout)
 
 
 def free_port() -> int:
@@ -86,13 +137,7 @@ class StreamlitServer:
     def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """Stop the server (SIGTERM, SIGKILL after `timeout`) and remove its log directory."""
         try:
-            if self.process.poll() is None:
-                self.process.send_signal(signal.SIGTERM)
-                try:
-                    self.process.wait(timeout=timeout)
-                except subprocess.TimeoutExpired:
-                    self.process.kill()
-                    self.process.wait(timeout=timeout)
+            stop_process(self.process, signal.SIGTERM, timeout)
         finally:
             shutil.rmtree(self._workdir, ignore_errors=True)
 
@@ -108,12 +153,10 @@ class StreamlitServer:
         self.stop()
 
 
-def _command(app: Path, port: int, extra_args: Sequence[str]) -> list[str]:
+def _command(app: Path, port: int, extra_args: Sequence[str], runner: Sequence[str]) -> list[str]:
     return [
         sys.executable,
-        "-m",
-        "streamlit",
-        "run",
+        *runner,
         str(app),
         "--server.headless",
         "true",
@@ -141,16 +184,7 @@ def _is_healthy(url: str) -> bool:
 
 def _wait_healthy(server: StreamlitServer, timeout: float) -> bool:
     """Poll the health endpoint until it answers 200, the process dies, or the deadline."""
-    deadline = time.monotonic() + timeout
-    pause = _POLL_FIRST_S
-    while time.monotonic() < deadline:
-        if not server.running():
-            return False
-        if _is_healthy(server.health_url):
-            return True
-        time.sleep(min(pause, max(0.0, deadline - time.monotonic())))
-        pause = min(pause * 2, _POLL_MAX_S)
-    return False
+    return wait_until(lambda: _is_healthy(server.health_url), server.running, timeout)
 
 
 def _launch(
@@ -159,7 +193,8 @@ def _launch(
     env: Mapping[str, str] | None,
     app: Path,
     extra_args: Sequence[str],
-    cwd: Path = PROJECT_ROOT,
+    cwd: Path,
+    runner: Sequence[str],
 ) -> StreamlitServer:
     workdir = Path(tempfile.mkdtemp(prefix="ctg-streamlit-"))
     log_path = workdir / "streamlit.log"
@@ -167,7 +202,7 @@ def _launch(
     environment.setdefault("PYTHONUNBUFFERED", "1")
     with log_path.open("wb") as log:
         process = subprocess.Popen(
-            _command(app, port, extra_args),
+            _command(app, port, extra_args, runner),
             cwd=cwd,
             env=environment,
             stdin=subprocess.DEVNULL,
@@ -188,18 +223,22 @@ def start_streamlit(
     extra_args: Sequence[str] = (),
     startup_timeout: float = STARTUP_TIMEOUT_S,
     cwd: Path = PROJECT_ROOT,
+    runner: Sequence[str] | None = None,
 ) -> StreamlitServer:
     """Start `streamlit run app.py` on loopback with `CTG_DATABASE_URL=database_url`.
 
     `port=None` picks a free port (and retries with another one if it was taken in between);
     `env` adds variables to the server's environment; `extra_args` are more `streamlit run`
     options (for example `["--server.enableXsrfProtection", "false"]`); `cwd` is where the
-    server runs (its `.streamlit/config.toml` applies), the project root by default.
+    server runs (its `.streamlit/config.toml` applies), the project root by default; `runner`
+    starts it: `SERVE` (the deployment's launcher), `PLAIN` (`streamlit run`), or by default
+    `default_runner(cwd)`.
     """
+    runner = default_runner(cwd) if runner is None else runner
     attempts = 1 if port is not None else _PORT_ATTEMPTS
     last_log = ""
     for _ in range(attempts):
-        server = _launch(database_url, port or free_port(), env, app, extra_args, cwd)
+        server = _launch(database_url, port or free_port(), env, app, extra_args, cwd, runner)
         if _wait_healthy(server, startup_timeout):
             return server
         last_log = server.log_text()[-_LOG_TAIL_CHARS:]

@@ -1,0 +1,153 @@
+"""Migrations: a database made by an earlier release is brought up to date, its data kept.
+
+Each test runs on SQLite and on PostgreSQL. A database is first migrated to revision 0001 only
+(what a town installed before the indexes of 0002), filled, then opened as the app opens it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+import pytest
+from alembic import command
+from alembic.autogenerate import compare_metadata
+from alembic.runtime.migration import MigrationContext
+from alembic.script import ScriptDirectory
+from sqlalchemy import Engine, event, inspect, text
+
+from ctg_workshop.archive import import_archive
+from ctg_workshop.db import _alembic_config, make_engine, open_database, read_session, write_session
+from ctg_workshop.live import topic_live_counts
+from ctg_workshop.models import Base, Workshop
+from ctg_workshop.phases import vote_count
+from ctg_workshop.results import rankings
+
+NEW_INDEXES = {
+    "item": ("ix_item_workshop_id", ["workshop_id", "hidden", "topic_id", "quadrant"]),
+    "vote": ("ix_vote_workshop_id", ["workshop_id", "item_id"]),
+}
+
+
+@pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
+def database_url(request: pytest.FixtureRequest) -> str:
+    return request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "postgres_url")
+
+
+def _migrate(engine: Engine, revision: str, *, down: bool = False) -> None:
+    with engine.begin() as connection:
+        config = _alembic_config(engine.url.render_as_string(hide_password=False))
+        config.attributes["connection"] = connection
+        (command.downgrade if down else command.upgrade)(config, revision)
+
+
+def _head() -> str:
+    head = ScriptDirectory.from_config(_alembic_config("sqlite://")).get_current_head()
+    assert head is not None
+    return head
+
+
+def _indexes(engine: Engine, table: str) -> dict[str, list[str]]:
+    return {index["name"]: list(index["column_names"]) for index in inspect(engine).get_indexes(table)}
+
+
+def _differences(engine: Engine) -> list:
+    with engine.connect() as connection:
+        return compare_metadata(MigrationContext.configure(connection), Base.metadata)
+
+
+def _counts(engine: Engine) -> dict[str, int]:
+    with engine.connect() as connection:
+        return {
+            table: connection.execute(text(f"SELECT count(*) FROM {table}")).scalar_one()
+            for table in ("workshop", "topic", "participant", "item", "vote")
+        }
+
+
+@pytest.fixture
+def old_database(database_url: str, demo_archive: bytes) -> Iterator[str]:
+    """A database at revision 0001 holding the demo workshop (items and votes)."""
+    engine = make_engine(database_url)
+    try:
+        _migrate(engine, "0001")
+        with write_session(engine) as session:
+            import_archive(session=session, data=demo_archive)
+    finally:
+        engine.dispose()
+    yield database_url
+
+
+def test_a_0001_database_is_upgraded_with_its_data_and_matches_the_models(old_database: str) -> None:
+    old = make_engine(old_database)
+    try:
+        before = _counts(old)
+        assert before["vote"] > 0 and before["item"] > 0
+        for table, (name, _columns) in NEW_INDEXES.items():
+            assert name not in _indexes(old, table)
+    finally:
+        old.dispose()
+
+    engine = open_database(old_database)  # what the app and `python -m ctg_workshop migrate` do
+    try:
+        with engine.connect() as connection:
+            assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == _head()
+        for table, (name, columns) in NEW_INDEXES.items():
+            assert _indexes(engine, table).get(name) == columns
+        assert _counts(engine) == before
+        assert _differences(engine) == []
+        with read_session(engine) as session:
+            workshop_id = session.query(Workshop.id).filter(Workshop.code == "ARMDEMO").scalar()
+            assert vote_count(session=session, workshop_id=workshop_id) == before["vote"]
+    finally:
+        engine.dispose()
+
+
+def test_0002_downgrades_to_0001_and_upgrades_again(database_url: str) -> None:
+    engine = open_database(database_url)
+    try:
+        _migrate(engine, "0001", down=True)
+        for table, (name, _columns) in NEW_INDEXES.items():
+            assert name not in _indexes(engine, table)
+        missing = {diff[1].name for diff in _differences(engine) if diff[0] == "add_index"}
+        assert missing == {name for name, _columns in NEW_INDEXES.values()}
+        _migrate(engine, "head")
+        assert _differences(engine) == []
+    finally:
+        engine.dispose()
+
+
+def test_the_per_workshop_queries_read_the_new_indexes(sqlite_url: str, demo_archive: bytes) -> None:
+    """SQLite's plan for the statements the app really runs (captured, then explained)."""
+    engine = open_database(sqlite_url)
+    statements: list[tuple[str, tuple]] = []
+
+    def capture(_conn, _cursor, statement: str, parameters, _context, _many) -> None:
+        statements.append((statement, tuple(parameters)))
+
+    try:
+        with write_session(engine) as session:
+            workshop_id = import_archive(session=session, data=demo_archive).id
+        event.listen(engine, "before_cursor_execute", capture)
+        with read_session(engine) as session:
+            topic_live_counts(session=session, workshop_id=workshop_id)
+            vote_count(session=session, workshop_id=workshop_id)
+            rankings(session=session, workshop_id=workshop_id)
+        event.remove(engine, "before_cursor_execute", capture)
+        plans: dict[str, str] = {}
+        with engine.connect() as connection:
+            for statement, parameters in statements:
+                if statement.lstrip().upper().startswith("SELECT"):
+                    rows = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)
+                    plans[" ".join(statement.split())] = " | ".join(row[-1] for row in rows)
+    finally:
+        engine.dispose()
+
+    def plan_of(*fragments: str) -> str:
+        found = [plan for sql, plan in plans.items() if all(fragment in sql for fragment in fragments)]
+        assert len(found) == 1, (fragments, list(plans))
+        return found[0]
+
+    counters = plan_of("count(*)", "FROM item", "GROUP BY item.topic_id, item.quadrant")
+    assert "COVERING INDEX ix_item_workshop_id" in counters
+    assert "ix_vote_workshop_id" in plan_of("count(*)", "FROM vote WHERE vote.workshop_id")
+    assert "ix_vote_workshop_id" in plan_of("sum(vote.dots)", "GROUP BY vote.item_id")
+    assert "ix_item_workshop_id" in plan_of("FROM item LEFT OUTER JOIN participant", "item.hidden")
