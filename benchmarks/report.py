@@ -36,15 +36,16 @@ chiffres d'après sont ceux des tableaux ci-dessus. Les tests des modules touch�
 | Sujet affiché (matrice SWOT) | tout le sujet lu, construit et recopié du cache à chaque rafraîchissement (170 ms à 16×) | les six plus récentes par quadrant, classées par la base, et les comptes | `ctg_workshop/live.py` (`swot_matrix(newest=…)`), `ui/projection.py`, `pages/projection.py` |
 | Annexe de la convention | 1,8 s à 1× dans les accesseurs de python-docx (`Run.bold`, `add_run`, `cell.paragraphs`, largeurs, `row.cells`) | XML des cellules écrit directement, même document octet pour octet (hormis des `<w:rPr/>` vides) | `ctg_workshop/documents/word.py`, `convention.py` |
 | Graphiques de la convention | 2,1 s à 1×, à chaque export | images gardées (`charts.ranking_png`) : l'export suivant ne les redessine pas | `ctg_workshop/charts.py`, `convention.py` |
+| Premier export de la convention | 2,14 s, 9,2 × le plancher : vl-convert, 0,1 à 0,35 s par graphique (0,8 s au premier appel), GIL gardé | graphiques dessinés avec Pillow (~14 ms chacun, police Source Sans de Streamlit), avec alternative textuelle ; 1,02 s → 0,38 s (2,0 × le plancher) mesuré le même jour | `ctg_workshop/charts.py`, `documents/word.py` |
+| Délai fixe de ~40 ms sur les gestes courts | pas du calcul : Nagle et l'accusé de réception différé (Streamlit 1.67 ne pose pas `TCP_NODELAY`) | lanceur `python -m ctg_workshop.serve` : ouvrir la page du code 52 → 11 ms, un point 51 → 14-18 ms, une contribution 48 → 21 ms (p50, `scripts/cost_per_action.py`) | `ctg_workshop/serve.py`, `Makefile`, `docs/deploiement.md` |
+| Comptes par quadrant, votes d'un atelier | `item` et `vote` lus sans index propre à l'atelier (11,5 ms à 16× pour les comptes de la projection) | migration 0002 : index `item(workshop_id, hidden, topic_id, quadrant)` et `vote(workshop_id, item_id)` ; 2,3 ms à 16× | `migrations/versions/0002_workshop_indexes.py`, `ctg_workshop/models.py` |
 """
 
 REMAINING = """\
-- **Nagle (`TCP_NODELAY`)**, hors du code de l'application : un lanceur `python -m ctg_workshop.serve`
-  (une dizaine de lignes, comme `install_nodelay` dans `benchmarks/counted_streamlit.py`) qui rouvre
-  la socket d'écoute en `IPPROTO_TCP` avant de passer la main à `streamlit run`, utilisé par
-  `make run` et la documentation de déploiement ; et signaler l'anomalie à Streamlit (le serveur
-  Tornado d'avant posait `TCP_NODELAY`). Derrière un mandataire (nginx, Caddy), c'est la connexion
-  mandataire → Streamlit qui garde le délai.
+- **Signaler à Streamlit** que son serveur Starlette ne pose plus `TCP_NODELAY` (le serveur Tornado
+  d'avant le posait) ; le lanceur (`ctg_workshop/serve.py`) s'en passera quand ce sera corrigé.
+  Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
+  nginx pose lui-même `tcp_nodelay` vers les navigateurs.
 - **Page « Participer »** (`pages/participer.py`, `ui/participant.py` : à la charge de leur
   responsable, notées ici) : (1) un geste fait deux exécutions (le rappel, puis `st.rerun` des
   fragments nommés par `rerun_fragments`) ; chacune coûte à Streamlit un passage sur tous les widgets
@@ -55,11 +56,6 @@ REMAINING = """\
   contribution du sujet : à 16×, des milliers de widgets, envoyés à chaque geste et parcourus à
   chaque exécution. Replier par quadrant (un choix de quadrant, comme pendant le recueil) ou
   paginer borne ce coût quelle que soit la taille de l'atelier.
-- **Index** (migrations, hors de ce banc) : `vote.workshop_id` n'a pas d'index ; la projection n'en
-  dépend plus (nombre de votants réécrit, voir « Lecture »), mais `phases.vote_count` et les chiffres
-  des documents parcourent encore toute la table `vote`, tous ateliers confondus. Un index
-  `(workshop_id)` sur `vote`, et `(workshop_id, hidden, topic_id, quadrant)` sur `item` (le comptage
-  par quadrant de la projection, encore linéaire : ~20 ms à 16×), bornent ces lectures à l'atelier.
 """
 
 METHOD = """\
@@ -122,12 +118,12 @@ def reading(results: Results) -> str:
         return _versus(_find(f, key, scale))
 
     shipped = _find(f, "partner.add_item", first)
-    nodelay = _find(results.diagnostics, "partner.add_item", first)
+    plain = _find(results.diagnostics, "partner.add_item", first)
     nagle = (
-        f"le plancher de l'ajout d'une contribution y passe de {amount(shipped.floor.median, 's')} à "
-        f"{amount(nodelay.floor.median, 's')}, et l'ajout lui-même coûte {amount(nodelay.subject.median, 's')} "
-        f"({number(nodelay.ratio, 2)}× le plancher)"
-        if shipped and nodelay and shipped.floor and nodelay.floor
+        f"sans le lanceur, le plancher de l'ajout d'une contribution passe de {amount(shipped.floor.median, 's')} "
+        f"à {amount(plain.floor.median, 's')}, et l'ajout lui-même de {amount(shipped.subject.median, 's')} "
+        f"à {amount(plain.subject.median, 's')}"
+        if shipped and plain and shipped.floor and plain.floor
         else "voir la section « Diagnostic »"
     )
     screens = _find(f, "projection.screens", first)
@@ -142,16 +138,13 @@ def reading(results: Results) -> str:
   `SessionState._compact_state`). La page entière (« Actualiser », première ouverture) :
   {at("partner.refresh", first)} à {first:g}×, {at("partner.refresh", last)} à {last:g}× ; son
   plancher grandit autant : c'est le nombre d'éléments dessinés qui coûte, pas la base.
-- **Un délai réseau fixe de ~40 ms, pas du calcul.** Le serveur de Streamlit 1.67 (Starlette/uvicorn)
-  crée sa socket d'écoute sans protocole explicite (`socket.socket(family)`) ; asyncio ne pose alors
-  pas `TCP_NODELAY` sur les connexions, et l'algorithme de Nagle retient les messages d'une exécution
-  jusqu'à l'accusé de réception différé du client (40 ms sous Linux, jusqu'à 200 ms sous Windows).
-  Une exécution attend ou n'attend pas selon la façon dont ses messages partent (en un envoi ou en
-  plusieurs) et selon ce qui restait à acquitter de la précédente : sur le serveur livré, la médiane
-  d'un geste court tombe sur l'un ou l'autre mode, pour le sujet comme pour le plancher, et les
-  rapports des gestes de quelques dizaines de millisecondes en deviennent instables. Avec
-  `TCP_NODELAY` (section « Diagnostic »), plus rien n'attend : {nagle} ; c'est là que se lit le coût
-  propre de l'application.
+- **Un délai réseau de ~40 ms, pas du calcul, supprimé par le lanceur.** Le serveur de Streamlit
+  1.67 (Starlette/uvicorn) crée sa socket d'écoute sans protocole explicite (`socket.socket(family)`) ;
+  asyncio ne pose alors pas `TCP_NODELAY` sur les connexions, et l'algorithme de Nagle retient les
+  messages d'une exécution jusqu'à l'accusé de réception différé du client (40 ms sous Linux, jusqu'à
+  200 ms sous Windows). L'application se lance donc par `python -m ctg_workshop.serve`
+  (`make run`, déploiement, tests, ce banc) : `streamlit run app.py`, mais avec une socket d'écoute
+  TCP explicite, d'où `TCP_NODELAY` sur chaque connexion. Section « Diagnostic » : {nagle}.
 - **Projection** : rafraîchir les compteurs, cache expiré : {at("projection.counters", first)} ; cache
   chaud : {at("projection.warm", first)} ; le sujet affiché : {at("projection.topic", first)}. Avant
   ce banc, l'histogramme des compteurs était reconstruit et validé par Altair à chaque
@@ -308,7 +301,7 @@ def diagnostic_lines(results: Results) -> list[str]:
         return ["(non mesuré dans cette exécution)"]
     shipped = {f.key: f for f in results.figures if f.scale == results.plan.scales[0]}
     lines = [
-        "| mesure (1×) | livré : sujet / plancher | TCP_NODELAY : sujet / plancher | rapport avec TCP_NODELAY |",
+        "| mesure (1×) | livré (lanceur) : sujet / plancher | `streamlit run` seul : sujet / plancher | rapport sans le lanceur |",
         "| --- | ---: | ---: | ---: |",
     ]
     for figure in _ordered(results.diagnostics):
@@ -408,9 +401,9 @@ def render(results: Results) -> str:
         CORRECTIONS,
         "## Diagnostic : le délai de Nagle (`TCP_NODELAY`)",
         "",
-        "Les mêmes gestes à 1×, sur un serveur de l'application et un serveur du plancher dont la socket "
-        "d'écoute est rouverte en TCP explicite (`benchmarks/counted_streamlit.py`, `install_nodelay`) : "
-        "ce n'est pas la configuration livrée, c'est ce que donnerait la correction proposée.",
+        "Les mêmes gestes à 1×, sur un serveur de l'application et un serveur du plancher lancés par "
+        "`streamlit run` seul, sans le lanceur `python -m ctg_workshop.serve` (donc sans `TCP_NODELAY`) : "
+        "ce que le lanceur épargne à chaque geste.",
         "",
         *diagnostic_lines(results),
         "",

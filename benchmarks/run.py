@@ -103,7 +103,7 @@ TINY_REPS = Reps(
 class Plan:
     scales: tuple[float, ...] = (1.0, 4.0, 16.0)
     reps: dict[float, Reps] = field(default_factory=lambda: dict(FULL_REPS))
-    diagnostic: bool = True  # the first size again, with Nagle's algorithm off
+    diagnostic: bool = True  # the first size again, on plain `streamlit run` (Nagle's algorithm on)
     profile: bool = True
     cache_wait: float = projection.CACHE_S + 0.3  # until the projection's shared cache expires
 
@@ -202,25 +202,26 @@ def _bench_size(
 
 
 def _diagnostic(workshop: BenchWorkshop, directory: Path, plan: Plan, steps: _Steps) -> list[Figure]:
-    """The partner's and the projection's reruns again, on servers with TCP_NODELAY set."""
+    """The partner's and the projection's reruns again, on plain `streamlit run` servers: what
+    the launcher's TCP_NODELAY saves (the shipped set-up is the launcher's)."""
     reps = plan.reps_for(workshop.size.scale)
     _phase(workshop, Phase.COLLECT)
     with (
-        start_server(APP, workshop.database_url, directory, nodelay=True, name="app-nodelay") as app,
-        start_server(FLOOR_PAGE, "sqlite://", directory, nodelay=True, name="plancher-nodelay") as floor,
+        start_server(APP, workshop.database_url, directory, nodelay=False, name="app-nagle") as app,
+        start_server(FLOOR_PAGE, "sqlite://", directory, nodelay=False, name="plancher-nagle") as floor,
     ):
         figures = [
             steps.run(
-                "diagnostic TCP_NODELAY, ajouter",
+                "diagnostic sans le lanceur, ajouter",
                 lambda: asyncio.run(partner.bench_add_item(app.url, floor.url, workshop, reps.partner)),
             )
         ]
         figures += steps.run(
-            "diagnostic TCP_NODELAY, point",
+            "diagnostic sans le lanceur, point",
             lambda: asyncio.run(partner.bench_dot(app.url, floor.url, workshop, reps.partner, 0)),
         )
         figures += steps.run(
-            "diagnostic TCP_NODELAY, projection",
+            "diagnostic sans le lanceur, projection",
             lambda: asyncio.run(
                 projection.bench_refresh(
                     app.url, floor.url, workshop, max(2, reps.refresh // 2), plan.cache_wait
@@ -290,7 +291,7 @@ def run(plan: Plan, command: str, log: Log = print) -> Results:
                 results.figures += _bench_size(workshop, floor.url, directory, plan, steps)
             first = workshops[plan.scales[0]]
             if plan.diagnostic:
-                log("Diagnostic : les mêmes exécutions, Nagle désactivé (TCP_NODELAY)")
+                log("Diagnostic : les mêmes exécutions sur `streamlit run` seul (algorithme de Nagle actif)")
                 results.diagnostics = _diagnostic(first, directory, plan, steps)
             worst = profiling.worst_figure([f for f in results.figures if f.scale == plan.scales[0]])
             if plan.profile and worst is not None:
