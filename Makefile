@@ -25,7 +25,7 @@ demo: install
 	$(BIN)/python -m ctg_workshop demo
 
 run: demo
-	$(BIN)/python -m ctg_workshop.serve --server.port $(PORT)
+	$(BIN)/python serve.py --server.port $(PORT)
 
 # Chromium (browser tests), LibreOffice (documents) and the PostgreSQL server come from
 # Debian. Installing them needs root: without it, the script says what it skips and why.

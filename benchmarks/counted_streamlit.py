@@ -6,7 +6,7 @@ profiled (benchmark-only server).
 
 An SQLAlchemy event on the `Engine` class (every engine the app creates) appends one line per
 statement executed — `<unix time>\\t<statement on one line>` — then the server starts as
-deployed, through the launcher `ctg_workshop.serve` (TCP_NODELAY on every connection, same
+deployed, through the launcher `serve.py` (TCP_NODELAY on every connection, same
 arguments: `SCRIPT [streamlit run options…]`). The projection benchmark counts the aggregate
 queries in that file. With `CTG_BENCH_PROFILE_DIR`, each script run (a page or a fragment) is
 recorded by pyinstrument and written there as text (`run-<n>.txt`): Streamlit runs scripts in
@@ -14,7 +14,7 @@ their own threads, so the profiler wraps the script runner's (private) `_run_scr
 benchmark-only patch, never loaded by the app. With `CTG_BENCH_NODELAY=0`, plain `streamlit
 run` starts instead of the launcher (Nagle's algorithm on, as without it).
 
-`install_nodelay` is the launcher's (`ctg_workshop.serve`), re-exported here.
+`install_nodelay` is the launcher's (`serve.py`), re-exported here.
 """
 
 from __future__ import annotations
@@ -30,9 +30,9 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
 
+import serve
 from benchmarks.servers import NODELAY_ENV, PROFILE_DIR_ENV, SQL_LOG_ENV
-from ctg_workshop import serve
-from ctg_workshop.serve import install_nodelay
+from serve import install_nodelay
 
 __all__ = ["install_nodelay", "install_profiler", "install_sql_log", "main"]
 

@@ -10,9 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
-from ctg_workshop.loadtest import AppSession
-from ctg_workshop.loadtest.tree import element_text
-from ctg_workshop.loadtest.widgets import widget_from_element
+from loadtest import AppSession
+from loadtest.tree import element_text
+from loadtest.widgets import widget_from_element
 
 
 class BenchSession(AppSession):

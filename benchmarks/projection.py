@@ -27,8 +27,8 @@ from benchmarks.stats import Samples
 from benchmarks.workshop import BenchWorkshop, set_phase
 from ctg_workshop.db import open_database, read_session
 from ctg_workshop.live import projection_snapshot
-from ctg_workshop.loadtest import RunResult, Widget
 from ctg_workshop.models import Phase
+from loadtest import RunResult, Widget
 
 PAGE = "/projection"
 ACTION_TIMEOUT_S = 120.0

@@ -37,13 +37,13 @@ chiffres d'après sont ceux des tableaux ci-dessus. Les tests des modules touch�
 | Annexe de la convention | 1,8 s à 1× dans les accesseurs de python-docx (`Run.bold`, `add_run`, `cell.paragraphs`, largeurs, `row.cells`) | XML des cellules écrit directement, même document octet pour octet (hormis des `<w:rPr/>` vides) | `ctg_workshop/documents/word.py`, `convention.py` |
 | Graphiques de la convention | 2,1 s à 1×, à chaque export | images gardées (`charts.ranking_png`) : l'export suivant ne les redessine pas | `ctg_workshop/charts.py`, `convention.py` |
 | Premier export de la convention | 2,14 s, 9,2 × le plancher : vl-convert, 0,1 à 0,35 s par graphique (0,8 s au premier appel), GIL gardé | graphiques dessinés avec Pillow (~14 ms chacun, police Source Sans de Streamlit), avec alternative textuelle ; 1,02 s → 0,38 s (2,0 × le plancher) mesuré le même jour | `ctg_workshop/charts.py`, `documents/word.py` |
-| Délai fixe de ~40 ms sur les gestes courts | pas du calcul : Nagle et l'accusé de réception différé (Streamlit 1.67 ne pose pas `TCP_NODELAY`) | lanceur `python -m ctg_workshop.serve` : ouvrir la page du code 52 → 11 ms, un point 51 → 14-18 ms, une contribution 48 → 21 ms (p50, `scripts/cost_per_action.py`) | `ctg_workshop/serve.py`, `Makefile`, `docs/deploiement.md` |
+| Délai fixe de ~40 ms sur les gestes courts | pas du calcul : Nagle et l'accusé de réception différé (Streamlit 1.67 ne pose pas `TCP_NODELAY`) | lanceur `python serve.py` : ouvrir la page du code 52 → 11 ms, un point 51 → 14-18 ms, une contribution 48 → 21 ms (p50, `scripts/cost_per_action.py`) | `serve.py`, `Makefile`, `docs/deploiement.md` |
 | Comptes par quadrant, votes d'un atelier | `item` et `vote` lus sans index propre à l'atelier (11,5 ms à 16× pour les comptes de la projection) | migration 0002 : index `item(workshop_id, hidden, topic_id, quadrant)` et `vote(workshop_id, item_id)` ; 2,3 ms à 16× | `migrations/versions/0002_workshop_indexes.py`, `ctg_workshop/models.py` |
 """
 
 REMAINING = """\
 - **Signaler à Streamlit** que son serveur Starlette ne pose plus `TCP_NODELAY` (le serveur Tornado
-  d'avant le posait) ; le lanceur (`ctg_workshop/serve.py`) s'en passera quand ce sera corrigé.
+  d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
 - **Page « Participer »** (`pages/participer.py`, `ui/participant.py` : à la charge de leur
@@ -65,7 +65,7 @@ METHOD = """\
   contraintes et déclencheurs tenus). 4× et 16× multiplient participants, contributions et votes.
 - **Pages** : un vrai serveur `streamlit run app.py` lancé depuis la racine du projet (donc avec
   `.streamlit/config.toml`, les réglages livrés), piloté par le websocket
-  (`ctg_workshop.loadtest.AppSession`) comme un onglet de navigateur ; le temps d'une action va
+  (`loadtest.AppSession`) comme un onglet de navigateur ; le temps d'une action va
   de l'envoi de la demande d'exécution à la réception de `script_finished` (exécution du script,
   transfert des messages sur la boucle locale). Les widgets sont trouvés par leurs clés
   (`new_…`, `more_…`, `less_…`, `refresh`), jamais par leur position.
@@ -142,7 +142,7 @@ def reading(results: Results) -> str:
   1.67 (Starlette/uvicorn) crée sa socket d'écoute sans protocole explicite (`socket.socket(family)`) ;
   asyncio ne pose alors pas `TCP_NODELAY` sur les connexions, et l'algorithme de Nagle retient les
   messages d'une exécution jusqu'à l'accusé de réception différé du client (40 ms sous Linux, jusqu'à
-  200 ms sous Windows). L'application se lance donc par `python -m ctg_workshop.serve`
+  200 ms sous Windows). L'application se lance donc par `python serve.py`
   (`make run`, déploiement, tests, ce banc) : `streamlit run app.py`, mais avec une socket d'écoute
   TCP explicite, d'où `TCP_NODELAY` sur chaque connexion. Section « Diagnostic » : {nagle}.
 - **Projection** : rafraîchir les compteurs, cache expiré : {at("projection.counters", first)} ; cache
@@ -402,7 +402,7 @@ def render(results: Results) -> str:
         "## Diagnostic : le délai de Nagle (`TCP_NODELAY`)",
         "",
         "Les mêmes gestes à 1×, sur un serveur de l'application et un serveur du plancher lancés par "
-        "`streamlit run` seul, sans le lanceur `python -m ctg_workshop.serve` (donc sans `TCP_NODELAY`) : "
+        "`streamlit run` seul, sans le lanceur `python serve.py` (donc sans `TCP_NODELAY`) : "
         "ce que le lanceur épargne à chaque geste.",
         "",
         *diagnostic_lines(results),

@@ -2,7 +2,7 @@
 
 Every server runs from the project root, so `.streamlit/config.toml` (the settings a town
 runs) applies to the app and to the floor page alike, and starts the way the app is deployed:
-through the launcher `python -m ctg_workshop.serve` (TCP_NODELAY on every connection).
+through the launcher `python serve.py` (TCP_NODELAY on every connection).
 `nodelay=False` runs plain `streamlit run` instead (Nagle's algorithm on: what the launcher
 saves). `counting=True` starts the same server through `benchmarks.counted_streamlit`, which
 logs every SQL statement the process executes to a file (the projection's query count), and

@@ -209,6 +209,14 @@ def cmd_hash_secret(_args: argparse.Namespace, _engine: None) -> int:
     return 0
 
 
+def cmd_loadtest(args: argparse.Namespace, _engine: None) -> int:
+    # The load driver speaks Streamlit's wire protocol: it lives outside this package (which
+    # never imports streamlit) and is loaded only for this command.
+    from loadtest.cli import main as loadtest_main
+
+    return loadtest_main(args.arguments, prog="python -m ctg_workshop loadtest")
+
+
 def cmd_migrate(_args: argparse.Namespace, _engine: Engine) -> int:
     # open_database() has already brought the schema up to date.
     print("Base de données à jour.")
@@ -350,14 +358,23 @@ def build_parser() -> argparse.ArgumentParser:
     )
     command.set_defaults(handler=cmd_hash_secret, needs_database=False)
 
-    from ctg_workshop.loadtest.cli import add_loadtest_parser
-
-    add_loadtest_parser(commands).set_defaults(needs_database=False)
+    command = commands.add_parser(
+        "loadtest",
+        add_help=False,  # `loadtest --help` is the load driver's own help
+        help="simuler des participants sur un serveur local (mesure de charge, voir docs/capacity.md)",
+        description="Passe la main au pilote de charge (`python -m loadtest`), avec les mêmes options.",
+    )
+    command.set_defaults(handler=cmd_loadtest, needs_database=False, arguments=[])
     return parser
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    args = build_parser().parse_args(argv)
+    parser = build_parser()
+    args, rest = parser.parse_known_args(argv)
+    if args.command == "loadtest":
+        args.arguments = rest  # the load driver's own options, parsed by it
+    else:
+        args = parser.parse_args(argv)  # anything unknown is an error (in French)
     handler: Handler = args.handler
     try:
         if not getattr(args, "needs_database", True):

@@ -8,13 +8,13 @@ Creates a fresh database (a SQLite file, or a database on a throwaway PostgreSQL
 for the run — the same one the tests use), loads the demo workshop ARMDEMO in the chosen phase,
 starts K `streamlit run app.py` on free loopback ports (sharing one cookie secret, as in
 production), optionally nginx in front of them (docs/deploiement.md), then runs the load driver
-(`python -m ctg_workshop.loadtest --scenario partner`) with 2 projection tabs: partners join over
+(`python -m loadtest --scenario partner`) with 2 projection tabs: partners join over
 `--ramp` seconds, then act `--steps` times with a pause of 0 to `--think` seconds between two
 actions. The report gives p50/p95/p99 per action, errors, CPU of each server, of PostgreSQL and
 of the whole machine, and the database check (every acknowledged item and vote present, no
 budget overspent, no duplicate participant). Everything it started is stopped at the end.
 
-Each server starts as deployed, through `python -m ctg_workshop.serve` (TCP_NODELAY); a copy
+Each server starts as deployed, through `python serve.py` (TCP_NODELAY); a copy
 given by `--app-dir` that has no such launcher (the « before » of a change) runs plain
 `streamlit run`, and the first line printed says which.
 
@@ -43,9 +43,9 @@ from sqlalchemy import create_engine, text  # noqa: E402
 from ctg_workshop.access import ensure_view_token  # noqa: E402
 from ctg_workshop.archive import import_archive  # noqa: E402
 from ctg_workshop.db import open_database, write_session  # noqa: E402
-from ctg_workshop.loadtest import AppSession, LatencyRecorder  # noqa: E402
-from ctg_workshop.loadtest.cli import main as loadtest_main  # noqa: E402
 from ctg_workshop.phases import change_phase  # noqa: E402
+from loadtest import AppSession, LatencyRecorder  # noqa: E402
+from loadtest.cli import main as loadtest_main  # noqa: E402
 from tests.support import postgres  # noqa: E402
 from tests.support.nginx import start_nginx  # noqa: E402
 from tests.support.streamlit_server import SERVE, StreamlitServer, default_runner, start_streamlit  # noqa: E402
@@ -161,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
                 print(
                     f"Base {args.database}, {args.processes} processus{' derrière nginx' if args.nginx else ''}, "
                     f"{args.partners} partenaires, phase {args.phase}, "
-                    f"{'python -m ctg_workshop.serve' if launcher else 'streamlit run (sans lanceur)'}",
+                    f"{'python serve.py' if launcher else 'streamlit run (sans lanceur)'}",
                     flush=True,
                 )
                 return loadtest_main(command)

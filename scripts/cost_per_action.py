@@ -37,9 +37,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from capacity import fresh_database  # noqa: E402
 
-from ctg_workshop.loadtest import AppSession, RunResult  # noqa: E402
-from ctg_workshop.loadtest.report import read_proc_sample  # noqa: E402
-from ctg_workshop.loadtest.scenarios import JOIN_BUTTON, NEW_ORGANISATION_LABEL, REFRESH_KEY  # noqa: E402
+from loadtest import AppSession, RunResult  # noqa: E402
+from loadtest.report import read_proc_sample  # noqa: E402
+from loadtest.scenarios import JOIN_BUTTON, NEW_ORGANISATION_LABEL, REFRESH_KEY  # noqa: E402
 from tests.support.partners import DemoWorkshop, load_demo, set_phase  # noqa: E402
 from tests.support.streamlit_server import StreamlitServer, start_streamlit  # noqa: E402
 

@@ -101,12 +101,16 @@ def test_missing_file_exits_2(sqlite_url, tmp_path):
 def test_purge_names_then_export_one_participant(sqlite_url, tmp_path):
     assert run("demo", database_url=sqlite_url).returncode == 0
     before = tmp_path / "p1-avant.json"
-    assert run("export-participant", "ARMDEMO", "p1", "-o", str(before), database_url=sqlite_url).returncode == 0
+    assert (
+        run("export-participant", "ARMDEMO", "p1", "-o", str(before), database_url=sqlite_url).returncode == 0
+    )
     assert json.loads(before.read_bytes())["participant"]["nom"] == "Nadia B."
     purged = run("purge-names", "ARMDEMO", database_url=sqlite_url)
     assert purged.returncode == 0 and "4 noms effacés" in purged.stdout
     after = tmp_path / "p1-apres.json"
-    assert run("export-participant", "ARMDEMO", "p1", "-o", str(after), database_url=sqlite_url).returncode == 0
+    assert (
+        run("export-participant", "ARMDEMO", "p1", "-o", str(after), database_url=sqlite_url).returncode == 0
+    )
     data = json.loads(after.read_bytes())
     assert data["participant"] == {**data["participant"], "nom": None, "organisation": "CAF du Nord"}
     assert data["contributions"] == json.loads(before.read_bytes())["contributions"]

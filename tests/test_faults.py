@@ -20,12 +20,12 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from ctg_workshop.db import make_engine, write_session
-from ctg_workshop.loadtest import AppSession, LatencyRecorder, LoadTestError
-from ctg_workshop.loadtest.checks import CheckReport, verify
-from ctg_workshop.loadtest.ledger import Ledger, Outcome
-from ctg_workshop.loadtest.scenarios import Pace, ScenarioOptions, partner
 from ctg_workshop.models import Phase
 from ctg_workshop.moderation import hide_item
+from loadtest import AppSession, LatencyRecorder, LoadTestError
+from loadtest.checks import CheckReport, verify
+from loadtest.ledger import Ledger, Outcome
+from loadtest.scenarios import Pace, ScenarioOptions, partner
 from tests.support.partners import (
     DemoWorkshop,
     join,

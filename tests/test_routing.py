@@ -7,7 +7,7 @@ Streamlit starts in its old "pages directory" mode because `pages/` sits next to
 
 import asyncio
 
-from ctg_workshop.loadtest import AppSession
+from loadtest import AppSession
 from tests.support.streamlit_server import start_streamlit
 
 

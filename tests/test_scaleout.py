@@ -20,11 +20,11 @@ from pathlib import Path
 import pytest
 
 from ctg_workshop.db import make_engine
-from ctg_workshop.loadtest import AppSession, RunStatus
-from ctg_workshop.loadtest.checks import verify
-from ctg_workshop.loadtest.runner import Group, LoadPlan, run_load
-from ctg_workshop.loadtest.scenarios import Pace, card_dots, partner, remaining_dots, success_texts
 from ctg_workshop.models import Phase
+from loadtest import AppSession, RunStatus
+from loadtest.checks import verify
+from loadtest.runner import Group, LoadPlan, run_load
+from loadtest.scenarios import Pace, card_dots, partner, remaining_dots, success_texts
 from tests.support.nginx import NginxUnavailableError, start_nginx
 from tests.support.partners import (
     DemoWorkshop,

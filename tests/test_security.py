@@ -30,8 +30,6 @@ from ctg_workshop.archive import import_archive
 from ctg_workshop.db import make_engine, read_session, write_session
 from ctg_workshop.errors import NotFoundError
 from ctg_workshop.identifiers import new_token, utc_now
-from ctg_workshop.loadtest import AppSession, RunStatus
-from ctg_workshop.loadtest.scenarios import NEW_ORGANISATION_LABEL, card_dots, error_texts, remaining_dots
 from ctg_workshop.models import Item, Participant, Phase, Topic, Vote, Workshop
 from ctg_workshop.participation import (
     add_item,
@@ -43,6 +41,8 @@ from ctg_workshop.participation import (
 )
 from ctg_workshop.text import clean_item_text
 from ctg_workshop.voting import add_dot, set_dots
+from loadtest import AppSession, RunStatus
+from loadtest.scenarios import NEW_ORGANISATION_LABEL, card_dots, error_texts, remaining_dots
 from tests.support.partners import (
     DemoWorkshop,
     join,

@@ -1,7 +1,7 @@
 """Partners on phones against real servers, for the load, fault, scale-out and security tests.
 
 The demo workshop in a given database and phase; a partner joining and writing through the load
-driver (`ctg_workshop.loadtest`); waiting for what the server pushes, bounded, never a fixed sleep.
+driver (`loadtest`); waiting for what the server pushes, bounded, never a fixed sleep.
 """
 
 from __future__ import annotations
@@ -16,11 +16,11 @@ from sqlalchemy import func, select
 from ctg_workshop.access import ensure_view_token
 from ctg_workshop.archive import import_archive
 from ctg_workshop.db import make_engine, open_database, read_session, write_session
-from ctg_workshop.loadtest import AppSession, RunResult
-from ctg_workshop.loadtest.ledger import Ledger
-from ctg_workshop.loadtest.scenarios import ScenarioOptions, join_workshop, organisation_name
 from ctg_workshop.models import Participant, Phase
 from ctg_workshop.phases import change_phase
+from loadtest import AppSession, RunResult
+from loadtest.ledger import Ledger
+from loadtest.scenarios import ScenarioOptions, join_workshop, organisation_name
 
 DEMO_ARCHIVE = Path(__file__).resolve().parents[2] / "data" / "demo-armentieres.json"
 

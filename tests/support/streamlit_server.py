@@ -5,7 +5,7 @@
 
 The server runs headless from the project root (so `.streamlit/config.toml` applies), with
 `CTG_DATABASE_URL` set to the given database, started the way it is deployed: through the
-launcher `python -m ctg_workshop.serve` (TCP_NODELAY on its connections) when the copy of the
+launcher `python serve.py` (TCP_NODELAY on its connections) when the copy of the
 project it runs from has it. `runner=PLAIN` runs plain `streamlit run` instead, and
 `runner=("-m", "some.module")` any launcher taking the same arguments (`SCRIPT [options…]`).
 `start_streamlit` returns once `/_stcore/health` answers 200 — polled until a bounded deadline,
@@ -44,7 +44,7 @@ _POLL_MAX_S = 0.5
 _LOG_TAIL_CHARS = 4000
 _PORT_ATTEMPTS = 3
 # How the server is started: `python <runner…> SCRIPT [options…]`.
-SERVE = ("-m", "ctg_workshop.serve")  # the launcher of the deployment (TCP_NODELAY)
+SERVE = ("-m", "serve")  # the launcher of the deployment (TCP_NODELAY)
 PLAIN = ("-m", "streamlit", "run")  # Streamlit's own command, Nagle's algorithm left on
 
 
@@ -55,7 +55,7 @@ class StreamlitStartError(RuntimeError):
 def default_runner(cwd: Path) -> tuple[str, ...]:
     """The launcher of the copy of the project in `cwd` (`SERVE`), or `PLAIN` for an older copy
     that has none (a « before » measured by a script's `--app-dir`)."""
-    return SERVE if (cwd / "ctg_workshop" / "serve.py").is_file() else PLAIN
+    return SERVE if (cwd / "serve.py").is_file() else PLAIN
 
 
 def wait_until(

@@ -27,7 +27,7 @@ from streamlit.proto.ClientState_pb2 import ClientState
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from ctg_workshop.loadtest.limits import LoadTestError, ensure_loopback
+from loadtest.limits import LoadTestError, ensure_loopback
 
 STREAM_ROUTE = "/_stcore/stream"
 HEALTH_ROUTE = "/_stcore/health"

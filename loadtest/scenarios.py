@@ -15,11 +15,11 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
-from ctg_workshop.loadtest.ledger import ItemRecord, Ledger, Outcome
-from ctg_workshop.loadtest.limits import LoadTestError, check_count
-from ctg_workshop.loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
-from ctg_workshop.loadtest.tree import unescape_markdown
-from ctg_workshop.loadtest.widgets import Widget
+from loadtest.ledger import ItemRecord, Ledger, Outcome
+from loadtest.limits import LoadTestError, check_count
+from loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
+from loadtest.tree import unescape_markdown
+from loadtest.widgets import Widget
 
 Scenario = Callable[[AppSession], Awaitable[None]]
 

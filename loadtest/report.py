@@ -19,7 +19,7 @@ from collections.abc import Callable
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
 
-from ctg_workshop.loadtest.limits import LimitError
+from loadtest.limits import LimitError
 
 PERCENTILES = (50, 95, 99)
 TIMELINE_WINDOW_S = 15.0

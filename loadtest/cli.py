@@ -1,9 +1,9 @@
-"""`loadtest` on the command line: `python -m ctg_workshop.loadtest` (or, once wired,
-`python -m ctg_workshop loadtest`). Start the server first, for example:
+"""`loadtest` on the command line: `python -m loadtest`, or `python -m ctg_workshop loadtest`
+(which hands its arguments over). Start the server first, for example:
 
-    CTG_DATABASE_URL=sqlite:///data/charge.sqlite3 .venv/bin/streamlit run app.py \\
+    CTG_DATABASE_URL=sqlite:///data/charge.sqlite3 .venv/bin/python serve.py \\
         --server.headless true --server.port 8501 &
-    .venv/bin/python -m ctg_workshop.loadtest --url http://127.0.0.1:8501 --server-pid $! \\
+    .venv/bin/python -m loadtest --url http://127.0.0.1:8501 --server-pid $! \\
         --sessions 50 --idle 0 --steps 3
 """
 
@@ -18,11 +18,11 @@ from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
-from ctg_workshop.loadtest.checks import CheckReport, verify
-from ctg_workshop.loadtest.ledger import Ledger
-from ctg_workshop.loadtest.limits import MAX_DURATION_S, MAX_SESSIONS, LimitError, LoadTestError
-from ctg_workshop.loadtest.runner import Group, LoadPlan, run_load_sync
-from ctg_workshop.loadtest.scenarios import SCENARIOS, Pace, ScenarioOptions, idle_home, projection_tab
+from loadtest.checks import CheckReport, verify
+from loadtest.ledger import Ledger
+from loadtest.limits import MAX_DURATION_S, MAX_SESSIONS, LimitError, LoadTestError
+from loadtest.runner import Group, LoadPlan, run_load_sync
+from loadtest.scenarios import SCENARIOS, Pace, ScenarioOptions, idle_home, projection_tab
 
 
 def add_loadtest_arguments(parser: argparse.ArgumentParser) -> None:
@@ -126,18 +126,6 @@ def _pids(text: str) -> tuple[int, ...]:
 
 def _urls(text: str) -> tuple[str, ...]:
     return tuple(part.strip() for part in text.split(",") if part.strip())
-
-
-def add_loadtest_parser(subparsers: Any) -> argparse.ArgumentParser:
-    """Add the `loadtest` subcommand to `ctg_workshop.cli`'s subparsers (handler: `cmd_loadtest`)."""
-    command = subparsers.add_parser(
-        "loadtest",
-        help="simuler des participants sur un serveur local (mesure de charge)",
-        description="Ouvre des sessions Streamlit sur un serveur de cette machine et mesure les temps de réponse.",
-    )
-    add_loadtest_arguments(command)
-    command.set_defaults(handler=cmd_loadtest)
-    return command
 
 
 def scenario_options(args: argparse.Namespace) -> ScenarioOptions:
@@ -260,11 +248,11 @@ def cmd_loadtest(args: argparse.Namespace, _engine: object = None) -> int:
     return 1 if report.errors or (check is not None and not check.ok) else 0
 
 
-def main(argv: Sequence[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None, *, prog: str = "python -m loadtest") -> int:
     from ctg_workshop.cli import FrenchArgumentParser
 
     parser = FrenchArgumentParser(
-        prog="python -m ctg_workshop.loadtest",
+        prog=prog,
         description="Simule des participants sur un serveur CTG Atelier de cette machine et mesure la charge.",
     )
     add_loadtest_arguments(parser)

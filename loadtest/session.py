@@ -33,7 +33,7 @@ from streamlit.proto.WidgetStates_pb2 import WidgetState
 from websockets.asyncio.client import ClientConnection
 from websockets.typing import Origin, Subprotocol
 
-from ctg_workshop.loadtest.limits import (
+from loadtest.limits import (
     DEFAULT_ACTION_TIMEOUT_S,
     DEFAULT_CONNECT_TIMEOUT_S,
     MAX_ACTIONS_PER_SESSION,
@@ -43,7 +43,7 @@ from ctg_workshop.loadtest.limits import (
     check_duration,
     ensure_loopback,
 )
-from ctg_workshop.loadtest.protocol import (
+from loadtest.protocol import (
     SUBPROTOCOL,
     BrowserContext,
     MessageCache,
@@ -61,9 +61,9 @@ from ctg_workshop.loadtest.protocol import (
     run_id,
     stream_url,
 )
-from ctg_workshop.loadtest.report import LatencyRecorder
-from ctg_workshop.loadtest.tree import ElementTree
-from ctg_workshop.loadtest.widgets import (
+from loadtest.report import LatencyRecorder
+from loadtest.tree import ElementTree
+from loadtest.widgets import (
     Widget,
     WidgetError,
     initial_state,

@@ -20,9 +20,9 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from ctg_workshop.loadtest.ledger import Ledger, Outcome
 from ctg_workshop.models import Item, Participant, Topic, Vote, Workshop
 from ctg_workshop.text import clean_item_text
+from loadtest.ledger import Ledger, Outcome
 
 MAX_LISTED = 20
 

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 
 import websockets
 
-from ctg_workshop.loadtest.limits import (
+from loadtest.limits import (
     DEFAULT_ACTION_TIMEOUT_S,
     MAX_SESSIONS,
     Deadline,
@@ -27,7 +27,7 @@ from ctg_workshop.loadtest.limits import (
     check_duration,
     ensure_loopback,
 )
-from ctg_workshop.loadtest.report import (
+from loadtest.report import (
     LatencyRecorder,
     LoadReport,
     ProcessSampler,
@@ -35,8 +35,8 @@ from ctg_workshop.loadtest.report import (
     read_machine_sample,
     read_named_processes_sample,
 )
-from ctg_workshop.loadtest.scenarios import Scenario
-from ctg_workshop.loadtest.session import AppSession
+from loadtest.scenarios import Scenario
+from loadtest.session import AppSession
 
 
 @dataclass(frozen=True)

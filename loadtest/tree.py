@@ -20,7 +20,7 @@ from streamlit.proto.Block_pb2 import Block
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from ctg_workshop.loadtest.widgets import Widget, widget_from_element
+from loadtest.widgets import Widget, widget_from_element
 
 Path = tuple[int, ...]
 

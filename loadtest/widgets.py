@@ -18,7 +18,7 @@ from google.protobuf.message import Message
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from ctg_workshop.loadtest.limits import LoadTestError
+from loadtest.limits import LoadTestError
 
 ID_PREFIX = "$$ID"
 NO_KEY = "None"

@@ -1,7 +1,7 @@
 """`streamlit run app.py` with Nagle's algorithm off on every connection.
 
-    python -m ctg_workshop.serve [streamlit run options…]
-    python -m ctg_workshop.serve other_script.py [streamlit run options…]
+    python serve.py [streamlit run options…]
+    python serve.py other_script.py [streamlit run options…]
 
 Streamlit 1.67's server (Starlette on uvicorn) binds its listening socket itself, as
 `socket.socket(family)`: protocol 0, not `IPPROTO_TCP`. asyncio sets TCP_NODELAY only on the
@@ -15,8 +15,7 @@ TCP_NODELAY on each of them. Then Streamlit's own command line runs, as
 `streamlit run app.py [options…]`: same options, same `.streamlit/config.toml` (read from the
 working directory, as always).
 
-Streamlit is imported only when the launcher runs (`main`, `install_nodelay`): importing
-`ctg_workshop` never imports it.
+It lives next to `app.py`, not in `ctg_workshop/`: the domain package never imports streamlit.
 """
 
 from __future__ import annotations
@@ -26,7 +25,7 @@ import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-APP = Path(__file__).resolve().parent.parent / "app.py"
+APP = Path(__file__).resolve().parent / "app.py"
 _PATCHED = "_ctg_nodelay"
 
 

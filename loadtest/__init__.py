@@ -7,15 +7,15 @@ keeps what the server acknowledged to each partner and `verify` checks the datab
 See docs/loadtest-protocol.md.
 """
 
-from ctg_workshop.loadtest.checks import CheckReport, verify
-from ctg_workshop.loadtest.ledger import Ledger, Outcome
-from ctg_workshop.loadtest.limits import LimitError, LoadTestError, LoopbackOnlyError, ensure_loopback
-from ctg_workshop.loadtest.protocol import ProtocolError, RunStatus
-from ctg_workshop.loadtest.report import LatencyRecorder, LoadReport, ProcessSampler
-from ctg_workshop.loadtest.runner import Group, LoadPlan, run_load
-from ctg_workshop.loadtest.scenarios import Scenario, ScenarioError
-from ctg_workshop.loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
-from ctg_workshop.loadtest.widgets import Widget, WidgetError
+from loadtest.checks import CheckReport, verify
+from loadtest.ledger import Ledger, Outcome
+from loadtest.limits import LimitError, LoadTestError, LoopbackOnlyError, ensure_loopback
+from loadtest.protocol import ProtocolError, RunStatus
+from loadtest.report import LatencyRecorder, LoadReport, ProcessSampler
+from loadtest.runner import Group, LoadPlan, run_load
+from loadtest.scenarios import Scenario, ScenarioError
+from loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
+from loadtest.widgets import Widget, WidgetError
 
 __all__ = [
     "AppSession",
