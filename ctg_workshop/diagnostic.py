@@ -23,7 +23,7 @@ from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import InvalidInputError, NotFoundError
 from ctg_workshop.models import DiagnosticLine
-from ctg_workshop.text import clean_optional_text, clean_text
+from ctg_workshop.text import clean_optional_text, clean_text, folded
 
 MAX_LINES = 500
 MAX_CSV_BYTES = 20 * 1024 * 1024
@@ -424,11 +424,6 @@ class Commune:
     name: str
 
 
-def _plain(name: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", name)
-    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()
-
-
 _YEAR_COLUMNS = {
     "annee",
     "an",
@@ -472,7 +467,7 @@ _TOKENS = {
 
 def column_label(column: str) -> str:
     """A French label for a known open-data column (`txcouv_eaje_com` → Taux de couverture en EAJE …)."""
-    key = _plain(column)
+    key = folded(column)
     if key in _LABELS:
         return _LABELS[key]
     prefix, *tokens = key.split("_")
@@ -486,7 +481,7 @@ def column_label(column: str) -> str:
 
 
 def _is_numeric_column(table: CsvTable, index: int) -> bool:
-    values = [row[index] for row in table.rows if row[index].strip() and _plain(row[index]) not in MISSING]
+    values = [row[index] for row in table.rows if row[index].strip() and folded(row[index]) not in MISSING]
     return bool(values) and all(parse_number(v) is not None for v in values)
 
 
@@ -494,7 +489,7 @@ def _value_columns(table: CsvTable, skip: Iterable[str]) -> tuple[ValueColumn, .
     skipped = set(skip)
     columns = []
     for i, column in enumerate(table.columns):
-        plain = _plain(column)
+        plain = folded(column)
         if column in skipped or plain.startswith(("num", "cod", "insee", "dep", "reg")):
             continue
         if _is_numeric_column(table, i):
@@ -504,23 +499,23 @@ def _value_columns(table: CsvTable, skip: Iterable[str]) -> tuple[ValueColumn, .
 
 
 def _find(table: CsvTable, *names: str) -> str | None:
-    wanted = {_plain(n) for n in names}
-    return next((c for c in table.columns if _plain(c) in wanted), None)
+    wanted = {folded(n) for n in names}
+    return next((c for c in table.columns if folded(c) in wanted), None)
 
 
 def _year_column(table: CsvTable) -> str | None:
-    return next((c for c in table.columns if _plain(c) in _YEAR_COLUMNS), None)
+    return next((c for c in table.columns if folded(c) in _YEAR_COLUMNS), None)
 
 
 def detect_profile(table: CsvTable) -> FileProfile | None:
     """The known source this file comes from (CAF communes, CAF childcare, INSEE), or None."""
-    plain = {_plain(c) for c in table.columns}
+    plain = {folded(c) for c in table.columns}
     year = _year_column(table)
     name = _find(table, "nomcom", "com", "libcom", "nom de la commune")
     if {"coddep", "codcom", "pmun"} <= plain:
         commune = (_find(table, "coddep"), _find(table, "codcom"))
         skip = {*commune, name, year, _find(table, "codreg"), _find(table, "codarr"), _find(table, "codcan")}
-        values = tuple(v for v in _value_columns(table, skip) if _plain(v.column) in _LABELS)
+        values = tuple(v for v in _value_columns(table, skip) if folded(v.column) in _LABELS)
         mapping = ColumnMapping(commune, name, values, year)  # type: ignore[arg-type]
         return FileProfile("INSEE — populations légales des communes", "Le territoire", "INSEE", mapping)
     code = _find(table, "numcomdo", "numcom")
@@ -540,7 +535,7 @@ def guess_mapping(table: CsvTable) -> ColumnMapping:
         (
             c
             for c in table.columns
-            if any(w in _plain(c) for w in ("insee", "code", "numcom", "codgeo", "depcom"))
+            if any(w in folded(c) for w in ("insee", "code", "numcom", "codgeo", "depcom"))
         ),
         None,
     )
@@ -548,7 +543,7 @@ def guess_mapping(table: CsvTable) -> ColumnMapping:
         (
             c
             for c in table.columns
-            if c != code and any(w in _plain(c) for w in ("nom", "libelle", "commune"))
+            if c != code and any(w in folded(c) for w in ("nom", "libelle", "commune"))
         ),
         None,
     )
@@ -588,8 +583,8 @@ def communes(table: CsvTable, mapping: ColumnMapping) -> list[Commune]:
 
 def find_commune(choices: Sequence[Commune], territory: str) -> Commune | None:
     """The commune named like the workshop's territory, accents and case forgiven."""
-    wanted = _plain(territory)
-    return next((c for c in choices if _plain(c.name) == wanted or c.code == territory.strip()), None)
+    wanted = folded(territory)
+    return next((c for c in choices if folded(c.name) == wanted or c.code == territory.strip()), None)
 
 
 def _year(text: str) -> int:
@@ -623,7 +618,7 @@ def commune_values(table: CsvTable, mapping: ColumnMapping, commune: str) -> dic
 
 
 def _value_text(raw: str, unit: str) -> str | None:
-    if _plain(raw) in MISSING:
+    if folded(raw) in MISSING:
         return None
     number = parse_number(raw)
     if number is None:

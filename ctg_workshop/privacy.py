@@ -7,6 +7,7 @@ the optional names given by participants are personal data and go once the event
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import or_, select, update
@@ -15,6 +16,7 @@ from sqlalchemy.orm import Session
 from ctg_workshop.archive import format_timestamp
 from ctg_workshop.errors import NotFoundError
 from ctg_workshop.models import QUADRANT_LABELS, Item, ItemRevision, Participant, Quadrant, Topic, Vote
+from ctg_workshop.text import folded
 
 
 def purge_names(*, session: Session, workshop_id: int) -> int:
@@ -25,6 +27,56 @@ def purge_names(*, session: Session, workshop_id: int) -> int:
         .values(name=None)
     )
     return result.rowcount or 0
+
+
+@dataclass(frozen=True)
+class ParticipantEntry:
+    """One line of the register of personal data: how the coordinator finds a person."""
+
+    key: str
+    organisation: str
+    name: str | None
+    joined_at: str  # "JJ/MM/AAAA HH:MM", UTC as stored
+
+    @property
+    def label(self) -> str:
+        who = self.name or "sans nom"
+        return f"{self.organisation} — {who} (inscription du {self.joined_at})"
+
+
+@dataclass(frozen=True)
+class PersonalData:
+    """What the workshop holds about people: how many joined, how many gave a name."""
+
+    participants: tuple[ParticipantEntry, ...]
+
+    @property
+    def named(self) -> int:
+        return sum(1 for entry in self.participants if entry.name)
+
+
+def personal_data(*, session: Session, workshop_id: int) -> PersonalData:
+    """The participants of the workshop, by organisation then name (named ones first)."""
+    rows = session.execute(
+        select(Participant.key, Participant.organisation, Participant.name, Participant.created_at)
+        .where(Participant.workshop_id == workshop_id)
+        .order_by(Participant.id)
+    )
+    entries = [
+        ParticipantEntry(key, organisation, name, created_at.strftime("%d/%m/%Y %H:%M"))
+        for key, organisation, name, created_at in rows
+    ]
+    # Sorted here, not by the database: collations differ (SQLite puts « É » after « Z »).
+    entries.sort(key=lambda e: (folded(e.organisation), e.name is None, folded(e.name or "")))
+    return PersonalData(tuple(entries))
+
+
+def erase_name(*, session: Session, workshop_id: int, reference: str) -> bool:
+    """Remove one participant's name (a request to erase it); False if there was none."""
+    participant = find_participant(session=session, workshop_id=workshop_id, reference=reference)
+    had_name = participant.name is not None
+    participant.name = None
+    return had_name
 
 
 def find_participant(*, session: Session, workshop_id: int, reference: str) -> Participant:

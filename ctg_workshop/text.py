@@ -62,3 +62,10 @@ def clean_optional_text(text: str | None, *, field: str, maximum: int = SHORT_TE
 def clean_item_text(text: str) -> str:
     """An item (SWOT contribution) text: 1 to 500 characters once normalised."""
     return clean_text(text, field="Texte de la contribution", maximum=ITEM_TEXT_MAX)
+
+
+def folded(text: str) -> str:
+    """`text` without accents nor case, for comparing and sorting as a French reader expects
+    (« Écoles » between « Crèche » and « Famille », not after « Zone »)."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c)).casefold().strip()

@@ -8,7 +8,8 @@ from sqlalchemy import func, select
 from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import NotFoundError
 from ctg_workshop.models import Item, Participant, Workshop
-from ctg_workshop.privacy import participant_data_json, purge_names
+from ctg_workshop.privacy import erase_name, participant_data_json, personal_data, purge_names
+from ctg_workshop.text import folded
 
 
 def _workshop_id(session):
@@ -48,3 +49,35 @@ def test_one_participants_data_by_key_or_token(demo_engine):
 def test_unknown_participant_refused(demo_engine):
     with pytest.raises(NotFoundError, match="Aucun participant"), read_session(demo_engine) as session:
         participant_data_json(session=session, workshop_id=_workshop_id(session), reference="nobody")
+
+
+def test_the_register_lists_each_participant_once_with_or_without_name(demo_engine):
+    with read_session(demo_engine) as session:
+        workshop_id = _workshop_id(session)
+        register = personal_data(session=session, workshop_id=workshop_id)
+        count = session.scalar(select(func.count()).select_from(Participant))
+        named = session.scalar(select(func.count()).where(Participant.name.is_not(None)))
+    assert len(register.participants) == count
+    assert register.named == named
+    assert len({entry.key for entry in register.participants}) == count
+    nadia = next(entry for entry in register.participants if entry.name == "Nadia B.")
+    assert nadia.label.startswith(f"{nadia.organisation} — Nadia B. (inscription du ")
+    organisations = [folded(entry.organisation) for entry in register.participants]
+    assert organisations == sorted(organisations)
+
+
+def test_one_name_erased_on_request_and_nothing_else(demo_engine):
+    with read_session(demo_engine) as session:
+        participant = session.scalar(select(Participant).where(Participant.name == "Nadia B."))
+        key, organisation, workshop_id = participant.key, participant.organisation, _workshop_id(session)
+        named = session.scalar(select(func.count()).where(Participant.name.is_not(None)))
+    with write_session(demo_engine) as session:
+        assert erase_name(session=session, workshop_id=workshop_id, reference=key) is True
+    with write_session(demo_engine) as session:
+        assert erase_name(session=session, workshop_id=workshop_id, reference=key) is False
+        with pytest.raises(NotFoundError):
+            erase_name(session=session, workshop_id=workshop_id, reference="personne")
+    with read_session(demo_engine) as session:
+        participant = session.scalar(select(Participant).where(Participant.key == key))
+        assert participant.name is None and participant.organisation == organisation
+        assert session.scalar(select(func.count()).where(Participant.name.is_not(None))) == named - 1

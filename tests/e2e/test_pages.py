@@ -166,6 +166,9 @@ def preparer(page: Page, s: Seeded, look: Look) -> None:
     log_in(page, f"{s.server.url}/preparer", WORKSHOPS["collect"], "Préparer un atelier", look=look)
     expect(page.get_by_role("tab", name="Paramètres")).to_be_visible()
     look("preparer")
+    page.get_by_role("tab", name="Données personnelles").click()
+    expect(page.get_by_role("button", name="Effacer tous les noms")).to_be_visible()
+    look("preparer-donnees-personnelles")
 
 
 def animer(page: Page, s: Seeded, look: Look) -> None:
