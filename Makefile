@@ -22,7 +22,7 @@ install: $(VENV)/.installed
 install-dev: $(VENV)/.installed-dev
 
 demo: install
-	$(BIN)/python -m ctg_workshop demo
+	$(BIN)/python -m ctg_workshop demo --base-url http://localhost:$(PORT)
 
 run: demo
 	$(BIN)/python serve.py --server.port $(PORT)

@@ -166,7 +166,9 @@ def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
     else:
         print(f"L'atelier de démonstration « {DEMO_CODE} » est déjà chargé.")
     print(f"Phrase secrète d'animation (page « Animer ») : {passphrase}")
-    print(f"Lien de projection (à ouvrir sur le PC de la salle) : {projection_path(token)}")
+    base = (os.environ.get("CTG_PUBLIC_URL", "").strip() or args.base_url).rstrip("/")
+    print(f"Lien de projection (à ouvrir sur le PC de la salle) : {base}{projection_path(token)}")
+    print(f"Page des partenaires : {base}/participer?atelier={DEMO_CODE}")
     print(DEMO_CODE)
     return 0
 
@@ -280,6 +282,12 @@ def build_parser() -> argparse.ArgumentParser:
         description="Charge l'atelier de démonstration tiré de la CTG d'Armentières.",
     )
     command.add_argument("--replace", action="store_true", help="recharger la démonstration si elle existe")
+    command.add_argument(
+        "--base-url",
+        metavar="URL",
+        default="http://localhost:8501",
+        help="adresse de l'application dans les liens affichés (CTG_PUBLIC_URL si elle est définie)",
+    )
     command.set_defaults(handler=cmd_demo)
 
     command = commands.add_parser(

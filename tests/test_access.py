@@ -180,10 +180,15 @@ def test_demo_command_sets_passphrase_and_link(sqlite_url, monkeypatch, capsys):
     from ctg_workshop.cli import main
 
     monkeypatch.setenv("CTG_DEMO_PASSPHRASE", "phrase-de-demo")
-    assert main(["--database-url", sqlite_url, "demo"]) == 0
+    monkeypatch.delenv("CTG_PUBLIC_URL", raising=False)
+    assert main(["--database-url", sqlite_url, "demo", "--base-url", "http://localhost:8599/"]) == 0
     out = capsys.readouterr().out
-    assert "phrase-de-demo" in out and "/projection?vue=" in out
+    assert "phrase-de-demo" in out and "http://localhost:8599/projection?vue=" in out
+    assert "http://localhost:8599/participer?atelier=ARMDEMO" in out
     assert out.strip().splitlines()[-1] == "ARMDEMO"
+    monkeypatch.setenv("CTG_PUBLIC_URL", "https://ctg.ville.fr")
+    assert main(["--database-url", sqlite_url, "demo"]) == 0
+    assert "https://ctg.ville.fr/projection?vue=" in capsys.readouterr().out
 
 
 def test_admin_password_configured_as_its_hash(monkeypatch):
