@@ -6,6 +6,7 @@ import streamlit as st
 
 from ctg_workshop.access import renew_view_token
 from ctg_workshop.db import read_session
+from ctg_workshop.documents.poster import PosterData, build_poster
 from ctg_workshop.grouping import (
     dissolve_group,
     merge_items,
@@ -153,7 +154,17 @@ def links_panel() -> None:
     """In the sidebar: the partners' link (what the QR code opens) and the projection link."""
     with st.sidebar:
         st.markdown("**Lien des partenaires** (le QR code projeté) :")
-        st.code(partner_url(state.code), language=None, wrap_lines=True)
+        link = partner_url(state.code)
+        st.code(link, language=None, wrap_lines=True)
+        poster = PosterData(title=state.title, territory=state.territory, code=state.code, partner_url=link)
+        st.download_button(
+            "Affiche à imprimer pour les tables",
+            lambda: build_poster(poster),  # drawn on the click, not at every run of the page
+            file_name=f"affiche-{state.code}.docx",
+            mime="application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+            icon=":material/print:",
+            help="Une page A4 : le QR code, le code de l'atelier en grand, l'adresse et trois consignes.",
+        )
         st.markdown("**Projection**, sur le PC de la salle (lecture seule, sans phrase secrète) :")
         if state.view_token:
             st.code(projection_url(state.view_token), language=None, wrap_lines=True)

@@ -205,3 +205,9 @@ def test_countdown_started_and_stopped(db):
     assert any("Temps restant" in m.value for m in at.markdown)
     at.button(key="timer_stop").click().run()
     assert _workshop(db).timer_ends_at is None
+
+
+def test_the_poster_for_the_tables_is_offered(db):
+    at = logged_in(db)
+    labels = [button.proto.label for button in at.get("download_button")]
+    assert "Affiche à imprimer pour les tables" in labels
