@@ -29,6 +29,7 @@ import asyncio
 import contextlib
 import secrets
 import shutil
+import signal
 import sys
 import tempfile
 import uuid
@@ -119,8 +120,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     return args
 
 
+def _stop_on_sigterm() -> None:
+    """`kill PID` (or a CI timeout) unwinds like Ctrl-C: the servers, nginx and the throwaway
+    PostgreSQL server are stopped, the work folder removed."""
+
+    def interrupt(_signum: int, _frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+
+
 def main(argv: list[str] | None = None) -> int:
     args = parse_args(argv)
+    _stop_on_sigterm()
     workdir = Path(tempfile.mkdtemp(prefix="ctg-capacite-"))
     servers: list[StreamlitServer] = []
     try:
@@ -172,4 +184,8 @@ def main(argv: list[str] | None = None) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    try:
+        sys.exit(main())
+    except KeyboardInterrupt:
+        print("Mesure interrompue : serveurs arrêtés, dossier de travail effacé.", file=sys.stderr)
+        sys.exit(130)
