@@ -50,7 +50,7 @@ class Reps:
 FULL_REPS = {
     1.0: Reps(
         partner=16,
-        page=3,
+        page=8,
         refresh=6,
         query=40,
         screens=10,
@@ -62,7 +62,7 @@ FULL_REPS = {
     ),
     4.0: Reps(
         partner=10,
-        page=2,
+        page=6,
         refresh=4,
         query=20,
         screens=10,
@@ -74,7 +74,7 @@ FULL_REPS = {
     ),
     16.0: Reps(
         partner=6,
-        page=1,
+        page=6,
         refresh=3,
         query=10,
         screens=10,

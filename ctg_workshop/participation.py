@@ -11,10 +11,11 @@ phase change either happens before it — and the write is refused — or waits 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
@@ -61,6 +62,8 @@ class WorkshopInfo:
     max_dots_per_item: int
     show_organisations: bool
     topics: tuple[TopicInfo, ...]
+    # The end of the facilitator's countdown (naive UTC), if one is running.
+    timer_ends_at: dt.datetime | None = None
 
     @property
     def phase_label(self) -> str:
@@ -126,12 +129,41 @@ class VoteChoice:
     my_dots: int
 
 
+# What the vote page shows at once: bounded whatever the size of the workshop.
+ALL_QUADRANTS = "all"
+MY_DOTS = "mine"
+VOTE_VIEWS = (ALL_QUADRANTS, *(quadrant.value for quadrant in Quadrant), MY_DOTS)
+PREVIEW_PER_QUADRANT = 5
+PAGE_SIZE = 10
+
+
 @dataclass(frozen=True)
-class VoteSheet:
+class VotePage:
+    """One screen of the vote: a bounded set of choices, the counts, the participant's dots.
+
+    `view` is `all` (the `PREVIEW_PER_QUADRANT` newest items of each quadrant), a quadrant
+    (`PAGE_SIZE` items from `page`), or `mine` (the items the participant has dots on, at most
+    the budget). `counts` are the topic's items open to dots per quadrant: what « see more »
+    offers. Never the totals of dots.
+    """
+
     topic_id: int
+    view: str
+    page: int
+    pages: int
     balance: DotBalance
     max_dots_per_item: int
+    counts: dict[str, int]
+    voted_items: int
     choices: tuple[VoteChoice, ...]
+
+    def choices_in(self, quadrant: str) -> list[VoteChoice]:
+        return [choice for choice in self.choices if choice.quadrant == quadrant]
+
+    @property
+    def first_shown(self) -> int:
+        """The position (from 1) of the first choice of a quadrant's page."""
+        return self.page * PAGE_SIZE + 1
 
 
 @dataclass(frozen=True)
@@ -164,6 +196,7 @@ def _workshop_info(session: Session, workshop: Workshop) -> WorkshopInfo:
         max_dots_per_item=workshop.max_dots_per_item,
         show_organisations=workshop.show_organisations,
         topics=tuple(TopicInfo(t.id, t.key, t.title, t.summary, tuple(t.objectives or ())) for t in topics),
+        timer_ends_at=workshop.timer_ends_at,
     )
 
 
@@ -445,54 +478,105 @@ def topic_items_for_participant(
 # --- Vote and results ------------------------------------------------------------------------
 
 
-def vote_sheet(*, session: Session, participant_id: int, topic_key: str) -> VoteSheet:
-    """The topic's representative items with the participant's own dots; never the totals.
+def _vote_view(view: str) -> str:
+    if view not in VOTE_VIEWS:
+        raise InvalidInputError(f"Affichage du vote inconnu : « {view} ».")
+    return view
 
-    Choices are ordered by quadrant then age, not by score: the order reveals nothing. Only this
-    topic's items and this participant's votes are read (no totals are computed at all).
+
+# The order of the choices: (F·item id + start) mod P, with a start of the participant's own.
+# It sorts the items along one fixed pseudo-random cycle, each partner entering it at a
+# different place: the first cards of a list draw more dots, and this way no item is on every
+# partner's first screen. The order reveals nothing (neither age nor score) and stays the same
+# for a partner from one visit to the next. P is prime and F < P: every item gets its own place.
+_ORDER_PRIME = 2_147_483_647
+_ORDER_FACTOR = 1_103_515_245
+
+
+def _choice_rows(session: Session, topic_id: int, participant_id: int):
+    """The topic's items open to dots (visible, not merged into another), in the participant's order."""
+    start = participant_id * _ORDER_FACTOR % _ORDER_PRIME
+    place = (cast(Item.id, BigInteger) * _ORDER_FACTOR + start) % _ORDER_PRIME
+    return (
+        select(Item.id, Item.quadrant, Item.text, Participant.organisation)
+        .outerjoin(Participant, Participant.id == Item.author_id)
+        .where(Item.topic_id == topic_id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
+        .order_by(place, Item.id)
+    )
+
+
+def vote_page(
+    *, session: Session, participant_id: int, topic_key: str, view: str = ALL_QUADRANTS, page: int = 0
+) -> VotePage:
+    """One bounded screen of the topic's vote, with the participant's own dots; never the totals.
+
+    Reads the counts per quadrant, the participant's votes on the topic (at most the budget)
+    and only the items shown (at most 4 × `PREVIEW_PER_QUADRANT`, `PAGE_SIZE`, or the budget):
+    its cost does not grow with the workshop. Choices are ordered by quadrant, then in the
+    participant's own order (`_choice_rows`): never by score nor age, the same at every visit,
+    and not the same first cards for everyone. A page past the end shows the last one.
     """
+    view = _vote_view(view)
     participant = _participant(session, participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
     topic = _topic(session, workshop.id, topic_key)
     mine = dots_by_item(session=session, participant_id=participant.id, topic_id=topic.id)
-    rows = session.execute(
-        select(
-            Item.id,
-            Item.key,
-            Item.quadrant,
-            Item.text,
-            Item.created_at,
-            Item.merged_into_id,
-            Participant.organisation,
-        )
-        .outerjoin(Participant, Participant.id == Item.author_id)
-        .where(Item.topic_id == topic.id, Item.hidden.is_(False))
-        .order_by(Item.created_at, Item.key)
+    counted = session.execute(
+        select(Item.quadrant, func.count())
+        .where(Item.topic_id == topic.id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
+        .group_by(Item.quadrant)
     ).all()
+    counts = {quadrant.value: 0 for quadrant in Quadrant} | {quadrant: number for quadrant, number in counted}
+    rows = _choice_rows(session, topic.id, participant.id)
+    pages, wanted_page, page = 1, page, 0
+    if view == ALL_QUADRANTS:
+        shown = [
+            row
+            for quadrant in Quadrant
+            if counts[quadrant.value]
+            for row in session.execute(
+                rows.where(Item.quadrant == quadrant.value).limit(PREVIEW_PER_QUADRANT)
+            ).all()
+        ]
+    elif view == MY_DOTS:
+        voted = session.execute(rows.where(Item.id.in_(list(mine)))).all() if mine else []
+        shown = sorted(voted, key=lambda row: QUADRANT_ORDER[row.quadrant])  # stable: the participant's order
+    else:
+        pages = max(1, -(-counts[view] // PAGE_SIZE))
+        page = min(max(wanted_page, 0), pages - 1)
+        shown = session.execute(
+            rows.where(Item.quadrant == view).limit(PAGE_SIZE).offset(page * PAGE_SIZE)
+        ).all()
     members: dict[int, list[str]] = {}
-    for row in rows:
-        if row.merged_into_id is not None:
-            members.setdefault(row.merged_into_id, []).append(row.text)
-    representatives = sorted(
-        (row for row in rows if row.merged_into_id is None),
-        key=lambda r: (QUADRANT_ORDER[r.quadrant], r.created_at, r.key),
-    )
-    shown = workshop.show_organisations
-    return VoteSheet(
+    if shown:
+        grouped = session.execute(
+            select(Item.merged_into_id, Item.text)
+            .where(Item.merged_into_id.in_([row.id for row in shown]), Item.hidden.is_(False))
+            .order_by(Item.created_at, Item.key)
+        )
+        for merged_into_id, text in grouped:
+            members.setdefault(merged_into_id, []).append(text)
+    shown_organisations = workshop.show_organisations
+    return VotePage(
         topic_id=topic.id,
+        view=view,
+        page=page,
+        pages=pages,
         # Spent: every dot of the participant on the topic, as the budget trigger counts them.
         balance=DotBalance(topic.id, workshop.vote_budget, sum(mine.values()), 0),
         max_dots_per_item=workshop.max_dots_per_item,
+        counts=counts,
+        voted_items=len(mine),
         choices=tuple(
             VoteChoice(
-                item_id=r.id,
-                quadrant=r.quadrant,
-                text=r.text,
-                organisation=r.organisation if shown else None,
-                members=tuple(members.get(r.id, ())),
-                my_dots=mine.get(r.id, 0),
+                item_id=row.id,
+                quadrant=row.quadrant,
+                text=row.text,
+                organisation=row.organisation if shown_organisations else None,
+                members=tuple(members.get(row.id, ())),
+                my_dots=mine.get(row.id, 0),
             )
-            for r in representatives
+            for row in shown
         ),
     )
 

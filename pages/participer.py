@@ -5,6 +5,9 @@ Phone first, no account, no auto-refresh. Identity lives in the URL, the session
 which refuse what the current phase forbids.
 """
 
+from collections.abc import Iterable
+from typing import NamedTuple
+
 import streamlit as st
 
 from ctg_workshop.db import read_session, write_session
@@ -12,11 +15,16 @@ from ctg_workshop.errors import CtgError, PhaseError
 from ctg_workshop.identifiers import new_token, normalize_code
 from ctg_workshop.models import QUADRANT_LABELS, Phase, Quadrant
 from ctg_workshop.participation import (
+    ALL_QUADRANTS,
+    MY_DOTS,
+    PREVIEW_PER_QUADRANT,
+    VOTE_VIEWS,
     Identity,
     OwnItem,
     TopicInfo,
     TopicItems,
     VoteChoice,
+    VotePage,
     WorkshopInfo,
     add_item,
     closed_results,
@@ -26,12 +34,13 @@ from ctg_workshop.participation import (
     join_workshop,
     participant_by_token,
     topic_items_for_participant,
-    vote_sheet,
+    vote_page,
 )
 from ctg_workshop.text import ITEM_TEXT_MAX, SHORT_TEXT_MAX
 from ctg_workshop.voting import DotBalance, add_dot, remove_dot
 from ui import participant as ui
 from ui.engine import engine
+from ui.safe import plain
 
 _EDITING = "participer_editing"
 _CONFIRM_DELETE = "participer_confirm_delete"
@@ -43,7 +52,21 @@ _TOPIC = "participer_topic"
 # What the last dot changed, for the card and the counter redrawn alone (cleared by a full run).
 _FRESH_DOTS = "participer_fresh_dots"
 _FRESH_BALANCE = "participer_fresh_balance"
-_BALANCE_FRAGMENT = "participer_balance"
+# What the last dot did (« Point ajouté : … »), shown under the dots left by the run that follows
+# the tap: {"text": …, "shown": bool}; a later run of the whole page no longer shows it.
+_DOT_NOTE = "participer_dot_note"
+# Which cards the vote shows: the view of each topic (a widget key per topic) and its page.
+_VIEW = "participer_vote_view"
+_VIEW_PAGES = "participer_vote_pages"
+_LAST_SHOWN = "participer_vote_last_shown"  # (topic, view, page) of the last full run
+
+
+class CardArgs(NamedTuple):
+    """What every vote card of a run shares: who votes, where the dots left go, the last tap."""
+
+    identity: Identity
+    slot: object  # the st.empty placeholder of the dots left
+    note: str | None
 
 
 def plural(count: int, word: str) -> str:
@@ -84,19 +107,19 @@ def on_add_item(participant_id: int, topic_key: str, quadrant: str, widget_key: 
     else:
         ui.clear_field_later(widget_key)
         ui.flash(widget_key, "success", "Contribution ajoutée.")
-    ui.rerun_fragments(quadrant_key(quadrant))
+    ui.redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_start_edit(item: OwnItem) -> None:
     st.session_state[_EDITING] = item.id
     st.session_state[f"edit_text_{item.id}"] = item.text
     st.session_state.pop(_CONFIRM_DELETE, None)
-    ui.rerun_fragments(quadrant_key(item.quadrant))
+    ui.redraw_after_tap(quadrant_key(item.quadrant))
 
 
 def on_cancel_edit(quadrant: str) -> None:
     st.session_state.pop(_EDITING, None)
-    ui.rerun_fragments(quadrant_key(quadrant))
+    ui.redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_save_edit(participant_id: int, item_id: int, quadrant: str) -> None:
@@ -113,18 +136,18 @@ def on_save_edit(participant_id: int, item_id: int, quadrant: str) -> None:
     else:
         st.session_state.pop(_EDITING, None)
         ui.flash(f"item_{item_id}", "success", "Correction enregistrée.")
-    ui.rerun_fragments(quadrant_key(quadrant))
+    ui.redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_ask_delete(item_id: int, quadrant: str) -> None:
     st.session_state[_CONFIRM_DELETE] = item_id
     st.session_state.pop(_EDITING, None)
-    ui.rerun_fragments(quadrant_key(quadrant))
+    ui.redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_cancel_delete(quadrant: str) -> None:
     st.session_state.pop(_CONFIRM_DELETE, None)
-    ui.rerun_fragments(quadrant_key(quadrant))
+    ui.redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_delete(participant_id: int, item_id: int, slot: str, quadrant: str) -> None:
@@ -138,11 +161,12 @@ def on_delete(participant_id: int, item_id: int, slot: str, quadrant: str) -> No
         ui.flash(f"item_{item_id}", "error", error.message)
     else:
         ui.flash(slot, "success", "Contribution supprimée.")
-    ui.rerun_fragments(quadrant_key(quadrant))
+    ui.redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
     change = add_dot if more else remove_dot
+    st.session_state.pop(_DOT_NOTE, None)
     try:
         with write_session(engine()) as session:
             balance = change(session=session, participant_id=participant_id, item_id=item_id)
@@ -152,11 +176,23 @@ def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
         ui.flash(f"vote_{item_id}", "error", error.message)
     else:
         done = "Point ajouté" if more else "Point retiré"
-        ui.flash(f"vote_{item_id}", "success", f"{done} : {balance.sentence()}.")
+        st.session_state[_DOT_NOTE] = {"text": f"{done} : {balance.sentence()}.", "shown": False}
         # The card and the counter show what the database now says, without a new query.
         st.session_state.setdefault(_FRESH_DOTS, {})[item_id] = balance.on_item
         st.session_state[_FRESH_BALANCE] = (balance.topic_id, balance.budget, balance.spent)
-    ui.rerun_fragments(card_fragment_key(item_id), _BALANCE_FRAGMENT)
+    # The card redraws itself and the dots left (see vote_card): one run, unless another card
+    # still shows a refusal.
+    ui.redraw_after_tap(card_fragment_key(item_id))
+
+
+def on_show_view(topic_key: str, view: str) -> None:
+    """« Voir les 19 forces »: the quadrant's own view, from its first page."""
+    st.session_state[f"{_VIEW}_{topic_key}"] = view
+    st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = 0
+
+
+def on_turn_page(topic_key: str, view: str, page: int) -> None:
+    st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = page
 
 
 # --- Finding the workshop and the participant --------------------------------------------------
@@ -173,7 +209,7 @@ def show_code_entry() -> None:
             with read_session(engine()) as session:
                 workshop = find_workshop(session=session, code=typed)
         except CtgError as error:
-            st.error(ui.literal(error.message))
+            st.error(plain(error.message))
         else:
             st.query_params[ui.CODE_PARAM] = workshop.code
             st.rerun()
@@ -197,9 +233,9 @@ def resolve_identity(code: str) -> Identity | None:
 
 
 def workshop_heading(workshop: WorkshopInfo) -> None:
-    st.title(ui.literal(workshop.title), anchor=False)
+    st.title(plain(workshop.title), anchor=False)
     st.markdown(
-        f"{ui.literal(workshop.territory)} · code **{workshop.code}** · phase : **{workshop.phase_label}**"
+        f"{plain(workshop.territory)} · code **{workshop.code}** · phase : **{workshop.phase_label}**"
     )
 
 
@@ -243,7 +279,7 @@ def show_join(workshop: WorkshopInfo) -> None:
         )
         st.text_input(new_label, max_chars=SHORT_TEXT_MAX, key=_JOIN_TYPED)
         st.text_input("Votre nom (facultatif)", max_chars=SHORT_TEXT_MAX, key=_JOIN_NAME)
-        st.markdown(ui.SHORT_PRIVACY_NOTICE)
+        st.markdown(ui.short_privacy_notice(workshop.show_organisations))
         ui.tap_button("Rejoindre l'atelier", on_join, workshop.code, form=True, type="primary")
     ui.show_flash("join")
 
@@ -268,9 +304,9 @@ def show_topic(topic: TopicInfo, *, expanded: bool) -> None:
         return
     with st.expander("Le sujet en bref", expanded=expanded):
         if topic.summary:
-            st.markdown(ui.literal(topic.summary))
+            st.markdown(plain(topic.summary))
         if topic.objectives:
-            st.markdown("Objectifs :\n" + "\n".join(f"- {ui.literal(o)}" for o in topic.objectives))
+            st.markdown("Objectifs :\n" + "\n".join(f"- {plain(o)}" for o in topic.objectives))
 
 
 # --- Writing (collect) and reading (group) -------------------------------------------------------
@@ -398,8 +434,25 @@ def show_items(identity: Identity, topic: TopicInfo, *, editable: bool) -> None:
 # --- Vote and results -----------------------------------------------------------------------------
 
 
-def vote_card(identity: Identity, choice: VoteChoice, max_dots: int) -> None:
-    """One item open to dots. A fragment: a tap redraws this card and the counter only."""
+def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None) -> None:
+    """The partner's dots left on the topic, and what their last dot did, in the placeholder
+    `slot` at the top of the vote (kept in sight by the page's style)."""
+    with slot.container():
+        st.info(f"**{balance.sentence()}** pour ce sujet · {max_dots} au plus par contribution")
+        if note:
+            st.success(plain(note))
+
+
+def vote_card(
+    identity: Identity, choice: VoteChoice, max_dots: int, slot, balance: DotBalance, page_note: str | None
+) -> None:
+    """One item open to dots. A fragment: a tap redraws this card and the dots left, in one run.
+
+    Every card writes the dots left into `slot`, in a run of the whole page too: Streamlit lets a
+    fragment write outside itself only where it wrote in the last full run, and a browser shows
+    nothing there if the page's own body writes into it after the cards (checked in Chromium).
+    The last card's copy is the one shown; in a fragment run, the tapped card's. `page_note` is
+    what the tap that caused a full run did (a restarted server, AppTest)."""
     ui.follow_the_page()
     my_dots = st.session_state.get(_FRESH_DOTS, {}).get(choice.item_id, choice.my_dots)
     with st.container(border=True):
@@ -429,33 +482,145 @@ def vote_card(identity: Identity, choice: VoteChoice, max_dots: int) -> None:
                 type="primary",
             )
         ui.show_flash(f"vote_{choice.item_id}", card_fragment_key(choice.item_id))
-
-
-def vote_counter(balance: DotBalance, max_dots_per_item: int) -> None:
-    """The partner's dots left on the topic. A fragment, redrawn with the card a dot went to."""
+    if not ui.fragment_run():
+        dots_left(slot, balance, max_dots, page_note)
+        return
     fresh = st.session_state.get(_FRESH_BALANCE)
     if fresh is not None and fresh[0] == balance.topic_id:
         balance = DotBalance(fresh[0], fresh[1], fresh[2], 0)
-    st.info(f"**{balance.sentence()}** pour ce sujet · {max_dots_per_item} au plus par contribution")
+    note = st.session_state.get(_DOT_NOTE)
+    if note is not None:
+        note["shown"] = True
+    dots_left(slot, balance, max_dots, note and note["text"])
+
+
+def view_label(sheet: VotePage):
+    def label(view: str) -> str:
+        if view == ALL_QUADRANTS:
+            return "Toutes les cases"
+        if view == MY_DOTS:
+            return "Mes points"
+        return f"{ui.quadrant_label(view)} ({sheet.counts[view]})"
+
+    return label
+
+
+def draw_cards(sheet: VotePage, choices: Iterable[VoteChoice], card: CardArgs) -> None:
+    for choice in choices:
+        st.fragment(vote_card, key=card_fragment_key(choice.item_id))(
+            card.identity, choice, sheet.max_dots_per_item, card.slot, sheet.balance, card.note
+        )
+
+
+def all_quadrants(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
+    """The newest cards of each quadrant, and a way to see the others."""
+    if any(count > len(sheet.choices_in(quadrant)) for quadrant, count in sheet.counts.items()):
+        st.markdown(
+            f"Les {PREVIEW_PER_QUADRANT} contributions les plus récentes de chaque case ; "
+            "« Voir les … » les montre toutes, page par page."
+        )
+    for quadrant in Quadrant:
+        count = sheet.counts[quadrant.value]
+        if not count:
+            continue
+        st.header(f"{QUADRANT_LABELS[quadrant]} ({count})", anchor=False)
+        choices = sheet.choices_in(quadrant.value)
+        draw_cards(sheet, choices, card)
+        if count > len(choices):
+            ui.tap_button(
+                f"Voir les {ui.quadrant_count(quadrant.value, count)}",
+                on_show_view,
+                topic.key,
+                quadrant.value,
+                key=f"see_{quadrant.value}",
+                icon=":material/expand_more:",
+            )
+
+
+def my_dots_view(sheet: VotePage, card: CardArgs) -> None:
+    """The items the partner has put dots on, to check or take them back."""
+    st.header("Mes points", anchor=False)
+    if not sheet.choices:
+        st.markdown("Vous n'avez encore placé aucun point dans ce sujet.")
+    for quadrant in Quadrant:
+        choices = sheet.choices_in(quadrant.value)
+        if choices:
+            st.markdown(f"**{QUADRANT_LABELS[quadrant]}**")
+            draw_cards(sheet, choices, card)
+
+
+def one_quadrant(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
+    """One quadrant, a page of cards at a time."""
+    count = sheet.counts[sheet.view]
+    st.header(f"{ui.quadrant_label(sheet.view)} ({count})", anchor=False)
+    if not count:
+        st.markdown("Aucune contribution dans cette case.")
+        return
+    last = sheet.first_shown + len(sheet.choices) - 1
+    st.markdown(f"Contributions {sheet.first_shown} à {last} sur {count}")
+    draw_cards(sheet, sheet.choices, card)
+    if sheet.pages > 1:
+        st.markdown(f"Page {sheet.page + 1} sur {sheet.pages}")
+        with st.container(horizontal=True):
+            ui.tap_button(
+                "Précédentes",
+                on_turn_page,
+                topic.key,
+                sheet.view,
+                sheet.page - 1,
+                key="page_previous",
+                icon=":material/chevron_left:",
+                disabled=sheet.page == 0,
+            )
+            ui.tap_button(
+                "Suivantes",
+                on_turn_page,
+                topic.key,
+                sheet.view,
+                sheet.page + 1,
+                key="page_next",
+                icon=":material/chevron_right:",
+                disabled=sheet.page + 1 >= sheet.pages,
+            )
 
 
 def show_vote(identity: Identity, topic: TopicInfo) -> None:
+    """The vote: the dots left, a choice of view, and a bounded number of cards (see vote_page)."""
+    view_key = f"{_VIEW}_{topic.key}"
+    if st.session_state.get(view_key) not in VOTE_VIEWS:
+        st.session_state[view_key] = ALL_QUADRANTS
+    view = st.session_state[view_key]
+    page = st.session_state.get(_VIEW_PAGES, {}).get((topic.key, view), 0)
     with read_session(engine()) as session:
-        sheet = vote_sheet(session=session, participant_id=identity.participant_id, topic_key=topic.key)
+        sheet = vote_page(
+            session=session, participant_id=identity.participant_id, topic_key=topic.key, view=view, page=page
+        )
     # A full run reads the database: what the last taps remembered is no longer needed.
     st.session_state.pop(_FRESH_DOTS, None)
     st.session_state.pop(_FRESH_BALANCE, None)
-    st.fragment(vote_counter, key=_BALANCE_FRAGMENT)(sheet.balance, sheet.max_dots_per_item)
-    if not sheet.choices:
+    # What a tap did, if that tap caused this run (a fragment run has shown it already).
+    tapped = st.session_state.pop(_DOT_NOTE, None)
+    note = tapped["text"] if tapped and not tapped["shown"] else None
+    with st.container(key=ui.COUNTER_KEY):
+        slot = st.empty()
+    with st.container(key=ui.VIEWS_KEY):
+        st.pills("Afficher", VOTE_VIEWS, format_func=view_label(sheet), required=True, key=view_key)
+    shown = (topic.key, sheet.view, sheet.page)
+    previous = st.session_state.get(_LAST_SHOWN)
+    st.session_state[_LAST_SHOWN] = shown
+    if previous is not None and previous[0] == topic.key and previous != shown:
+        ui.scroll_to_views()
+    card = CardArgs(identity, slot, note)
+    if not any(sheet.counts.values()):
         st.markdown("Aucune contribution à départager dans ce sujet.")
-    for quadrant in Quadrant:
-        choices = [c for c in sheet.choices if c.quadrant == quadrant.value]
-        if choices:
-            st.header(QUADRANT_LABELS[quadrant], anchor=False)
-        for choice in choices:
-            st.fragment(vote_card, key=card_fragment_key(choice.item_id))(
-                identity, choice, sheet.max_dots_per_item
-            )
+    elif sheet.view == ALL_QUADRANTS:
+        all_quadrants(topic, sheet, card)
+    elif sheet.view == MY_DOTS:
+        my_dots_view(sheet, card)
+    else:
+        one_quadrant(topic, sheet, card)
+    if not sheet.choices:  # otherwise every card has drawn it (see vote_card)
+        dots_left(slot, sheet.balance, sheet.max_dots_per_item, note)
 
 
 def show_results(workshop: WorkshopInfo, topic: TopicInfo) -> None:
@@ -480,14 +645,14 @@ def show_unsaved() -> None:
     for where, text in list(ui.unsaved_texts().items()):
         with st.container(border=True):
             st.markdown(
-                f"**Texte non enregistré** ({ui.literal(where)}) : la phase a changé avant l'envoi. "
+                f"**Texte non enregistré** ({plain(where)}) : la phase a changé avant l'envoi. "
                 "Copiez-le si vous voulez le garder."
             )
             st.code(text, language=None, wrap_lines=True)
             ui.tap_button("J'ai copié ce texte, l'effacer", ui.dismiss_unsaved, where, key=f"dismiss_{where}")
 
 
-def show_identity_footer(identity: Identity) -> None:
+def show_identity_footer(workshop: WorkshopInfo, identity: Identity) -> None:
     with st.expander("Votre lien personnel et vos données"):
         link = ui.personal_link(identity)
         if link:
@@ -496,7 +661,7 @@ def show_identity_footer(identity: Identity) -> None:
                 "Ne le partagez pas : il vous identifie."
             )
             st.code(link, language=None, wrap_lines=True)
-        st.markdown(ui.PRIVACY_NOTICE)
+        st.markdown(ui.privacy_notice(workshop.show_organisations))
         st.download_button(
             "Télécharger mes données",
             ui.my_data_download(identity),
@@ -519,6 +684,9 @@ def show_participant(workshop: WorkshopInfo, identity: Identity) -> None:
     who = identity.organisation + (f" ({identity.name})" if identity.name else "")
     st.text(f"Vous participez au nom de : {who}", width="stretch")
     st.info(ui.phase_explanation(workshop))
+    countdown = ui.countdown_sentence(workshop.timer_ends_at)
+    if countdown:
+        st.markdown(f":material/timer: {countdown}")
     st.button("Actualiser", icon=":material/refresh:", key="refresh")
     ui.show_flash("top")
     show_unsaved()
@@ -531,7 +699,7 @@ def show_participant(workshop: WorkshopInfo, identity: Identity) -> None:
         show_vote(identity, topic)
     else:
         show_results(workshop, topic)
-    show_identity_footer(identity)
+    show_identity_footer(workshop, identity)
 
 
 def show_page() -> None:
@@ -543,7 +711,7 @@ def show_page() -> None:
         with read_session(engine()) as session:
             workshop = find_workshop(session=session, code=code)
     except CtgError as error:
-        st.error(ui.literal(error.message))
+        st.error(plain(error.message))
         show_code_entry()
         return
     identity = resolve_identity(workshop.code)

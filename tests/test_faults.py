@@ -20,6 +20,7 @@ from collections.abc import Callable, Iterator
 import pytest
 
 from ctg_workshop.db import make_engine, write_session
+from ctg_workshop.errors import ConflictError
 from ctg_workshop.models import Phase
 from ctg_workshop.moderation import hide_item
 from loadtest import AppSession, LatencyRecorder, LoadTestError
@@ -121,7 +122,8 @@ async def load_until_killed(
 
 def hide_a_voted_item(workshop: DemoWorkshop, done: list[int]) -> Callable[[Ledger], None]:
     """The facilitator hides an item partners have put dots on, in the middle of the vote
-    (its id goes to `done`)."""
+    (its id goes to `done`). An item that heads a group of duplicates cannot be hidden (the
+    facilitator is told to undo the group first): the next voted item is taken."""
 
     def during(ledger: Ledger) -> None:
         voted = [record.item_id for record in ledger.votes.values() if record.dots > 0]
@@ -129,11 +131,16 @@ def hide_a_voted_item(workshop: DemoWorkshop, done: list[int]) -> Callable[[Ledg
             return
         engine = make_engine(workshop.database_url)
         try:
-            with write_session(engine) as session:
-                hide_item(session=session, workshop_id=workshop.id, item_id=voted[0])
+            for item_id in dict.fromkeys(voted):
+                try:
+                    with write_session(engine) as session:
+                        hide_item(session=session, workshop_id=workshop.id, item_id=item_id)
+                except ConflictError:
+                    continue  # a group's representative
+                done.append(item_id)
+                return
         finally:
             engine.dispose()
-        done.append(voted[0])
 
     return during
 

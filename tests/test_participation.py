@@ -2,18 +2,23 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, event, func, select, update
 
 from ctg_workshop.archive import import_archive
 from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import BudgetError, ConflictError, InvalidInputError, NotFoundError, PhaseError
 from ctg_workshop.identifiers import new_token
-from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Quadrant, Workshop
+from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Quadrant, Topic, Workshop
 from ctg_workshop.participation import (
+    MY_DOTS,
+    PAGE_SIZE,
+    PREVIEW_PER_QUADRANT,
     Identity,
     OtherItem,
     add_item,
@@ -25,7 +30,7 @@ from ctg_workshop.participation import (
     known_organisations,
     participant_by_token,
     topic_items_for_participant,
-    vote_sheet,
+    vote_page,
     workshop_of,
 )
 from ctg_workshop.results import topic_ranking
@@ -402,27 +407,167 @@ def test_organisations_hidden_when_the_workshop_says_so(collect_engine):
 # --- Voting and results ---------------------------------------------------------------------------
 
 
-def test_vote_sheet_shows_own_dots_only_and_groups(demo_engine):
+def sheet_of(engine: Engine, identity: Identity, view: str = "all", page: int = 0, topic: str = "avs"):
+    with read_session(engine) as session:
+        return vote_page(
+            session=session, participant_id=identity.participant_id, topic_key=topic, view=view, page=page
+        )
+
+
+def test_vote_page_shows_own_dots_only_and_groups(demo_engine):
     identity = join(demo_engine)
+    sheet = sheet_of(demo_engine, identity)
     with read_session(demo_engine) as session:
-        sheet = vote_sheet(session=session, participant_id=identity.participant_id, topic_key="avs")
-        workshop_id = identity.workshop_id
-        ranking = topic_ranking(session=session, workshop_id=workshop_id, topic_id=sheet.topic_id)
+        ranking = topic_ranking(session=session, workshop_id=identity.workshop_id, topic_id=sheet.topic_id)
     assert sheet.balance.sentence() == "5 points restants sur 5"
-    assert {c.item_id for c in sheet.choices} == {r.item_id for r in ranking}
+    assert sheet.counts == dict(Counter(r.quadrant for r in ranking))
+    # All quadrants: the newest cards of each, in quadrant order.
+    expected = {
+        r.item_id
+        for quadrant in Quadrant
+        for r in sorted(
+            (r for r in ranking if r.quadrant == quadrant.value),
+            key=lambda r: (r.created_at, r.key),
+            reverse=True,
+        )[:PREVIEW_PER_QUADRANT]
+    }
+    assert {c.item_id for c in sheet.choices} == expected
+    assert all(len(sheet.choices_in(q.value)) <= PREVIEW_PER_QUADRANT for q in Quadrant)
     assert all(c.my_dots == 0 for c in sheet.choices)
     assert not any(hasattr(c, "dots") or hasattr(c, "voters") for c in sheet.choices)
     order = [list(Quadrant).index(Quadrant(c.quadrant)) for c in sheet.choices]
     assert order == sorted(order)
     grouped = {r.item_id: tuple(m.text for m in r.members) for r in ranking if r.members}
     assert grouped and all(c.members == grouped[c.item_id] for c in sheet.choices if c.item_id in grouped)
+    assert all(c.organisation for c in sheet.choices)
+
+
+def test_vote_page_organisations_hidden_when_the_workshop_says_so(demo_engine):
+    with write_session(demo_engine) as session:
+        session.execute(update(Workshop).values(show_organisations=False))
+    sheet = sheet_of(demo_engine, join(demo_engine))
+    assert sheet.choices and all(c.organisation is None for c in sheet.choices)
+
+
+def add_many(engine: Engine, count: int, quadrant: str = "strength", topic: str = "avs") -> list[int]:
+    """`count` more visible items in a quadrant, newer than the demo's, straight in the database."""
+    with write_session(engine) as session:
+        topic_row = session.scalar(select(Topic).where(Topic.key == topic))
+        author = session.scalar(
+            select(Participant.id).where(Participant.workshop_id == topic_row.workshop_id)
+        )
+        items = [
+            Item(
+                workshop_id=topic_row.workshop_id,
+                key=f"imany{quadrant}{number:04d}",
+                topic_id=topic_row.id,
+                quadrant=quadrant,
+                text=f"Contribution n°{number:04d}",
+                author_id=author,
+                created_at=dt.datetime(2030, 1, 1) + dt.timedelta(seconds=number),
+            )
+            for number in range(count)
+        ]
+        session.add_all(items)
+        session.flush()
+        return [item.id for item in items]
+
+
+def test_a_quadrant_page_by_page(demo_engine):
+    identity = join(demo_engine)
+    before = sheet_of(demo_engine, identity).counts["strength"]
+    added = add_many(demo_engine, 2 * PAGE_SIZE + 3)
+    total = before + len(added)
+    pages = -(-total // PAGE_SIZE)
+    seen: list[int] = []
+    for page in range(pages):
+        sheet = sheet_of(demo_engine, identity, "strength", page)
+        assert (sheet.view, sheet.page, sheet.pages, sheet.counts["strength"]) == (
+            "strength",
+            page,
+            pages,
+            total,
+        )
+        assert sheet.first_shown == page * PAGE_SIZE + 1
+        assert {c.quadrant for c in sheet.choices} == {"strength"}
+        assert len(sheet.choices) == min(PAGE_SIZE, total - page * PAGE_SIZE)
+        seen += [c.item_id for c in sheet.choices]
+    assert len(seen) == len(set(seen)) == total
+    # The participant's own order: the same at every visit, not the age order, and another
+    # partner starts elsewhere (the first cards draw more dots: not the same ones for everyone).
+    again = [
+        c.item_id for page in range(pages) for c in sheet_of(demo_engine, identity, "strength", page).choices
+    ]
+    assert again == seen
+    assert seen[: len(added)] != added[::-1] and seen[: len(added)] != added
+    other = join(demo_engine, organisation="CCAS")
+    others_first = [c.item_id for c in sheet_of(demo_engine, other, "strength", 0).choices]
+    assert others_first != seen[:PAGE_SIZE]
+    # A page past the end (the topic shrank since the link was drawn) shows the last one.
+    assert sheet_of(demo_engine, identity, "strength", pages + 5).page == pages - 1
+    assert sheet_of(demo_engine, identity, "strength", -1).page == 0
+    with pytest.raises(InvalidInputError, match="Affichage du vote inconnu"):
+        sheet_of(demo_engine, identity, "everything")
+
+
+def test_my_dots_view_finds_the_items_wherever_they_are(demo_engine):
+    set_phase(demo_engine, Phase.VOTE)
+    identity = join(demo_engine)
+    added = add_many(demo_engine, 40, quadrant="threat")
+    assert sheet_of(demo_engine, identity, MY_DOTS).choices == ()
+    with write_session(demo_engine) as session:
+        for item_id in (added[-1], added[-1], added[20]):
+            add_dot(session=session, participant_id=identity.participant_id, item_id=item_id)
+    sheet = sheet_of(demo_engine, identity, MY_DOTS)
+    assert {(c.item_id, c.my_dots) for c in sheet.choices} == {(added[-1], 2), (added[20], 1)}
+    assert sheet.voted_items == 2
+    assert sheet.balance.sentence() == "2 points restants sur 5"
+    # The other views carry the participant's dots too.
+    threats = [c for page in range(5) for c in sheet_of(demo_engine, identity, "threat", page).choices]
+    assert {c.item_id: c.my_dots for c in threats}[added[-1]] == 2
+
+
+def statements_of(engine: Engine, call) -> list[str]:
+    seen: list[str] = []
+
+    def record(_conn, _cursor, statement, *_args) -> None:
+        seen.append(" ".join(statement.split()))
+
+    event.listen(engine, "before_cursor_execute", record)
+    try:
+        call()
+    finally:
+        event.remove(engine, "before_cursor_execute", record)
+    return seen
+
+
+def test_vote_page_reads_what_it_shows_whatever_the_size(demo_engine):
+    """The vote page reads the counts and the cards it shows: as many queries, each bounded,
+    in a topic of 20 items as in a topic of 1,200."""
+    set_phase(demo_engine, Phase.VOTE)
+    identity = join(demo_engine)
+    views = [("all", 0), ("strength", 0), ("weakness", 3), (MY_DOTS, 0)]
+
+    def read_all() -> list[int]:
+        return [len(sheet_of(demo_engine, identity, view, page).choices) for view, page in views]
+
+    small = statements_of(demo_engine, read_all)
+    for quadrant in Quadrant:
+        add_many(demo_engine, 300, quadrant=quadrant.value)
+    shown: list[int] = []
+    large = statements_of(demo_engine, lambda: shown.extend(read_all()))
+    assert len(large) == len(small)
+    assert shown[0] == 4 * PREVIEW_PER_QUADRANT and shown[1] == shown[2] == PAGE_SIZE
+    item_reads = [s for s in large if s.startswith("SELECT item.id") or "FROM item" in s]
+    for statement in item_reads:
+        bounded = "LIMIT" in statement or "count(" in statement or " IN (" in statement
+        assert bounded or "WHERE item.id =" in statement or "vote.participant_id" in statement, statement
 
 
 def test_spending_dots_through_the_page_flow(both_engine):
     set_phase(both_engine, Phase.VOTE)
     identity = join(both_engine)
-    with read_session(both_engine) as session:
-        choices = vote_sheet(session=session, participant_id=identity.participant_id, topic_key="avs").choices
+    choices = sheet_of(both_engine, identity).choices
     first, second = choices[0].item_id, choices[1].item_id
 
     def tap(item_id: int, more: bool = True):
@@ -440,11 +585,11 @@ def test_spending_dots_through_the_page_flow(both_engine):
     with pytest.raises(BudgetError, match="déjà tous placés"):
         tap(choices[2].item_id)
     assert tap(first, more=False).sentence() == "1 point restant sur 5"
-    with read_session(both_engine) as session:
-        sheet = vote_sheet(session=session, participant_id=identity.participant_id, topic_key="avs")
+    sheet = sheet_of(both_engine, identity)
     mine = {c.item_id: c.my_dots for c in sheet.choices if c.my_dots}
     assert mine == {first: 2, second: 2}
     assert sheet.balance.remaining == 1
+    assert {c.item_id for c in sheet_of(both_engine, identity, MY_DOTS).choices} == {first, second}
 
 
 def test_ranking_after_closed(demo_engine):

@@ -339,6 +339,22 @@ def _no_raw_markup(tab: AppSession) -> list[str]:
     return bad
 
 
+async def _every_vote_card(tab: AppSession) -> tuple[list[str], list[str]]:
+    """The texts of every vote card of the topic (each quadrant, page after page: each partner
+    sees the choices in an order of their own), and any raw markup met on the way."""
+    texts, bad = _text_bodies(tab), _no_raw_markup(tab)
+    views = next(w for w in tab.widgets() if (w.key or "").startswith("participer_vote_view_"))
+    for option in views.options[1:-1]:  # the quadrants, between « Toutes les cases » and « Mes points »
+        await tab.set_value(tab.find_widget(key=views.key), option)
+        while True:
+            texts, bad = texts + _text_bodies(tab), bad + _no_raw_markup(tab)
+            turn = [w for w in tab.find_widgets(key="page_next") if not w.disabled]
+            if not turn:
+                break
+            await tab.click(turn[0])
+    return texts, bad
+
+
 async def _corpus_through_the_server(url: str, workshop: DemoWorkshop) -> dict[str, object]:
     options = options_for(workshop, "corpus")
     seen: dict[str, object] = {}
@@ -363,8 +379,7 @@ async def _corpus_through_the_server(url: str, workshop: DemoWorkshop) -> dict[s
         ]
         set_phase(workshop, Phase.VOTE)
         await refresh(reader)
-        seen["vote_texts"] = _text_bodies(reader)
-        seen["vote_bad"] = _no_raw_markup(reader)
+        seen["vote_texts"], seen["vote_bad"] = await _every_vote_card(reader)
         set_phase(workshop, Phase.CLOSED)
         await refresh(reader)
         seen["closed_texts"] = "\n".join(_text_bodies(reader))

@@ -12,12 +12,15 @@ page load, which is exactly when it is needed.
 
 from __future__ import annotations
 
+import datetime as dt
+import itertools
 import json
 import re
 import threading
 from collections.abc import Callable, Iterable
 from typing import Literal
 from urllib.parse import urlencode
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -25,6 +28,7 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 from ctg_workshop.db import read_session
 from ctg_workshop.models import QUADRANT_LABELS, Phase, Quadrant
 from ctg_workshop.participation import Identity, WorkshopInfo, is_valid_token, known_organisations
+from ctg_workshop.phases import countdown_from
 from ctg_workshop.privacy import participant_data_json
 from ui.engine import engine
 from ui.safe import plain
@@ -35,6 +39,8 @@ TOPIC_PARAM = "sujet"
 COOKIE_PREFIX = "ctg_jeton_"
 COOKIE_DAYS = 180
 PAGE_KEY = "participer"
+COUNTER_KEY = "participer_counter"
+VIEWS_KEY = "participer_views"
 
 _IDENTITY = "participer_identity"
 _FLASH = "participer_flash"
@@ -67,26 +73,37 @@ ADD_BUTTON_LABELS = {
     Quadrant.THREAT: "Ajouter cette menace",
 }
 
-SHORT_PRIVACY_NOTICE = (
-    "**Vos données** : votre organisation, votre nom si vous le donnez (effacé après la journée), "
-    "vos contributions et vos votes, pour préparer la Convention Territoriale Globale. Les autres "
-    "participants voient vos contributions, jamais votre nom. Conservées avec l'atelier jusqu'à la "
-    f"fin de la démarche. Un cookie technique ({COOKIE_DAYS} jours) vous reconnaît sur cet appareil ; "
-    "aucun suivi publicitaire."
-)
-PRIVACY_NOTICE = (
-    "**Ce qui est enregistré** : votre organisation, votre nom si vous le donnez, vos "
-    "contributions et vos votes.  \n"
-    "**Pourquoi** : préparer la Convention Territoriale Globale avec les partenaires du "
-    "territoire. Les autres participants voient vos contributions (avec votre organisation si "
-    "l'animateur l'affiche), jamais votre nom ; les documents citent des organisations, jamais "
-    "des personnes.  \n"
-    "**Combien de temps** : votre nom est effacé après la journée participative ; organisation, "
-    "contributions et votes restent avec l'atelier jusqu'à ce que la coordination CTG le supprime, "
-    "à la fin de la démarche. Pas de compte à créer : un jeton de participation est gardé dans "
-    f"l'adresse de la page et dans un cookie technique de cet appareil ({COOKIE_DAYS} jours), pour "
-    "vous reconnaître si vous revenez. Aucun suivi publicitaire."
-)
+
+def _who_sees(show_organisations: bool) -> str:
+    """What the other participants see of a partner's items, as the workshop is set."""
+    if show_organisations:
+        return "Les autres participants voient vos contributions avec votre organisation, jamais votre nom"
+    return "Les autres participants voient vos contributions sans votre organisation ni votre nom"
+
+
+def short_privacy_notice(show_organisations: bool) -> str:
+    return (
+        "**Vos données** : votre organisation, votre nom si vous le donnez (effacé après la journée), "
+        "vos contributions et vos votes, pour préparer la Convention Territoriale Globale. "
+        f"{_who_sees(show_organisations)}. Conservées avec l'atelier jusqu'à la fin de la démarche. "
+        f"Un cookie technique ({COOKIE_DAYS} jours) vous reconnaît sur cet appareil ; aucun suivi "
+        "publicitaire."
+    )
+
+
+def privacy_notice(show_organisations: bool) -> str:
+    return (
+        "**Ce qui est enregistré** : votre organisation, votre nom si vous le donnez, vos "
+        "contributions et vos votes.  \n"
+        "**Pourquoi** : préparer la Convention Territoriale Globale avec les partenaires du "
+        f"territoire. {_who_sees(show_organisations)} ; les documents citent des organisations, "
+        "jamais des personnes.  \n"
+        "**Combien de temps** : votre nom est effacé après la journée participative ; organisation, "
+        "contributions et votes restent avec l'atelier jusqu'à ce que la coordination CTG le "
+        "supprime, à la fin de la démarche. Pas de compte à créer : un jeton de participation est "
+        "gardé dans l'adresse de la page et dans un cookie technique de cet appareil "
+        f"({COOKIE_DAYS} jours), pour vous reconnaître si vous revenez. Aucun suivi publicitaire."
+    )
 
 
 def phase_explanation(workshop: WorkshopInfo) -> str:
@@ -107,13 +124,58 @@ def phase_explanation(workshop: WorkshopInfo) -> str:
         return (
             f"Le vote est ouvert : vous avez {workshop.vote_budget} points par sujet, "
             f"{workshop.max_dots_per_item} au plus sur une même contribution. Placez-les sur ce qui "
-            "vous semble prioritaire. Les totaux seront affichés à la clôture."
+            "vous semble prioritaire ; « Mes points » retrouve vos choix. Les totaux seront "
+            "affichés à la clôture."
         )
     return "L'atelier est clos. Voici le classement des contributions de chaque sujet."
 
 
 def quadrant_label(quadrant: str) -> str:
     return QUADRANT_LABELS[Quadrant(quadrant)]
+
+
+# Plural of each quadrant in lower case, for « Voir les 19 forces ».
+QUADRANT_NOUNS = {
+    Quadrant.STRENGTH: ("force", "forces"),
+    Quadrant.WEAKNESS: ("faiblesse", "faiblesses"),
+    Quadrant.OPPORTUNITY: ("opportunité", "opportunités"),
+    Quadrant.THREAT: ("menace", "menaces"),
+}
+
+
+def quadrant_count(quadrant: str, count: int) -> str:
+    """« 1 force », « 19 forces »."""
+    singular, plural = QUADRANT_NOUNS[Quadrant(quadrant)]
+    return f"{count} {plural if count > 1 else singular}"
+
+
+# --- Countdown -----------------------------------------------------------------------------------
+
+DEFAULT_TIMEZONE = "Europe/Paris"
+
+
+def _browser_timezone() -> ZoneInfo:
+    """The phone's time zone (sent by the browser), France's when unknown or unusable."""
+    name = st.context.timezone
+    if isinstance(name, str) and name:
+        try:
+            return ZoneInfo(name)
+        except (ZoneInfoNotFoundError, ValueError):
+            pass
+    return ZoneInfo(DEFAULT_TIMEZONE)
+
+
+def countdown_sentence(ends_at: dt.datetime | None, *, now: dt.datetime | None = None) -> str | None:
+    """The facilitator's countdown as a static sentence (no ticking clock on phones), or None.
+
+    `ends_at` is naive UTC, as stored; the hour is the phone's local time."""
+    running = countdown_from(ends_at, now=now)
+    if running is None:
+        return None
+    local = running.ends_at.replace(tzinfo=dt.UTC).astimezone(_browser_timezone())
+    if running.finished:
+        return f"Le temps prévu pour cette étape est écoulé (fin à {local:%H:%M})."
+    return f"Temps prévu pour cette étape : jusqu'à {local:%H:%M}."
 
 
 # --- Shared data ------------------------------------------------------------------------------
@@ -155,6 +217,15 @@ _PAGE_CSS = f"""
 .st-key-{PAGE_KEY} h2 {{ font-size: 1.4rem; }}
 /* Long words and links typed by partners wrap instead of widening the page. */
 .st-key-{PAGE_KEY} [data-testid="stMarkdownContainer"] {{ overflow-wrap: anywhere; }}
+/* The dots left stay in sight, under Streamlit's header, while the partner scrolls through the
+   cards: the sticky box is the wrapper Streamlit puts around the keyed container (a sticky box
+   moves only within its parent, and the container's own parent is just as tall as it is). */
+.st-key-{PAGE_KEY} [data-testid="stLayoutWrapper"]:has(> .st-key-{COUNTER_KEY}) {{
+  position: sticky; top: 3.75rem; z-index: 10;
+}}
+.st-key-{COUNTER_KEY} {{ background: #FFFFFF; padding-bottom: 0.25rem; }}
+/* Brought into view under the header and the dots left when the partner changes page or view. */
+.st-key-{VIEWS_KEY} {{ scroll-margin-top: 11rem; }}
 </style>
 """
 
@@ -250,6 +321,21 @@ def _run_cookie_js(name: str, value: str, *, max_age: int) -> None:
     )
 
 
+_scrolls = itertools.count()
+
+
+def scroll_to_views() -> None:
+    """Bring the choice of view and the first card into sight: after « Suivantes » at the bottom
+    of a page of cards, the next page starts far above the partner's thumb."""
+    # A new script each time (the number), or the browser would keep the element and not run it.
+    st.html(
+        f"<script>/* {next(_scrolls)} */ document.querySelector('.st-key-{VIEWS_KEY}')"
+        "?.scrollIntoView({block: 'start'});</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
 def personal_link(identity: Identity) -> str | None:
     """The URL that brings this participant back on any device (None outside a browser)."""
     base = st.context.url
@@ -301,11 +387,15 @@ def tap_button(label: str, action: Callable[..., None], *args: object, form: boo
 # --- Fragments: a tap redraws its part of the page, not the whole page ----------------------------
 #
 # Each SWOT quadrant and each vote card is an `st.fragment`: a tap inside it re-runs only that
-# fragment (a few elements instead of the ~200 of the page). A dot also changes the counter at
-# the top: the callback asks for the card and the counter (`rerun_fragments`), and for the
-# fragments that still show a message, a correction form or a confirmation (`mark_transient`),
-# so that nothing stale stays on screen. A message for the top of the page (the phase has
-# changed) needs the whole page: the fragment asks for it (`follow_the_page`).
+# fragment (a few elements instead of the page). One tap, one run: a callback that returns
+# normally lets Streamlit redraw the fragment the tap came from, in the run that ran the
+# callback. The dots left, at the top of the vote, are drawn in the same run: every card writes
+# them into a placeholder outside itself (`st.empty`, see pages/participer.py `vote_card`), which
+# Streamlit 1.67 allows once the card has written there in a full run. Only when another fragment
+# still shows a message, a correction form or a confirmation (`mark_transient`) must it be drawn
+# again too: the callback then asks for both by key (`st.rerun([...])`), which costs Streamlit a
+# second run. A message for the top of the page (the phase has changed) needs the whole page:
+# the fragment asks for it (`follow_the_page`).
 
 
 def fragment_run() -> bool:
@@ -324,13 +414,19 @@ def mark_transient(fragment_key: str) -> None:
     st.session_state.setdefault(_TRANSIENT, set()).add(fragment_key)
 
 
-def rerun_fragments(*keys: str) -> None:
-    """From the callback of a tap in a fragment: redraw these fragments (`st.fragment(key=…)`)
-    and those marked transient, nothing else. In a run of the whole page (a first draw, a
-    restarted server, AppTest) it does nothing: the whole page is drawn anyway."""
-    if getattr(_callback, "running", False) and fragment_run():
-        transient = st.session_state.pop(_TRANSIENT, set())
-        st.rerun(list(dict.fromkeys([*keys, *sorted(transient)])))
+def redraw_after_tap(own: str, *others: str) -> None:
+    """From the callback of a tap in the fragment `own` (`st.fragment(key=…)`): redraw it, the
+    fragments `others`, and those marked transient, nothing else. When only `own` needs it, the
+    callback returns and Streamlit redraws `own` in this very run; otherwise one keyed rerun
+    redraws them all. In a run of the whole page (a first draw, a restarted server, AppTest) it
+    does nothing: the whole page is drawn anyway."""
+    if not (getattr(_callback, "running", False) and fragment_run()):
+        return
+    transient = st.session_state.pop(_TRANSIENT, set())
+    wanted = dict.fromkeys([*others, *sorted(transient)])
+    wanted.pop(own, None)
+    if wanted:
+        st.rerun([own, *wanted])
 
 
 def follow_the_page() -> None:
@@ -365,7 +461,7 @@ def show_flash(slot: str, fragment_key: str | None = None) -> None:
     message = st.session_state.get(_FLASH, {}).pop(slot, None)
     if message is not None:
         kind, text = message
-        getattr(st, kind)(literal(text))
+        getattr(st, kind)(plain(text))
         if fragment_key:
             mark_transient(fragment_key)
 
@@ -387,13 +483,8 @@ def dismiss_unsaved(where: str) -> None:
 # --- Rendering participant text ----------------------------------------------------------------
 #
 # Participant text goes into `st.text` (no Markdown, no HTML). Where it must sit inside Markdown
-# (an alert, a heading), `literal()` escapes it (ui.safe.plain: punctuation escaped, and no web
-# or e-mail address can be recognised, even by the browser's renderer).
-
-
-def literal(text: str) -> str:
-    """`text` for a Markdown context: shows exactly these characters, never a link."""
-    return plain(text)
+# (an alert, a heading), `ui.safe.plain()` escapes it: punctuation escaped, and no web or e-mail
+# address can be recognised, even by the browser's renderer.
 
 
 def item_text(text: str, organisation: str | None = None) -> None:

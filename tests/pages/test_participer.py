@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -11,9 +12,9 @@ from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
 from ctg_workshop.db import open_database, read_session, write_session
-from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Workshop
+from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Topic, Workshop
 from tests.support.app import APP_PATH
-from ui.participant import literal
+from ui.safe import plain
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "participer.py")
 CODE = "ARMDEMO"
@@ -105,7 +106,7 @@ def test_join_by_typed_code_then_write_an_item(db):
 
     at.text_area(key="new_avs_strength").input("Un lieu ressource pour les parents")
     run(button(at, "Ajouter cette force").click())
-    assert literal("Contribution ajoutée.") in [s.value for s in at.success]
+    assert plain("Contribution ajoutée.") in [s.value for s in at.success]
     assert at.text_area(key="new_avs_strength").value == ""
     assert "Un lieu ressource pour les parents" in texts(at)
 
@@ -181,7 +182,7 @@ def test_too_long_or_empty_text_is_refused_and_stays_in_the_field(db):
     at = joined()
     at.text_area(key="new_avs_weakness").input("   ")
     run(button(at, "Ajouter cette faiblesse").click())
-    assert at.error[0].value == literal("Texte de la contribution : le texte est vide.")
+    assert at.error[0].value == plain("Texte de la contribution : le texte est vide.")
     long_text = "Trop long\n" * 50 + "x"
     at.text_area(key="new_avs_weakness").input(long_text)
     run(button(at, "Ajouter cette faiblesse").click())
@@ -202,14 +203,14 @@ def test_edit_then_delete_own_item(db):
         "Version corrigée"
     )
     run(button(at, "Enregistrer").click())
-    assert literal("Correction enregistrée.") in [s.value for s in at.success]
+    assert plain("Correction enregistrée.") in [s.value for s in at.success]
     assert "Version corrigée" in texts(at)
     with read_session(db) as session:
         revision = session.scalar(select(ItemRevision))
         assert (revision.previous_text, revision.changed_by) == ("Premier jet", "participant")
     run(button(at, "Supprimer").click())
     run(button(at, "Oui, supprimer").click())
-    assert literal("Contribution supprimée.") in [s.value for s in at.success]
+    assert plain("Contribution supprimée.") in [s.value for s in at.success]
     assert "Version corrigée" not in texts(at)
 
 
@@ -234,16 +235,121 @@ def vote_keys(at: AppTest) -> list[int]:
     return [int(b.key.removeprefix("more_")) for b in at.button if b.key and b.key.startswith("more_")]
 
 
+def at_last_page(at: AppTest) -> bool:
+    return not [b for b in at.button if b.key == "page_next" and not b.disabled]
+
+
+def add_strengths(engine: Engine, count: int) -> None:
+    """`count` more strengths in the topic avs, by the demo's first participant."""
+    with write_session(engine) as session:
+        avs = session.scalar(select(Topic.id).where(Topic.key == "avs"))
+        first = session.scalars(
+            select(Item).where(Item.topic_id == avs, Item.quadrant == "strength").order_by(Item.id)
+        ).first()
+        for number in range(count):
+            session.add(
+                Item(
+                    workshop_id=first.workshop_id,
+                    key=f"ibench{number:03d}",
+                    topic_id=first.topic_id,
+                    quadrant="strength",
+                    text=f"Force ajoutée n°{number:03d}",
+                    author_id=first.author_id,
+                    created_at=first.created_at.replace(year=2030),
+                )
+            )
+
+
+def test_vote_page_stays_small_however_many_items(db):
+    with read_session(db) as session:
+        avs = session.scalar(select(Topic.id).where(Topic.key == "avs"))
+        before = session.scalar(
+            select(func.count()).where(
+                Item.topic_id == avs, Item.quadrant == "strength", Item.merged_into_id.is_(None)
+            )
+        )
+    add_strengths(db, 45)
+    strengths = before + 45
+    at = joined()
+    # All quadrants: five cards each at most, and a way to see the others.
+    assert len(vote_keys(at)) <= 4 * 5
+    see = at.button(key="see_strength")
+    assert see.label == f"Voir les {strengths} forces"
+    run(see.click())
+    assert at.button_group(key="participer_vote_view_avs").value == "strength"
+    assert len(vote_keys(at)) == 10
+    assert f"Contributions 1 à 10 sur {strengths}" in texts(at)
+    assert at.button(key="page_previous").disabled
+    pages = -(-strengths // 10)
+    assert f"Page 1 sur {pages}" in texts(at)
+    seen = set(vote_keys(at))
+    while not at_last_page(at):
+        run(at.button(key="page_next").click())
+        assert len(vote_keys(at)) <= 10
+        assert not seen & set(vote_keys(at))
+        seen |= set(vote_keys(at))
+    assert len(seen) == strengths
+    assert f"Page {pages} sur {pages}" in texts(at)
+
+    # A dot on the last page, then « Mes points » finds it back, whatever page it was on.
+    last = vote_keys(at)[-1]
+    run(at.button(key=f"more_{last}").click())
+    assert "4 points restants sur 5" in at.info[1].value
+    run(at.button_group(key="participer_vote_view_avs").set_value("mine"))
+    assert vote_keys(at) == [last]
+    run(at.button(key=f"less_{last}").click())
+    assert "5 points restants sur 5" in at.info[1].value
+    run(at)
+    assert vote_keys(at) == []
+    assert "Vous n'avez encore placé aucun point dans ce sujet." in texts(at)
+    # Each topic keeps its own view.
+    run(at.selectbox(key="participer_topic").select("enfant"))
+    assert at.button_group(key="participer_vote_view_enfant").value == "all"
+
+
+def test_countdown_shown_as_a_time_on_phones(db):
+    with write_session(db) as session:
+        session.execute(update(Workshop).values(timer_ends_at=dt.datetime(2099, 1, 15, 13, 5)))
+    at = joined()
+    assert "Temps prévu pour cette étape : jusqu'à 14:05." in texts(at)
+    with write_session(db) as session:
+        session.execute(update(Workshop).values(timer_ends_at=dt.datetime(2020, 7, 1, 8, 0)))
+    run(at)
+    assert "écoulé (fin à 10:00)." in texts(at)
+    with write_session(db) as session:
+        session.execute(update(Workshop).values(timer_ends_at=None))
+    run(at)
+    assert "Temps prévu" not in texts(at) and "écoulé" not in texts(at)
+
+
+def test_organisations_hidden_when_the_workshop_says_so(db):
+    set_phase(db, Phase.COLLECT)
+    with write_session(db) as session:
+        session.execute(update(Workshop).values(show_organisations=False))
+    at = page(atelier=CODE)
+    assert "sans votre organisation ni votre nom" in texts(at)
+    at.text_input[0].input("Maison des familles")
+    run(button(at, "Rejoindre l'atelier").click())
+    assert "sans votre organisation ni votre nom" in texts(at)
+    assert not [t for t in at.text if t.value.startswith("• ") and " — " in t.value]
+    set_phase(db, Phase.VOTE)
+    run(at)
+    assert not [t for t in at.text if t.value.startswith("— ")]
+    set_phase(db, Phase.CLOSED)
+    run(at)
+    assert not [t for t in at.text if t.value.startswith("— ")]
+
+
 def test_vote_add_and_remove_dots_with_the_counter(db):
     at = joined()
     assert "5 points restants sur 5" in at.info[1].value
     first = vote_keys(at)[0]
     run(at.button(key=f"more_{first}").click())
-    assert at.success[0].value == literal("Point ajouté : 4 points restants sur 5.")
+    assert at.success[0].value == plain("Point ajouté : 4 points restants sur 5.")
     assert "4 points restants sur 5" in at.info[1].value
     assert at.button(key=f"less_{first}").disabled is False
     run(at.button(key=f"less_{first}").click())
-    assert at.success[0].value == literal("Point retiré : 5 points restants sur 5.")
+    assert at.success[0].value == plain("Point retiré : 5 points restants sur 5.")
     assert at.button(key=f"less_{first}").disabled is True
     assert "votant" not in texts(at)
 
@@ -255,7 +361,7 @@ def test_overspending_is_refused_in_french_even_from_a_second_device(db):
     for _ in range(3):
         run(phone.button(key=f"more_{first}").click())
     run(phone.button(key=f"more_{first}").click())
-    assert phone.error[0].value == literal("Vote refusé : 3 points au plus sur une même contribution.")
+    assert phone.error[0].value == plain("Vote refusé : 3 points au plus sur une même contribution.")
     for _ in range(2):
         run(phone.button(key=f"more_{second}").click())
     assert "0 point restant sur 5" in phone.info[1].value
@@ -303,7 +409,14 @@ def test_awkward_texts_render_as_literal_text(db):
     set_phase(db, Phase.VOTE)
     voter = run(reader)
     assert_no_markup(voter)
-    assert AWKWARD_TEXTS[0] in [t.value for t in voter.text]
+    # The newest strengths are past the first cards: the strengths' own view, page by page.
+    run(voter.button_group(key="participer_vote_view_avs").set_value("strength"))
+    shown = [t.value for t in voter.text]
+    while not at_last_page(voter):
+        run(voter.button(key="page_next").click())
+        assert_no_markup(voter)
+        shown += [t.value for t in voter.text]
+    assert set(AWKWARD_TEXTS) <= set(shown)
 
     set_phase(db, Phase.CLOSED)
     results = run(reader)
