@@ -37,6 +37,7 @@ chiffres d'après sont ceux des tableaux ci-dessus. Les tests des modules touch�
 | Annexe de la convention | 1,8 s à 1× dans les accesseurs de python-docx (`Run.bold`, `add_run`, `cell.paragraphs`, largeurs, `row.cells`) | XML des cellules écrit directement, même document octet pour octet (hormis des `<w:rPr/>` vides) | `ctg_workshop/documents/word.py`, `convention.py` |
 | Graphiques de la convention | 2,1 s à 1×, à chaque export | images gardées (`charts.ranking_png`) : l'export suivant ne les redessine pas | `ctg_workshop/charts.py`, `convention.py` |
 | Premier export de la convention | 2,14 s, 9,2 × le plancher : vl-convert, 0,1 à 0,35 s par graphique (0,8 s au premier appel), GIL gardé | graphiques dessinés avec Pillow (~14 ms chacun, police Source Sans de Streamlit), avec alternative textuelle ; 1,02 s → 0,38 s (2,0 × le plancher) mesuré le même jour | `ctg_workshop/charts.py`, `documents/word.py` |
+| Page de vote du partenaire | une carte (7 éléments, 2 boutons) par contribution du sujet : 568 ms à 1×, 10,84 s à 16× pour la page, 27 → 136 ms pour un point ; chaque point faisait deux exécutions | 5 cartes par quadrant, un quadrant 10 par page, « Mes points » ; la base ne lit que ce qui est montré ; un point = une exécution (la carte écrit le compteur dans son emplacement) | `ctg_workshop/participation.py` (`vote_page`), `pages/participer.py`, `ui/participant.py` |
 | Délai fixe de ~40 ms sur les gestes courts | pas du calcul : Nagle et l'accusé de réception différé (Streamlit 1.67 ne pose pas `TCP_NODELAY`) | lanceur `python serve.py` : ouvrir la page du code 52 → 11 ms, un point 51 → 14-18 ms, une contribution 48 → 21 ms (p50, `scripts/cost_per_action.py`) | `serve.py`, `Makefile`, `docs/deploiement.md` |
 | Comptes par quadrant, votes d'un atelier | `item` et `vote` lus sans index propre à l'atelier (11,5 ms à 16× pour les comptes de la projection) | migration 0002 : index `item(workshop_id, hidden, topic_id, quadrant)` et `vote(workshop_id, item_id)` ; 2,3 ms à 16× | `migrations/versions/0002_workshop_indexes.py`, `ctg_workshop/models.py` |
 """
@@ -46,16 +47,15 @@ REMAINING = """\
   d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
-- **Page « Participer »** (`pages/participer.py`, `ui/participant.py` : à la charge de leur
-  responsable, notées ici) : (1) un geste fait deux exécutions (le rappel, puis `st.rerun` des
-  fragments nommés par `rerun_fragments`) ; chacune coûte à Streamlit un passage sur tous les widgets
-  de la page (`SessionState._compact_state`, `_remove_stale_widgets`). Faire redessiner la carte et
-  le compteur par une seule exécution (le fragment de la carte se redessine déjà après son rappel ;
-  le compteur peut lire le solde laissé en `session_state` dans le même passage) supprimerait la
-  moitié du coût. (2) Pendant le vote, la page entière dessine une carte et deux boutons par
-  contribution du sujet : à 16×, des milliers de widgets, envoyés à chaque geste et parcourus à
-  chaque exécution. Replier par quadrant (un choix de quadrant, comme pendant le recueil) ou
-  paginer borne ce coût quelle que soit la taille de l'atelier.
+- **Page « Participer », phase de recueil** : ajouter une contribution redessine sa case, qui
+  relit et redessine toutes les contributions des autres partenaires dans ce quadrant
+  (`participation.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de
+  croissance). Le même traitement que la page de vote (les plus récentes d'abord, « Voir plus »)
+  le bornerait.
+- **Ordre des cartes de vote** : chaque partenaire voit les contributions dans un ordre à lui
+  (`participation._choice_rows`), calculé par la base ; un index sur `item (topic_id, quadrant)`
+  suffit à le lire, mais le tri se fait sur toutes les contributions du quadrant (quelques
+  millisecondes à 16×).
 """
 
 METHOD = """\
@@ -129,15 +129,19 @@ def reading(results: Results) -> str:
     screens = _find(f, "projection.screens", first)
     lost = [x for x in f if x.key == "writes.lost"]
     return f"""\
-- **Un geste du partenaire** ne redessine que son fragment (`st.fragment`). Ajouter une
-  contribution : {at("partner.add_item", first)} à {first:g}×, {at("partner.add_item", last)} à {last:g}×.
-  Placer ou retirer un point : {at("partner.dot", first)} à {first:g}×, {at("partner.dot", last)} à
-  {last:g}×. Ce qui grandit avec l'atelier : chaque geste fait deux exécutions du script (le rappel du
-  bouton, puis `st.rerun` des fragments à redessiner), et Streamlit parcourt à chaque exécution l'état
-  de tous les widgets de la page — pendant le vote, deux par contribution du sujet (profil :
-  `SessionState._compact_state`). La page entière (« Actualiser », première ouverture) :
-  {at("partner.refresh", first)} à {first:g}×, {at("partner.refresh", last)} à {last:g}× ; son
-  plancher grandit autant : c'est le nombre d'éléments dessinés qui coûte, pas la base.
+- **Un geste du partenaire** ne redessine que son fragment (`st.fragment`), en une seule exécution
+  du script : le rappel du bouton enregistre le point, la carte se redessine dans la même
+  exécution et écrit le compteur « N points restants » dans son emplacement en haut de page.
+  Ajouter une contribution : {at("partner.add_item", first)} à {first:g}×,
+  {at("partner.add_item", last)} à {last:g}×. Placer ou retirer un point :
+  {at("partner.dot", first)} à {first:g}×, {at("partner.dot", last)} à {last:g}×.
+  La page de vote entière (« Actualiser », première ouverture) : {at("partner.refresh", first)} à
+  {first:g}×, {at("partner.refresh", last)} à {last:g}×. Elle ne grandit plus avec l'atelier :
+  elle montre 5 cartes par quadrant (« Voir les 50 forces » ouvre un quadrant, 10 cartes par page,
+  « Mes points » retrouve ses choix), et la base ne lit que ces cartes et les comptes
+  (`participation.vote_page`). Avant : une carte par contribution du sujet, 568 ms à 1× et
+  10,84 s à 16× ; chaque point coûtait deux exécutions et Streamlit y parcourait l'état de tous les
+  widgets de la page (`SessionState._compact_state`).
 - **Un délai réseau de ~40 ms, pas du calcul, supprimé par le lanceur.** Le serveur de Streamlit
   1.67 (Starlette/uvicorn) crée sa socket d'écoute sans protocole explicite (`socket.socket(family)`) ;
   asyncio ne pose alors pas `TCP_NODELAY` sur les connexions, et l'algorithme de Nagle retient les
