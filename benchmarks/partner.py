@@ -11,6 +11,7 @@ What the server acknowledged is checked in the database afterwards: nothing is l
 
 from __future__ import annotations
 
+import secrets
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
@@ -119,42 +120,52 @@ def _figure(key: str, title: str, workshop: BenchWorkshop, pair: Pair, shape: Pa
 
 async def bench_add_item(app_url: str, floor_url: str, workshop: BenchWorkshop, count: int) -> Figure:
     """Submit `count` items through the partner's form (collect phase), against the floor."""
+    already = _bench_items(workshop)  # an earlier measurement (or the profile) may have added some
+    # Texts of this call only: the same partner sending the same text again is one item (a
+    # double tap is not a second contribution), so a repeated text would not be counted.
+    run = secrets.token_hex(3)
     async with (
         BenchSession(app_url, action_timeout=ACTION_TIMEOUT_S) as tab,
         BenchSession(floor_url, action_timeout=ACTION_TIMEOUT_S) as floor_tab,
     ):
         await _open_partner(tab, workshop)
         before = tab.run_ids()
-        first = await _add_item(tab, "Contribution d'échauffement du banc d'essai")
+        first = await _add_item(tab, f"Contribution d'échauffement du banc d'essai ({run})")
         _check(first, "Ajout d'une contribution")
         shape = shape_after(tab, before, fragment=first.status is RunStatus.FRAGMENT_SUCCESS)
         button = await _open_floor(floor_tab, shape)
 
         async def subject(index: int) -> float:
-            text = f"Contribution n°{index} du banc d'essai ({workshop.size.label})"
+            text = f"Contribution n°{index} du banc d'essai ({workshop.size.label}, {run})"
             return _check(await _add_item(tab, text), "Ajout d'une contribution")
 
         async def floor() -> float:
             return _check(await floor_tab.click(button, action="plancher"), "Clic sur le plancher")
 
         pair = await _alternate(count, subject, floor)
-    _expect_items(workshop, count + 1)
+    _expect_items(workshop, already + count + 1)
     return _figure("partner.add_item", "Ajouter une contribution", workshop, pair, shape)
 
 
-def _expect_items(workshop: BenchWorkshop, added: int) -> None:
+def _bench_items(workshop: BenchWorkshop) -> int:
+    """The items the benchmark's partner has written so far."""
     engine = open_database(workshop.database_url)
     try:
         with read_session(engine) as session:
-            found = session.scalar(
+            return session.scalar(
                 select(func.count())
                 .select_from(Item)
                 .where(Item.author_id == workshop.participant_id, Item.text.like("%banc d'essai%"))
             )
     finally:
         engine.dispose()
-    if found != added:
-        raise PartnerBenchError(f"{added} contributions envoyées, {found} enregistrées : il en manque.")
+
+
+def _expect_items(workshop: BenchWorkshop, expected: int) -> None:
+    """Every item acknowledged by the page is in the database, once."""
+    found = _bench_items(workshop)
+    if found != expected:
+        raise PartnerBenchError(f"{expected} contributions attendues en base, {found} trouvées.")
 
 
 async def bench_dot(
