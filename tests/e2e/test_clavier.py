@@ -12,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
+from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ctg_workshop.archive import import_archive
 from ctg_workshop.db import open_database, write_session
@@ -23,6 +24,7 @@ pytestmark = pytest.mark.browser
 DEMO_ARCHIVE = Path(__file__).resolve().parents[2] / "data" / "demo-armentieres.json"
 CODE = "CLAVIER"
 MAX_TABS = 60
+FOCUS_SHOWN_MS = 5000
 ITEM = "Des bénévoles nombreux dans les centres sociaux"
 
 # How the element and its three nearest ancestors look: a focus indicator changes one of these
@@ -66,7 +68,16 @@ def tab_to(page: Page, target: Locator) -> None:
         page.keyboard.press("Tab")
     else:
         pytest.fail(f"{target} n'est pas atteint avec la touche Tab ({MAX_TABS} appuis)")
-    assert target.evaluate(_LOOK) != unfocused, f"{target} a le focus sans que rien ne le montre"
+    # The focus style comes with a CSS transition: wait (bounded) for the look to change, rather
+    # than read it at once — on a loaded machine the first frame after the focus may not show it.
+    try:
+        page.wait_for_function(
+            f"([element, before]) => JSON.stringify(({_LOOK})(element)) !== JSON.stringify(before)",
+            arg=[target.element_handle(), unfocused],
+            timeout=FOCUS_SHOWN_MS,
+        )
+    except PlaywrightTimeoutError:
+        pytest.fail(f"{target} a le focus sans que rien ne le montre")
 
 
 def press_and_see(page: Page, key: str, shows: Locator) -> None:
