@@ -13,7 +13,7 @@ from pathlib import Path
 
 from benchmarks.report import render
 from benchmarks.run import Plan, run
-from ctg_workshop.db import PROJECT_ROOT
+from ctg_workshop.storage.db import PROJECT_ROOT
 
 DEFAULT_OUTPUT = PROJECT_ROOT / "docs" / "benchmarks.md"
 ALLOWED_SIZES = (1.0, 4.0, 16.0)

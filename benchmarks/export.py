@@ -27,10 +27,10 @@ from sqlalchemy import Engine
 from benchmarks.results import Figure, Goal, Target
 from benchmarks.stats import Samples
 from benchmarks.workshop import BenchWorkshop, set_phase
-from ctg_workshop.charts import ranking_png
-from ctg_workshop.db import open_database, read_session
+from ctg_workshop.documents.charts import ranking_png
 from ctg_workshop.documents.convention import build_convention, convention_data
-from ctg_workshop.models import Phase
+from ctg_workshop.storage.db import open_database, read_session
+from ctg_workshop.storage.models import Phase
 
 TARGETS = (Target(Goal.AT_MOST, 2.0), Target(Goal.RATIO_AT_MOST, 3.0))
 TODAY = dt.date(2026, 11, 23)

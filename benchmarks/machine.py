@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from ctg_workshop.db import PROJECT_ROOT
+from ctg_workshop.storage.db import PROJECT_ROOT
 
 PACKAGES = (
     "streamlit",

@@ -21,8 +21,8 @@ from benchmarks.driver import BenchSession, PageShape, shape_after
 from benchmarks.results import Figure, Goal, Target
 from benchmarks.stats import Samples
 from benchmarks.workshop import BenchWorkshop, set_phase
-from ctg_workshop.db import open_database, read_session
-from ctg_workshop.models import Item, Phase, Vote
+from ctg_workshop.storage.db import open_database, read_session
+from ctg_workshop.storage.models import Item, Phase, Vote
 from loadtest import RunResult, RunStatus, Widget
 
 PAGE = "/participer"

@@ -17,9 +17,9 @@ from pyinstrument import Profiler
 
 from benchmarks.results import Figure, Goal
 from benchmarks.workshop import BenchWorkshop, set_phase
-from ctg_workshop.db import open_database, read_session, write_session
-from ctg_workshop.live import projection_snapshot
-from ctg_workshop.models import Phase
+from ctg_workshop.day.projection import projection_snapshot
+from ctg_workshop.storage.db import open_database, read_session, write_session
+from ctg_workshop.storage.models import Phase
 
 MAX_LINES = 45
 
@@ -72,7 +72,7 @@ def profile_call(action: Callable[[], object], repeat: int = 1) -> str:
 def profile_export(workshop: BenchWorkshop, *, first: bool) -> str:
     """One export; `first`: with the chart cache emptied (the charts are drawn)."""
     from benchmarks.export import export_convention
-    from ctg_workshop.charts import ranking_png
+    from ctg_workshop.documents.charts import ranking_png
 
     engine = open_database(workshop.database_url)
     try:
@@ -100,7 +100,7 @@ def profile_query(workshop: BenchWorkshop) -> str:
 
 def profile_writer(path: Path, participant_id: int, topic_key: str) -> str:
     """One writer alone, 50 items in a row: the CPU each `add_item` transaction costs."""
-    from ctg_workshop.participation import add_item
+    from ctg_workshop.day.participation import add_item
 
     engine = open_database(f"sqlite:///{path}")
     counter = iter(range(10**6))

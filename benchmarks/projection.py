@@ -25,9 +25,9 @@ from benchmarks.driver import BenchSession, PageShape, shape_after
 from benchmarks.results import Figure, Goal, Target
 from benchmarks.stats import Samples
 from benchmarks.workshop import BenchWorkshop, set_phase
-from ctg_workshop.db import open_database, read_session
-from ctg_workshop.live import projection_snapshot
-from ctg_workshop.models import Phase
+from ctg_workshop.day.projection import projection_snapshot
+from ctg_workshop.storage.db import open_database, read_session
+from ctg_workshop.storage.models import Phase
 from loadtest import RunResult, Widget
 
 PAGE = "/projection"

@@ -24,8 +24,8 @@ from benchmarks.machine import Commit, Machine, commit, load_average, machine, n
 from benchmarks.results import Figure
 from benchmarks.servers import APP, FLOOR_PAGE, start_server
 from benchmarks.workshop import BenchWorkshop, WorkshopSize, create_workshop, set_phase
-from ctg_workshop.db import open_database
-from ctg_workshop.models import Phase
+from ctg_workshop.storage.db import open_database
+from ctg_workshop.storage.models import Phase
 
 Log = Callable[[str], None]
 T = TypeVar("T")

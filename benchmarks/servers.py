@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
 
-from ctg_workshop.db import PROJECT_ROOT
+from ctg_workshop.storage.db import PROJECT_ROOT
 from tests.support.streamlit_server import PLAIN, SERVE, StreamlitServer, StreamlitStartError, start_streamlit
 
 APP = PROJECT_ROOT / "app.py"

@@ -20,10 +20,11 @@ from typing import Any
 from sqlalchemy import Engine, select
 
 from ctg_workshop.access import ensure_view_token
-from ctg_workshop.archive import FORMAT_NAME, import_archive
-from ctg_workshop.db import PROJECT_ROOT, open_database, write_session
-from ctg_workshop.models import Participant, Phase, Quadrant
-from ctg_workshop.phases import change_phase
+from ctg_workshop.archive.format import FORMAT_NAME
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.phases import change_phase
+from ctg_workshop.storage.db import PROJECT_ROOT, open_database, write_session
+from ctg_workshop.storage.models import Participant, Phase, Quadrant
 
 DEMO_ARCHIVE = PROJECT_ROOT / "data" / "demo-armentieres.json"
 PARTICIPANTS = 150

@@ -22,10 +22,10 @@ from sqlalchemy import Engine, func, select
 from benchmarks.results import Figure, Goal, Target
 from benchmarks.stats import Samples
 from benchmarks.workshop import BenchWorkshop, set_phase
-from ctg_workshop.db import SQLITE_BUSY_TIMEOUT_MS, open_database, read_session, write_session
+from ctg_workshop.day.participation import add_item, join_workshop
 from ctg_workshop.identifiers import new_key, utc_now
-from ctg_workshop.models import Item, Phase, Quadrant, Topic
-from ctg_workshop.participation import add_item, join_workshop
+from ctg_workshop.storage.db import SQLITE_BUSY_TIMEOUT_MS, open_database, read_session, write_session
+from ctg_workshop.storage.models import Item, Phase, Quadrant, Topic
 
 WRITERS = 200
 TARGET = Target(Goal.RATIO_AT_LEAST, 0.5)

@@ -1,7 +1,7 @@
-"""`python -m ctg_workshop`: see ctg_workshop.cli."""
+"""`python -m ctg_workshop`: see ctg_workshop.cli.main."""
 
 import sys
 
-from ctg_workshop.cli import main
+from ctg_workshop.cli.main import main
 
 sys.exit(main())

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import CtgError, InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import new_token, normalize_code, utc_now
-from ctg_workshop.models import Workshop
+from ctg_workshop.storage.models import Workshop
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -150,11 +150,6 @@ def set_facilitator_passphrase(*, session: Session, workshop_id: int, passphrase
     workshop.failed_logins = 0
     workshop.last_failed_login_at = None
     session.flush()
-
-
-def has_facilitator_passphrase(*, session: Session, workshop_id: int) -> bool:
-    stored = session.scalar(select(Workshop.facilitator_secret_hash).where(Workshop.id == workshop_id))
-    return bool(stored)
 
 
 def check_facilitator(*, session: Session, code: str, passphrase: str, now: dt.datetime | None = None) -> int:

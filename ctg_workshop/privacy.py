@@ -13,10 +13,18 @@ from typing import Any
 from sqlalchemy import or_, select, update
 from sqlalchemy.orm import Session
 
-from ctg_workshop.archive import format_timestamp
+from ctg_workshop.archive.format import format_timestamp
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.models import QUADRANT_LABELS, Item, ItemRevision, Participant, Quadrant, Topic, Vote
+from ctg_workshop.storage.models import (
+    Item,
+    ItemRevision,
+    Participant,
+    Quadrant,
+    Topic,
+    Vote,
+)
 from ctg_workshop.text import folded
+from ctg_workshop.wording import QUADRANT_LABELS
 
 
 def purge_names(*, session: Session, workshop_id: int) -> int:

@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.orm import Session
 
-from ctg_workshop.models import Item, Participant, Topic, Vote, Workshop
+from ctg_workshop.storage.models import Item, Participant, Topic, Vote, Workshop
 from ctg_workshop.text import clean_item_text
 from loadtest.ledger import Ledger, Outcome
 

@@ -1,5 +1,4 @@
-"""`loadtest` on the command line: `python -m loadtest`, or `python -m ctg_workshop loadtest`
-(which hands its arguments over). Start the server first, for example:
+"""`loadtest` on the command line: `python -m loadtest`. Start the server first, for example:
 
     CTG_DATABASE_URL=sqlite:///data/charge.sqlite3 .venv/bin/python serve.py \\
         --server.headless true --server.port 8501 &
@@ -188,14 +187,14 @@ def build_plan(args: argparse.Namespace, options: ScenarioOptions | None = None)
 
 def set_phase(database_url: str, code: str, phase: str) -> None:
     """Put the workshop in `phase` before a measurement (what the facilitator does on « Animer »)."""
-    from ctg_workshop.db import make_engine, write_session
-    from ctg_workshop.phases import change_phase
-    from ctg_workshop.workshops import get_workshop_by_code
+    from ctg_workshop.day.phases import change_phase
+    from ctg_workshop.storage.db import make_engine, write_session
+    from ctg_workshop.storage.lookups import workshop_by_code
 
     engine = make_engine(database_url)
     try:
         with write_session(engine) as session:
-            workshop = get_workshop_by_code(session=session, code=code)
+            workshop = workshop_by_code(session=session, code=code)
             change_phase(session=session, workshop_id=workshop.id, phase=phase)
     finally:
         engine.dispose()
@@ -203,7 +202,7 @@ def set_phase(database_url: str, code: str, phase: str) -> None:
 
 def check_database(database_url: str, ledger: Ledger) -> CheckReport:
     """Read the server's database and compare it with what the partners were told."""
-    from ctg_workshop.db import make_engine
+    from ctg_workshop.storage.db import make_engine
 
     engine = make_engine(database_url)
     try:
@@ -249,7 +248,7 @@ def cmd_loadtest(args: argparse.Namespace, _engine: object = None) -> int:
 
 
 def main(argv: Sequence[str] | None = None, *, prog: str = "python -m loadtest") -> int:
-    from ctg_workshop.cli import FrenchArgumentParser
+    from ctg_workshop.cli.french import FrenchArgumentParser
 
     parser = FrenchArgumentParser(
         prog=prog,

@@ -120,10 +120,6 @@ def encode_rerun(request: RerunRequest) -> bytes:
     return BackMsg(rerun_script=build_client_state(request)).SerializeToString()
 
 
-def encode_heartbeat() -> bytes:
-    return BackMsg(app_heartbeat=True).SerializeToString()
-
-
 def decode_forward(data: bytes | str) -> ForwardMsg:
     """Parse one frame from the server (always binary in Streamlit)."""
     if isinstance(data, str):

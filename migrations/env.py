@@ -3,8 +3,8 @@
 from alembic import context
 from sqlalchemy import text
 
-from ctg_workshop.db import make_engine
-from ctg_workshop.models import Base
+from ctg_workshop.storage.db import make_engine
+from ctg_workshop.storage.models import Base
 
 config = context.config
 target_metadata = Base.metadata

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from ctg_workshop.db import read_session
-from ctg_workshop.models import PHASE_LABELS, QUADRANT_LABELS, Phase, Quadrant
-from ctg_workshop.workshops import workshop_overviews
+from ctg_workshop.preparation.overview import workshop_overviews
+from ctg_workshop.storage.db import read_session
+from ctg_workshop.storage.models import Phase, Quadrant
+from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui.engine import engine
 from ui.safe import plain
 

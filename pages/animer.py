@@ -5,9 +5,7 @@ import textwrap
 import streamlit as st
 
 from ctg_workshop.access import renew_view_token
-from ctg_workshop.db import read_session
-from ctg_workshop.documents.poster import PosterData, build_poster
-from ctg_workshop.grouping import (
+from ctg_workshop.day.grouping import (
     dissolve_group,
     merge_items,
     reject_suggestion,
@@ -15,9 +13,8 @@ from ctg_workshop.grouping import (
     topic_groups,
     unmerge_item,
 )
-from ctg_workshop.models import PHASE_LABELS, QUADRANT_LABELS, Phase, Quadrant
-from ctg_workshop.moderation import correct_item, hide_item, item_revisions, moderation_items, unhide_item
-from ctg_workshop.phases import (
+from ctg_workshop.day.moderation import correct_item, hide_item, item_revisions, moderation_items, unhide_item
+from ctg_workshop.day.phases import (
     PHASE_ORDER,
     PHASE_RULES,
     change_phase,
@@ -28,7 +25,11 @@ from ctg_workshop.phases import (
     stop_timer,
     workshop_state,
 )
-from ctg_workshop.setup import topic_list
+from ctg_workshop.documents.poster import PosterData, build_poster
+from ctg_workshop.preparation.workshops import topic_list
+from ctg_workshop.storage.db import read_session
+from ctg_workshop.storage.models import Phase, Quadrant
+from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import act, flash, show_flash

@@ -5,10 +5,11 @@ soon as the table is valid, or imported from the CAF / INSEE open-data CSV files
 import pandas as pd
 import streamlit as st
 
-from ctg_workshop import diagnostic as diag
-from ctg_workshop.db import read_session, write_session
+from ctg_workshop.drafting import diagnostic as diag
+from ctg_workshop.drafting import opendata
 from ctg_workshop.errors import CtgError
-from ctg_workshop.workshops import get_workshop
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_id
 from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import bump, generation
@@ -101,10 +102,10 @@ def _unit(choice: object) -> str:
 
 
 def mapping_editor(
-    table: diag.CsvTable, mapping: diag.ColumnMapping, commune: str, key: str
-) -> diag.ColumnMapping:
+    table: opendata.CsvTable, mapping: opendata.ColumnMapping, commune: str, key: str
+) -> opendata.ColumnMapping:
     """Which columns to import and under which label (pre-filled for known files)."""
-    sample = diag.commune_values(table, mapping, commune)
+    sample = opendata.commune_values(table, mapping, commune)
     chosen = {v.column: v for v in mapping.values}
     skipped = {*mapping.commune_columns, mapping.name_column, mapping.year_column}
     columns = [c for c in table.columns if c not in skipped]
@@ -114,7 +115,7 @@ def mapping_editor(
             "Colonne": columns,
             "Valeur (commune choisie)": [sample.get(c, "") for c in columns],
             "Libellé dans le diagnostic": [
-                chosen[c].label if c in chosen else diag.column_label(c) for c in columns
+                chosen[c].label if c in chosen else opendata.column_label(c) for c in columns
             ],
             "Unité": [(chosen[c].unit if c in chosen else "") or _NO_UNIT for c in columns],
         }
@@ -132,17 +133,17 @@ def mapping_editor(
         },
     )
     values = tuple(
-        diag.ValueColumn(
+        opendata.ValueColumn(
             r["Colonne"], str(r["Libellé dans le diagnostic"] or r["Colonne"]), _unit(r["Unité"])
         )
         for r in edited.to_dict("records")
         if r["Importer"]
     )
-    return diag.ColumnMapping(mapping.commune_columns, mapping.name_column, values, mapping.year_column)
+    return opendata.ColumnMapping(mapping.commune_columns, mapping.name_column, values, mapping.year_column)
 
 
-def unknown_file_mapping(table: diag.CsvTable) -> diag.ColumnMapping:
-    guess = diag.guess_mapping(table)
+def unknown_file_mapping(table: opendata.CsvTable) -> opendata.ColumnMapping:
+    guess = opendata.guess_mapping(table)
     columns = list(table.columns)
     none = "(aucune)"
     left, middle, right = st.columns(3)
@@ -165,7 +166,7 @@ def unknown_file_mapping(table: diag.CsvTable) -> diag.ColumnMapping:
         index=names.index(guess.year_column or none),
         key="diagnostic_map_year",
     )
-    return diag.ColumnMapping(
+    return opendata.ColumnMapping(
         (commune,), None if name == none else name, guess.values, None if year == none else year
     )
 
@@ -183,11 +184,11 @@ def import_section(territory: str) -> None:
     if upload is None:
         return
     try:
-        table = diag.read_csv(upload.getvalue())
+        table = opendata.read_csv(upload.getvalue())
     except CtgError as error:
         st.error(plain(f"Fichier refusé : {error.message} Le diagnostic n'a pas été modifié."))
         return
-    profile = diag.detect_profile(table)
+    profile = opendata.detect_profile(table)
     st.caption(
         f"{len(table.rows)} lignes, {len(table.columns)} colonnes · encodage {table.encoding} · "
         f"séparateur « {table.delimiter if table.delimiter != chr(9) else 'tabulation'} »"
@@ -201,11 +202,11 @@ def import_section(territory: str) -> None:
         st.info("Format non reconnu : indiquez les colonnes à lire.", icon=":material/help:")
         mapping = unknown_file_mapping(table)
     try:
-        choices = diag.communes(table, mapping)
+        choices = opendata.communes(table, mapping)
     except CtgError as error:
         st.error(plain(error.message))
         return
-    default = diag.find_commune(choices, territory)
+    default = opendata.find_commune(choices, territory)
     commune = st.selectbox(
         "Commune",
         choices,
@@ -226,7 +227,7 @@ def import_section(territory: str) -> None:
         "Source (précision)", value=profile.source if profile else "", key="diagnostic_source"
     )
     try:
-        lines = diag.extract_lines(table, mapping, commune=commune.code, section=section, source=source)
+        lines = opendata.extract_lines(table, mapping, commune=commune.code, section=section, source=source)
     except CtgError as error:
         st.error(plain(error.message))
         return
@@ -256,7 +257,7 @@ def import_section(territory: str) -> None:
 
 
 with read_session(engine()) as session:
-    territory = get_workshop(session=session, workshop_id=workshop_id).territory
+    territory = workshop_by_id(session=session, workshop_id=workshop_id).territory
     lines = diag.list_lines(session=session, workshop_id=workshop_id)
 
 st.title("Diagnostic du territoire")

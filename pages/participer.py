@@ -10,11 +10,7 @@ from typing import NamedTuple
 
 import streamlit as st
 
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.errors import CtgError, PhaseError
-from ctg_workshop.identifiers import new_token, normalize_code
-from ctg_workshop.models import QUADRANT_LABELS, Phase, Quadrant
-from ctg_workshop.participation import (
+from ctg_workshop.day.participation import (
     ALL_QUADRANTS,
     MY_DOTS,
     PREVIEW_PER_QUADRANT,
@@ -36,8 +32,13 @@ from ctg_workshop.participation import (
     topic_items_for_participant,
     vote_page,
 )
+from ctg_workshop.day.voting import DotBalance, add_dot, remove_dot
+from ctg_workshop.errors import CtgError, PhaseError
+from ctg_workshop.identifiers import new_token, normalize_code
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.text import ITEM_TEXT_MAX, SHORT_TEXT_MAX
-from ctg_workshop.voting import DotBalance, add_dot, remove_dot
+from ctg_workshop.wording import QUADRANT_LABELS, plural
 from ui import participant as ui
 from ui.engine import engine
 from ui.safe import plain
@@ -67,11 +68,6 @@ class CardArgs(NamedTuple):
     identity: Identity
     slot: object  # the st.empty placeholder of the dots left
     note: str | None
-
-
-def plural(count: int, word: str) -> str:
-    """French count: 0 and 1 take the singular."""
-    return f"{count} {word}{'s' if count > 1 else ''}"
 
 
 # --- Callbacks (run before the page is drawn again) -------------------------------------------

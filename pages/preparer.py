@@ -4,10 +4,9 @@ themes, passphrase, and the participants' personal data (RGPD)."""
 import streamlit as st
 
 from ctg_workshop.access import set_facilitator_passphrase
-from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import CtgError
-from ctg_workshop.privacy import erase_name, participant_data_json, personal_data, purge_names
-from ctg_workshop.setup import (
+from ctg_workshop.preparation.overview import list_workshops
+from ctg_workshop.preparation.workshops import (
     TEMPLATES,
     WorkshopSettings,
     add_topic,
@@ -23,7 +22,9 @@ from ctg_workshop.setup import (
     update_topic,
     workshop_settings,
 )
-from ctg_workshop.workshops import get_workshop, list_workshops
+from ctg_workshop.privacy import erase_name, participant_data_json, personal_data, purge_names
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_id
 from ui.auth import (
     admin_authorised,
     admin_configured,
@@ -390,7 +391,7 @@ if workshop_id is None:
 
 logout_button()
 with read_session(engine()) as session:
-    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     code, title = workshop.code, workshop.title
 st.header(f"{plain(title)} — code {code}", anchor=False)
 settings_tab, topics_tab, themes_tab, access_tab, privacy_tab, create_tab = st.tabs(

@@ -11,10 +11,11 @@ import time
 
 import streamlit as st
 
+from ctg_workshop.day.phases import countdown_from
+from ctg_workshop.day.projection import ProjectionSnapshot, TopicResult
 from ctg_workshop.errors import CtgError
-from ctg_workshop.live import ProjectionSnapshot, TopicResult
-from ctg_workshop.models import PHASE_LABELS, QUADRANT_LABELS, Phase, Quadrant
-from ctg_workshop.phases import countdown_from
+from ctg_workshop.storage.models import Phase, Quadrant
+from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui.auth import authorised_workshop_id
 from ui.projection import (
     PROJECTION_CSS,

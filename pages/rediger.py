@@ -6,16 +6,17 @@ import datetime as dt
 
 import streamlit as st
 
-from ctg_workshop import sheets
-from ctg_workshop.db import read_session, write_session
 from ctg_workshop.documents.convention import MIME_DOCX, build_convention, convention_data
+from ctg_workshop.documents.data_export import export_contributions_csv
 from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
-from ctg_workshop.drafting import draft_sheet
+from ctg_workshop.drafting import sheets
+from ctg_workshop.drafting.proposals import draft_sheet
 from ctg_workshop.errors import CtgError
-from ctg_workshop.exports import export_contributions_csv
-from ctg_workshop.models import QUADRANT_LABELS, Quadrant
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.text import SHEET_TEXT_MAX
-from ctg_workshop.workshops import get_workshop
+from ctg_workshop.wording import QUADRANT_LABELS, plural
 from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import bump, generation
@@ -95,17 +96,13 @@ def init(key: str, value: str) -> str:
     return key
 
 
-def count(number: int, word: str) -> str:
-    return f"{number} {word}{'s' if number > 1 else ''}"
-
-
 def show_sources(sources: dict, path: str) -> None:
     for source in sources.get(path, ()):
         quadrant = QUADRANT_LABELS[Quadrant(source.quadrant)]
         votes = (
             "doublon regroupé"
             if source.merged
-            else f"{count(source.dots, 'point')} · {count(source.voters, 'votant')}"
+            else f"{plural(source.dots, 'point')} · {plural(source.voters, 'votant')}"
         )
         who = f" · {source.organisation}" if source.organisation else ""
         st.caption(f"↳ issu de « {plain(source.text)} » — {quadrant}, {votes}{plain(who)}")
@@ -349,7 +346,7 @@ def documents_tab(code: str) -> None:
 # --- Page -------------------------------------------------------------------------------------------
 
 with read_session(engine()) as session:
-    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     code = workshop.code
     topics = {t.key: t.title for t in workshop.topics}
 

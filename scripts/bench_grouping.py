@@ -26,11 +26,11 @@ sys.path.insert(0, str(ROOT))
 
 from sqlalchemy import select  # noqa: E402
 
-from ctg_workshop.db import open_database, read_session, write_session  # noqa: E402
-from ctg_workshop.grouping import suggest_duplicates  # noqa: E402
+from ctg_workshop.day.grouping import suggest_duplicates  # noqa: E402
 from ctg_workshop.identifiers import new_key  # noqa: E402
-from ctg_workshop.models import Item, Quadrant, Topic  # noqa: E402
-from ctg_workshop.setup import WorkshopSettings, create_workshop  # noqa: E402
+from ctg_workshop.preparation.workshops import WorkshopSettings, create_workshop  # noqa: E402
+from ctg_workshop.storage.db import open_database, read_session, write_session  # noqa: E402
+from ctg_workshop.storage.models import Item, Quadrant, Topic  # noqa: E402
 
 
 def _variant(text: str, words: list[str], rng: random.Random) -> str:

@@ -42,9 +42,9 @@ sys.path.insert(0, str(ROOT))
 from sqlalchemy import create_engine, text  # noqa: E402
 
 from ctg_workshop.access import ensure_view_token  # noqa: E402
-from ctg_workshop.archive import import_archive  # noqa: E402
-from ctg_workshop.db import open_database, write_session  # noqa: E402
-from ctg_workshop.phases import change_phase  # noqa: E402
+from ctg_workshop.archive.load import import_archive  # noqa: E402
+from ctg_workshop.day.phases import change_phase  # noqa: E402
+from ctg_workshop.storage.db import open_database, write_session  # noqa: E402
 from loadtest import AppSession, LatencyRecorder  # noqa: E402
 from loadtest.cli import main as loadtest_main  # noqa: E402
 from tests.support import postgres  # noqa: E402

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, create_engine, text
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import open_database, write_session
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.storage.db import open_database, write_session
 from tests.support import postgres
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"

@@ -21,10 +21,10 @@ from ctg_workshop.access import (
     verify_secret,
     workshop_for_view_token,
 )
-from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import InvalidInputError, NotFoundError
-from ctg_workshop.models import Workshop
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_code
+from ctg_workshop.storage.models import Workshop
 
 PASSPHRASE = "trois-mots-secrets"
 T0 = dt.datetime(2026, 11, 23, 9, 0, 0)
@@ -33,7 +33,7 @@ T0 = dt.datetime(2026, 11, 23, 9, 0, 0)
 @pytest.fixture
 def demo_id(demo_engine) -> int:
     with write_session(demo_engine) as session:
-        workshop = get_workshop_by_code(session=session, code="ARMDEMO")
+        workshop = workshop_by_code(session=session, code="ARMDEMO")
         set_facilitator_passphrase(session=session, workshop_id=workshop.id, passphrase=PASSPHRASE)
         return workshop.id
 
@@ -177,7 +177,7 @@ def test_view_token(demo_engine, demo_id):
 
 
 def test_demo_command_sets_passphrase_and_link(sqlite_url, monkeypatch, capsys):
-    from ctg_workshop.cli import main
+    from ctg_workshop.cli.main import main
 
     monkeypatch.setenv("CTG_DEMO_PASSPHRASE", "phrase-de-demo")
     monkeypatch.delenv("CTG_PUBLIC_URL", raising=False)
@@ -221,7 +221,7 @@ def test_secrets_are_compared_in_constant_time(monkeypatch, demo_engine, demo_id
 
 
 def test_hash_secret_command_prints_a_hash_that_verifies(monkeypatch, capsys):
-    from ctg_workshop import cli
+    from ctg_workshop.cli import main as cli
 
     answers = iter(["mot-de-passe-admin", "mot-de-passe-admin"])
     monkeypatch.setattr("getpass.getpass", lambda _prompt="": next(answers))

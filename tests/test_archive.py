@@ -7,10 +7,11 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.archive import export_archive, import_archive, read_archive
-from ctg_workshop.db import read_session, write_session
+from ctg_workshop.archive.dump import export_archive
+from ctg_workshop.archive.load import import_archive, read_archive
 from ctg_workshop.errors import ArchiveError, ConflictError, InvalidInputError
-from ctg_workshop.models import Item, Participant, Vote, Workshop
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, Participant, Vote, Workshop
 
 FIXED = dt.datetime(2026, 11, 23, 10, 0, 0)
 
@@ -38,7 +39,7 @@ def test_spec_example_round_trips_byte_for_byte(engine, example_archive):
 
 def test_export_import_export_is_identical(engine, demo_archive, sqlite_url):
     first = _export(engine, _import(engine, demo_archive))
-    from ctg_workshop.db import open_database
+    from ctg_workshop.storage.db import open_database
 
     other = open_database(sqlite_url.replace("ctg.sqlite3", "other.sqlite3"))
     second = _export(other, _import(other, first))

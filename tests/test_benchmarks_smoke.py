@@ -24,10 +24,10 @@ from benchmarks.results import Figure, Goal, Target
 from benchmarks.run import Plan, Reps, Results, run
 from benchmarks.stats import Samples, growth_exponent
 from benchmarks.workshop import WorkshopSize, build_archive, create_workshop
-from ctg_workshop.archive import read_archive
-from ctg_workshop.db import open_database, read_session
-from ctg_workshop.live import swot_matrix, voter_count
-from ctg_workshop.models import Item, Quadrant, Topic, Vote
+from ctg_workshop.archive.load import read_archive
+from ctg_workshop.day.projection import swot_matrix, voter_count
+from ctg_workshop.storage.db import open_database, read_session
+from ctg_workshop.storage.models import Item, Quadrant, Topic, Vote
 
 TINY = 0.05
 SECTIONS = (

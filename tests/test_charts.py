@@ -7,9 +7,9 @@ import io
 import pytest
 from PIL import Image
 
-from ctg_workshop import charts
-from ctg_workshop.models import Quadrant
-from ctg_workshop.results import RankedItem
+from ctg_workshop.day.results import RankedItem
+from ctg_workshop.documents import charts
+from ctg_workshop.storage.models import Quadrant
 
 LONG = (
     "Des supports de communication sous différents formats (vidéo, affiche, réseaux sociaux), "

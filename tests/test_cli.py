@@ -120,7 +120,16 @@ def test_purge_names_then_export_one_participant(sqlite_url, tmp_path):
 
 @pytest.mark.parametrize(
     "command",
-    ["import", "export-archive", "list", "demo", "migrate", "purge-names", "export-participant", "loadtest"],
+    [
+        "import",
+        "export-archive",
+        "list",
+        "demo",
+        "migrate",
+        "purge-names",
+        "export-participant",
+        "hash-secret",
+    ],
 )
 def test_help_in_french(command, sqlite_url):
     result = run(command, "--help", database_url=sqlite_url)

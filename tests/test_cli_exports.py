@@ -6,7 +6,7 @@ import io
 import docx
 import pytest
 
-from ctg_workshop.cli import main
+from ctg_workshop.cli.main import main
 
 
 @pytest.fixture

@@ -7,11 +7,12 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from ctg_workshop import diagnostic as diag
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.errors import InvalidInputError, NotFoundError
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.drafting import diagnostic as diag
+from ctg_workshop.drafting import opendata
+from ctg_workshop.errors import InvalidInputError
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_code
 
 DATA = Path(__file__).parent / "data"
 NBSP = "\u00a0"
@@ -19,7 +20,7 @@ NBSP = "\u00a0"
 
 def workshop_id(engine) -> int:
     with read_session(engine) as session:
-        return get_workshop_by_code(session=session, code="ARMDEMO").id
+        return workshop_by_code(session=session, code="ARMDEMO").id
 
 
 def lines(engine) -> list[diag.DiagnosticEntry]:
@@ -42,25 +43,15 @@ def demo(engine, demo_archive):
 # --------------------------------------------------------------------------- editing
 
 
-def test_lines_are_added_in_their_section_edited_moved_and_deleted(demo):
-    before = lines(demo)
-    added = act(demo, diag.add_line, section="Le territoire", label="Superficie", value="6,28 km²", note=" ")
+def test_imported_lines_join_the_end_of_their_section(demo):
+    added = act(
+        demo, diag.import_lines, lines=[diag.DiagnosticEntry("Le territoire", "Superficie", "6,28 km²", " ")]
+    )[0]
     after = lines(demo)
     territory = [i for i, line in enumerate(after) if line.section == "Le territoire"]
     assert after[territory[-1]] == added
     assert added.note is None
     assert after[0].section == "Le territoire"  # sections stay together
-    act(
-        demo, diag.update_line, line_id=added.id, section="Le territoire", label="Superficie", value="6,3 km²"
-    )
-    assert lines(demo)[territory[-1]].value == "6,3 km²"
-
-    act(demo, diag.move_line, line_id=added.id, offset=-100)
-    assert lines(demo)[0].id == added.id
-    act(demo, diag.delete_line, line_id=added.id)
-    assert lines(demo) == before
-    with pytest.raises(NotFoundError):
-        act(demo, diag.delete_line, line_id=added.id)
 
 
 def test_replace_lines_reorders_edits_adds_and_deletes_in_one_go(demo):
@@ -136,38 +127,38 @@ def test_table_edits_apply_changes_additions_deletions_and_moves():
     ],
 )
 def test_french_numbers_are_read(text, expected):
-    assert diag.parse_number(text) == expected
+    assert opendata.parse_number(text) == expected
 
 
 def test_numbers_are_written_the_french_way():
-    assert diag.format_number(Decimal(24882)) == f"24{NBSP}882"
-    assert diag.format_number(Decimal("34.80"), "%") == f"34,8{NBSP}%"
-    assert diag.format_number(Decimal("1234567.5")) == f"1{NBSP}234{NBSP}567,5"
-    assert diag.format_number(Decimal("17009.0")) == f"17{NBSP}009"
+    assert opendata.format_number(Decimal(24882)) == f"24{NBSP}882"
+    assert opendata.format_number(Decimal("34.80"), "%") == f"34,8{NBSP}%"
+    assert opendata.format_number(Decimal("1234567.5")) == f"1{NBSP}234{NBSP}567,5"
+    assert opendata.format_number(Decimal("17009.0")) == f"17{NBSP}009"
 
 
 @given(st.decimals(min_value=-(10**9), max_value=10**9, places=2, allow_nan=False, allow_infinity=False))
 def test_formatted_numbers_read_back(number):
-    assert diag.parse_number(diag.format_number(number)) == number
+    assert opendata.parse_number(opendata.format_number(number)) == number
 
 
 # --------------------------------------------------------------------------- CSV files
 
 
-def read(name: str) -> diag.CsvTable:
-    return diag.read_csv((DATA / name).read_bytes())
+def read(name: str) -> opendata.CsvTable:
+    return opendata.read_csv((DATA / name).read_bytes())
 
 
 def test_caf_beneficiaries_file_in_windows_1252():
     table = read("caf-allocataires-communes.csv")
     assert table.encoding == "Windows-1252"
     assert table.delimiter == ";"
-    profile = diag.detect_profile(table)
+    profile = opendata.detect_profile(table)
     assert profile.name == "CAF — allocataires par commune"
-    choices = diag.communes(table, profile.mapping)
+    choices = opendata.communes(table, profile.mapping)
     assert [c.code for c in choices] == ["59017", "59350", "59560"]
-    assert diag.find_commune(choices, "ARMENTIERES").name == "Armentières"
-    found = diag.extract_lines(
+    assert opendata.find_commune(choices, "ARMENTIERES").name == "Armentières"
+    found = opendata.extract_lines(
         table, profile.mapping, commune="59017", section=profile.section, source=profile.source
     )
     # The latest year is taken; thousands separators (space, no-break space) are understood.
@@ -177,7 +168,7 @@ def test_caf_beneficiaries_file_in_windows_1252():
         ("indmono_ndur", f"1{NBSP}300", "CAF 2022"),
     ]
     # "nc" (not communicated) gives no line.
-    seclin = diag.extract_lines(table, profile.mapping, commune="59560", section="S")
+    seclin = opendata.extract_lines(table, profile.mapping, commune="59560", section="S")
     assert [line.label for line in seclin] == [
         "Foyers allocataires",
         "Personnes couvertes par au moins une prestation CAF",
@@ -187,26 +178,28 @@ def test_caf_beneficiaries_file_in_windows_1252():
 def test_caf_childcare_file_with_decimal_commas_and_bom():
     table = read("caf-accueil-jeune-enfant-communes.csv")
     assert table.columns[0] == "numcom"  # the byte-order mark is not part of the first column's name
-    profile = diag.detect_profile(table)
+    profile = opendata.detect_profile(table)
     assert profile.section == "La Petite Enfance"
-    found = diag.extract_lines(table, profile.mapping, commune="59017", section=profile.section, source="CAF")
+    found = opendata.extract_lines(
+        table, profile.mapping, commune="59017", section=profile.section, source="CAF"
+    )
     values = {line.label: line.value for line in found}
     assert values["Taux de couverture en EAJE (crèches)"] == f"18,4{NBSP}%"
     assert values["Taux de couverture chez les assistants maternels"] == f"22,1{NBSP}%"
     assert values["Taux de couverture global de l'accueil du jeune enfant"] == f"46,3{NBSP}%"
     assert values["Places en EAJE (crèches)"] == "175"
     assert values["Places en EAJE (crèches) financées par la PSU"] == "103"
-    lille = diag.extract_lines(table, profile.mapping, commune="59350", section="S")
+    lille = opendata.extract_lines(table, profile.mapping, commune="59350", section="S")
     assert {line.label: line.value for line in lille}["Places en EAJE (crèches)"] == f"4{NBSP}210"
 
 
 def test_insee_population_file_builds_the_commune_code_from_department_and_commune():
     table = read("insee-populations-communes.csv")
-    profile = diag.detect_profile(table)
+    profile = opendata.detect_profile(table)
     assert profile.name.startswith("INSEE")
-    codes = [c.code for c in diag.communes(table, profile.mapping)]
+    codes = [c.code for c in opendata.communes(table, profile.mapping)]
     assert codes == ["59017", "59350", "01004"]
-    found = diag.extract_lines(
+    found = opendata.extract_lines(
         table, profile.mapping, commune="59017", section="Le territoire", source="INSEE"
     )
     assert [(line.label, line.value) for line in found] == [
@@ -219,18 +212,18 @@ def test_insee_population_file_builds_the_commune_code_from_department_and_commu
 def test_other_files_are_read_through_a_column_mapping():
     table = read("autre-format-communes.csv")
     assert table.delimiter == ","
-    assert diag.detect_profile(table) is None
-    mapping = diag.guess_mapping(table)
+    assert opendata.detect_profile(table) is None
+    mapping = opendata.guess_mapping(table)
     assert mapping.commune_columns == ("Code INSEE",)
     assert mapping.name_column == "Commune"
     assert [v.column for v in mapping.values] == ["Nombre d'écoles", "Part des moins de 25 ans"]
-    custom = diag.ColumnMapping(
-        ("Commune",), None, (diag.ValueColumn("Part des moins de 25 ans", "Moins de 25 ans", "%"),)
+    custom = opendata.ColumnMapping(
+        ("Commune",), None, (opendata.ValueColumn("Part des moins de 25 ans", "Moins de 25 ans", "%"),)
     )
-    found = diag.extract_lines(table, custom, commune="Armentières", section="Le territoire")
+    found = opendata.extract_lines(table, custom, commune="Armentières", section="Le territoire")
     assert [(line.label, line.value) for line in found] == [("Moins de 25 ans", f"34,8{NBSP}%")]
     with pytest.raises(InvalidInputError, match="n'est pas dans ce fichier"):
-        diag.extract_lines(table, custom, commune="Paris", section="S")
+        opendata.extract_lines(table, custom, commune="Paris", section="S")
 
 
 @pytest.mark.parametrize(
@@ -246,18 +239,18 @@ def test_other_files_are_read_through_a_column_mapping():
 )
 def test_bad_files_get_a_clear_french_error(data, reason):
     with pytest.raises(InvalidInputError, match=reason):
-        diag.read_csv(data)
+        opendata.read_csv(data)
 
 
 def test_a_bad_file_changes_nothing_and_a_good_one_adds_its_lines(demo_engine):
     before = lines(demo_engine)
     with pytest.raises(InvalidInputError):
-        diag.read_csv(b"numcom;nomcom;pmun\n59017;Armentieres\n")
+        opendata.read_csv(b"numcom;nomcom;pmun\n59017;Armentieres\n")
     assert lines(demo_engine) == before
 
     table = read("insee-populations-communes.csv")
-    profile = diag.detect_profile(table)
-    found = diag.extract_lines(
+    profile = opendata.detect_profile(table)
+    found = opendata.extract_lines(
         table, profile.mapping, commune="59017", section="Le territoire", source="INSEE"
     )
     act(demo_engine, diag.import_lines, lines=found)

@@ -11,8 +11,8 @@ import pytest
 from docx.oxml.ns import qn
 from sqlalchemy import select
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import open_database, read_session, write_session
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.results import rankings
 from ctg_workshop.documents.convention import ConventionData, TopicFacts, build_convention, convention_data
 from ctg_workshop.documents.deliberation import (
     build_deliberation,
@@ -21,11 +21,11 @@ from ctg_workshop.documents.deliberation import (
     number_words,
 )
 from ctg_workshop.documents.facts import Participation, WorkshopFacts
+from ctg_workshop.drafting.sheets import Objective, SheetData
 from ctg_workshop.errors import InvalidInputError
-from ctg_workshop.models import Participant
-from ctg_workshop.results import rankings
-from ctg_workshop.sheets import Objective, SheetData
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.storage.db import open_database, read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_code
+from ctg_workshop.storage.models import Participant
 
 NAMES = ("Nadia B.", "Karim M.", "Sophie L.", "Claire D.")
 HIDDEN = ("06 12 34 56 78", "parking de la mairie")
@@ -51,7 +51,7 @@ def demo_db(tmp_path_factory):
 @pytest.fixture(scope="module")
 def demo_id(demo_db) -> int:
     with read_session(demo_db) as session:
-        return get_workshop_by_code(session=session, code="ARMDEMO").id
+        return workshop_by_code(session=session, code="ARMDEMO").id
 
 
 @pytest.fixture(scope="module")
@@ -167,7 +167,7 @@ def test_a_swot_synthesis_and_a_chart_per_topic(convention, demo_db, demo_id):
         assert row_texts(table.rows[2]) == ("Opportunités", "Menaces")
     with read_session(demo_db) as session:
         ranked = rankings(session=session, workshop_id=demo_id)
-        first_topic = get_workshop_by_code(session=session, code="ARMDEMO").topics[0].id
+        first_topic = workshop_by_code(session=session, code="ARMDEMO").topics[0].id
     best = next(i for i in ranked[first_topic] if i.quadrant == "weakness")
     assert f"{best.text} — {best.dots} points" in tables[0].rows[1].cells[1].text
     assert len(convention.inline_shapes) == 4
@@ -176,7 +176,7 @@ def test_a_swot_synthesis_and_a_chart_per_topic(convention, demo_db, demo_id):
 def test_each_topic_shows_its_vote_chart_with_a_text_alternative(convention, demo_db, demo_id):
     with read_session(demo_db) as session:
         ranked = rankings(session=session, workshop_id=demo_id)
-        topics = get_workshop_by_code(session=session, code="ARMDEMO").topics
+        topics = workshop_by_code(session=session, code="ARMDEMO").topics
     paragraphs = convention.paragraphs
     starts = [i for i, p in enumerate(paragraphs) if p.text == "Résultats du vote"]
     assert len(starts) == len(topics) == 4

@@ -6,24 +6,24 @@ import datetime as dt
 import pytest
 from sqlalchemy import select
 
-from ctg_workshop import sheets
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.diagnostic import add_line
-from ctg_workshop.drafting import (
+from ctg_workshop.day.results import GroupMember, RankedItem, topic_ranking
+from ctg_workshop.drafting import sheets
+from ctg_workshop.drafting.diagnostic import DiagnosticEntry, import_lines
+from ctg_workshop.drafting.proposals import (
     DraftContext,
     contributing_organisations,
     draft_sheet,
     propose_sheet,
 )
 from ctg_workshop.errors import ConflictError
-from ctg_workshop.models import Item, Participant, Topic
-from ctg_workshop.results import GroupMember, RankedItem, topic_ranking
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_code
+from ctg_workshop.storage.models import Item, Participant, Topic
 
 
 def demo_ids(engine, topic_key="avs") -> tuple[int, int]:
     with read_session(engine) as session:
-        workshop = get_workshop_by_code(session=session, code="ARMDEMO")
+        workshop = workshop_by_code(session=session, code="ARMDEMO")
         topic = session.scalar(select(Topic).where(Topic.workshop_id == workshop.id, Topic.key == topic_key))
         return workshop.id, topic.id
 
@@ -100,12 +100,10 @@ def test_indicators_are_suggested(demo_engine):
 def test_coverage_rates_of_the_diagnostic_become_indicators(demo_engine):
     workshop_id, _ = demo_ids(demo_engine)
     with write_session(demo_engine) as session:
-        add_line(
+        import_lines(
             session=session,
             workshop_id=workshop_id,
-            section="La Petite Enfance",
-            label="Taux de couverture en EAJE (crèches)",
-            value="18,4 %",
+            lines=[DiagnosticEntry("La Petite Enfance", "Taux de couverture en EAJE (crèches)", "18,4 %")],
         )
     draft = redraft(demo_engine)
     assert "Évolution : Taux de couverture en EAJE (crèches) (valeur de départ : 18,4 %)" in draft.indicators

@@ -5,15 +5,15 @@ import io
 
 from sqlalchemy import func, select
 
-from ctg_workshop.db import read_session
-from ctg_workshop.exports import HEADER, ExportRow, export_contributions_csv, rows_to_csv
-from ctg_workshop.models import Item, Participant, Vote
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.documents.data_export import HEADER, ExportRow, export_contributions_csv, rows_to_csv
+from ctg_workshop.storage.db import read_session
+from ctg_workshop.storage.lookups import workshop_by_code
+from ctg_workshop.storage.models import Item, Participant, Vote
 
 
 def exported(engine) -> tuple[bytes, list[dict[str, str]]]:
     with read_session(engine) as session:
-        workshop = get_workshop_by_code(session=session, code="ARMDEMO")
+        workshop = workshop_by_code(session=session, code="ARMDEMO")
         data = export_contributions_csv(session=session, workshop_id=workshop.id)
     rows = list(csv.DictReader(io.StringIO(data.decode("utf-8-sig")), delimiter=";"))
     return data, rows

@@ -19,10 +19,10 @@ from collections.abc import Callable, Iterator
 
 import pytest
 
-from ctg_workshop.db import make_engine, write_session
+from ctg_workshop.day.moderation import hide_item
 from ctg_workshop.errors import ConflictError
-from ctg_workshop.models import Phase
-from ctg_workshop.moderation import hide_item
+from ctg_workshop.storage.db import make_engine, write_session
+from ctg_workshop.storage.models import Phase
 from loadtest import AppSession, LatencyRecorder, LoadTestError
 from loadtest.checks import CheckReport, verify
 from loadtest.ledger import Ledger, Outcome

@@ -7,9 +7,7 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.errors import ConflictError, InvalidInputError
-from ctg_workshop.grouping import (
+from ctg_workshop.day.grouping import (
     Candidate,
     dissolve_group,
     matching_text,
@@ -21,11 +19,13 @@ from ctg_workshop.grouping import (
     topic_groups,
     unmerge_item,
 )
+from ctg_workshop.day.results import topic_ranking
+from ctg_workshop.day.voting import set_dots
+from ctg_workshop.errors import ConflictError, InvalidInputError
 from ctg_workshop.identifiers import new_key, new_token
-from ctg_workshop.models import Item, Participant, Phase, Topic, Vote, Workshop
-from ctg_workshop.results import topic_ranking
-from ctg_workshop.setup import WorkshopSettings, create_workshop
-from ctg_workshop.voting import set_dots
+from ctg_workshop.preparation.workshops import WorkshopSettings, create_workshop
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, Participant, Phase, Topic, Vote, Workshop
 
 # Same topic and quadrant; pairs written the way partners write them.
 MUST_FIND = [

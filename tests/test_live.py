@@ -7,10 +7,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.live import projection_snapshot, swot_matrix, topic_results
-from ctg_workshop.models import Item, Phase, Topic, Vote, Workshop
-from ctg_workshop.phases import change_phase
+from ctg_workshop.day.phases import change_phase
+from ctg_workshop.day.projection import projection_snapshot, swot_matrix, topic_results
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, Phase, Topic, Vote, Workshop
 
 HIDDEN_TEXTS = {
     "Le parking de la mairie est toujours complet le mardi matin",

@@ -14,8 +14,8 @@ from pathlib import Path
 import pytest
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import open_database, write_session
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.storage.db import open_database, write_session
 from loadtest import AppSession, LoopbackOnlyError, RunStatus, ensure_loopback
 from loadtest.protocol import MessageCache, ProtocolError, stream_url
 from loadtest.report import LatencyRecorder, percentile, read_proc_sample

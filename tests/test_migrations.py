@@ -15,12 +15,12 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect, text
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import _alembic_config, make_engine, open_database, read_session, write_session
-from ctg_workshop.live import topic_live_counts
-from ctg_workshop.models import Base, Workshop
-from ctg_workshop.phases import vote_count
-from ctg_workshop.results import rankings
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.phases import vote_count
+from ctg_workshop.day.projection import topic_live_counts
+from ctg_workshop.day.results import rankings
+from ctg_workshop.storage.db import _alembic_config, make_engine, open_database, read_session, write_session
+from ctg_workshop.storage.models import Base, Workshop
 
 NEW_INDEXES = {
     "item": ("ix_item_workshop_id", ["workshop_id", "hidden", "topic_id", "quadrant"]),

@@ -5,13 +5,13 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.db import read_session, write_session
+from ctg_workshop.day.moderation import correct_item, hide_item, item_revisions, moderation_items, unhide_item
+from ctg_workshop.day.results import rankings
+from ctg_workshop.day.voting import add_dot
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
-from ctg_workshop.models import Item, ItemRevision, Vote, Workshop
-from ctg_workshop.moderation import correct_item, hide_item, item_revisions, moderation_items, unhide_item
-from ctg_workshop.results import rankings
-from ctg_workshop.voting import add_dot
-from ctg_workshop.workshops import topic_counts
+from ctg_workshop.preparation.overview import topic_counts
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, ItemRevision, Vote, Workshop
 
 
 def _demo(session) -> int:
@@ -30,7 +30,7 @@ def _voted_item(session, workshop_id: int) -> Item:
 
 
 def test_hide_deletes_votes_and_disappears_everywhere(engine, demo_archive):
-    from ctg_workshop.archive import import_archive
+    from ctg_workshop.archive.load import import_archive
 
     with write_session(engine) as session:
         workshop_id = import_archive(session=session, data=demo_archive).id
@@ -91,7 +91,7 @@ def test_hidden_member_leaves_group_when_representative_is_hidden(demo_engine):
 
 
 def test_correct_keeps_original(engine, demo_archive):
-    from ctg_workshop.archive import import_archive
+    from ctg_workshop.archive.load import import_archive
 
     with write_session(engine) as session:
         workshop_id = import_archive(session=session, data=demo_archive).id
@@ -119,7 +119,7 @@ def test_correct_keeps_original(engine, demo_archive):
 
 
 def test_item_of_another_workshop_refused(demo_engine, demo_archive):
-    from ctg_workshop.archive import import_archive
+    from ctg_workshop.archive.load import import_archive
 
     with write_session(demo_engine) as session:
         other = import_archive(session=session, data=demo_archive, as_code="AUTRE2").id

@@ -10,12 +10,8 @@ from concurrent.futures import ThreadPoolExecutor
 import pytest
 from sqlalchemy import Engine, event, func, select, update
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.errors import BudgetError, ConflictError, InvalidInputError, NotFoundError, PhaseError
-from ctg_workshop.identifiers import new_token
-from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Quadrant, Topic, Workshop
-from ctg_workshop.participation import (
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.participation import (
     MY_DOTS,
     PAGE_SIZE,
     PREVIEW_PER_QUADRANT,
@@ -31,10 +27,13 @@ from ctg_workshop.participation import (
     participant_by_token,
     topic_items_for_participant,
     vote_page,
-    workshop_of,
 )
-from ctg_workshop.results import topic_ranking
-from ctg_workshop.voting import add_dot, remove_dot
+from ctg_workshop.day.results import topic_ranking
+from ctg_workshop.day.voting import add_dot, remove_dot
+from ctg_workshop.errors import BudgetError, ConflictError, InvalidInputError, NotFoundError, PhaseError
+from ctg_workshop.identifiers import new_token
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Quadrant, Topic, Workshop
 
 CODE = "ARMDEMO"
 
@@ -239,7 +238,7 @@ def test_a_double_tap_adds_one_item(both_engine):
 
 def test_unknown_topic_and_quadrant_are_refused(collect_engine):
     identity = join(collect_engine)
-    with pytest.raises(NotFoundError, match="Sujet d'étude inconnu"):
+    with pytest.raises(NotFoundError, match="Le sujet d.étude « nope » n.existe pas"):
         write(collect_engine, identity, "Texte", topic="nope")
     with pytest.raises(InvalidInputError, match="Case SWOT inconnue"):
         write(collect_engine, identity, "Texte", quadrant="swot")
@@ -383,7 +382,7 @@ def test_topic_items_split_own_and_others_without_names(collect_engine):
             session=session, participant_id=identity.participant_id, topic_key="avs"
         )
         hidden = set(session.scalars(select(Item.id).where(Item.hidden.is_(True))))
-        workshop = workshop_of(session=session, participant_id=identity.participant_id)
+        workshop = find_workshop(session=session, code=identity.workshop_code)
     assert [i.id for i in items.own_in("strength")] == [mine.id]
     assert items.others and all(isinstance(i, OtherItem) for i in items.others)
     assert not hidden & {i.id for i in items.others}

@@ -7,21 +7,21 @@ import datetime as dt
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.db import read_session, write_session
-from ctg_workshop.errors import InvalidInputError, PhaseError
-from ctg_workshop.models import Item, Participant, Phase, Vote, Workshop
-from ctg_workshop.phases import (
+from ctg_workshop.day.phases import (
     change_phase,
     countdown,
     countdown_from,
-    current_phase,
     describe_change,
     is_backwards,
     start_timer,
     stop_timer,
     vote_count,
+    workshop_state,
 )
-from ctg_workshop.voting import add_dot
+from ctg_workshop.day.voting import add_dot
+from ctg_workshop.errors import InvalidInputError, PhaseError
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, Participant, Phase, Vote, Workshop
 
 T0 = dt.datetime(2026, 11, 23, 10, 0, 0)
 
@@ -85,7 +85,7 @@ def test_going_back_keeps_votes_unless_cleared(demo_engine):
         assert change.votes_cleared == 120
     with read_session(demo_engine) as session:
         assert vote_count(session=session, workshop_id=workshop_id) == 0
-        assert current_phase(session=session, workshop_id=workshop_id) == Phase.COLLECT
+        assert workshop_state(session=session, workshop_id=workshop_id).phase == Phase.COLLECT
 
 
 def test_clearing_votes_only_when_going_back(demo_engine):
@@ -113,7 +113,7 @@ def test_phase_change_stops_timer(demo_engine):
 
 
 def test_countdown(engine, demo_archive):
-    from ctg_workshop.archive import import_archive
+    from ctg_workshop.archive.load import import_archive
 
     with write_session(engine) as session:
         workshop_id = import_archive(session=session, data=demo_archive).id
@@ -143,7 +143,7 @@ def test_phase_change_waits_for_votes_in_flight(postgres_engine, demo_archive):
     from sqlalchemy import text
     from sqlalchemy.exc import OperationalError
 
-    from ctg_workshop.archive import import_archive
+    from ctg_workshop.archive.load import import_archive
 
     with write_session(postgres_engine) as session:
         workshop_id = import_archive(session=session, data=demo_archive).id

@@ -5,10 +5,10 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.models import Item, Participant, Workshop
 from ctg_workshop.privacy import erase_name, participant_data_json, personal_data, purge_names
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import Item, Participant, Workshop
 from ctg_workshop.text import folded
 
 

@@ -19,8 +19,8 @@ from pathlib import Path
 
 import pytest
 
-from ctg_workshop.db import make_engine
-from ctg_workshop.models import Phase
+from ctg_workshop.storage.db import make_engine
+from ctg_workshop.storage.models import Phase
 from loadtest import AppSession, RunStatus
 from loadtest.checks import verify
 from loadtest.runner import Group, LoadPlan, run_load

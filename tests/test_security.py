@@ -26,12 +26,8 @@ from sqlalchemy import Engine, func, select
 from sqlalchemy.exc import IntegrityError
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import make_engine, read_session, write_session
-from ctg_workshop.errors import NotFoundError
-from ctg_workshop.identifiers import new_token, utc_now
-from ctg_workshop.models import Item, Participant, Phase, Topic, Vote, Workshop
-from ctg_workshop.participation import (
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.participation import (
     add_item,
     delete_own_item,
     edit_own_item,
@@ -39,8 +35,12 @@ from ctg_workshop.participation import (
     join_workshop,
     participant_by_token,
 )
+from ctg_workshop.day.voting import add_dot, set_dots
+from ctg_workshop.errors import NotFoundError
+from ctg_workshop.identifiers import new_token, utc_now
+from ctg_workshop.storage.db import make_engine, read_session, write_session
+from ctg_workshop.storage.models import Item, Participant, Phase, Topic, Vote, Workshop
 from ctg_workshop.text import clean_item_text
-from ctg_workshop.voting import add_dot, set_dots
 from loadtest import AppSession, RunStatus
 from loadtest.scenarios import NEW_ORGANISATION_LABEL, card_dots, error_texts, remaining_dots
 from tests.support.partners import (

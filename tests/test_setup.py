@@ -9,12 +9,10 @@ import pytest
 from sqlalchemy import select
 
 from ctg_workshop.access import check_facilitator, verify_secret
-from ctg_workshop.archive import export_archive
-from ctg_workshop.db import read_session, write_session
+from ctg_workshop.archive.dump import export_archive
 from ctg_workshop.errors import ArchiveError, ConflictError, InvalidInputError
 from ctg_workshop.identifiers import CODE_ALPHABET
-from ctg_workshop.models import Item, Workshop
-from ctg_workshop.setup import (
+from ctg_workshop.preparation.workshops import (
     TEMPLATE_BLANK,
     WorkshopSettings,
     add_topic,
@@ -30,7 +28,9 @@ from ctg_workshop.setup import (
     update_topic,
     workshop_settings,
 )
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_code
+from ctg_workshop.storage.models import Item, Workshop
 
 SETTINGS = WorkshopSettings(
     title="  Journée participative CTG 2027  ",
@@ -79,7 +79,7 @@ def test_create_blank_and_codes_differ(sqlite_engine):
 
 
 def test_code_collision_retries(sqlite_engine, monkeypatch):
-    from ctg_workshop import setup
+    from ctg_workshop.preparation import workshops as setup
 
     _create(sqlite_engine)
     with read_session(sqlite_engine) as session:
@@ -111,7 +111,7 @@ def test_invalid_settings(sqlite_engine, change, message):
 
 def test_update_settings(demo_engine):
     with write_session(demo_engine) as session:
-        workshop_id = get_workshop_by_code(session=session, code="ARMDEMO").id
+        workshop_id = workshop_by_code(session=session, code="ARMDEMO").id
         settings = workshop_settings(session=session, workshop_id=workshop_id)
         update_settings(
             session=session,
@@ -170,7 +170,7 @@ def test_topics_add_rename_reorder_remove(sqlite_engine):
 
 def test_topic_with_items_cannot_be_removed(demo_engine):
     with write_session(demo_engine) as session:
-        workshop_id = get_workshop_by_code(session=session, code="ARMDEMO").id
+        workshop_id = workshop_by_code(session=session, code="ARMDEMO").id
         topic = topic_list(session=session, workshop_id=workshop_id)[0]
         assert topic.items > 0
         with pytest.raises(ConflictError, match="contient déjà"):

@@ -3,18 +3,18 @@
 import pytest
 from sqlalchemy import select
 
-from ctg_workshop import sheets
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import read_session, write_session
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.results import topic_ranking
+from ctg_workshop.drafting import sheets
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError
-from ctg_workshop.models import ActionSheet, Item
-from ctg_workshop.results import topic_ranking
-from ctg_workshop.workshops import get_workshop_by_code
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.lookups import workshop_by_code
+from ctg_workshop.storage.models import ActionSheet, Item
 
 
 def workshop_id(engine) -> int:
     with read_session(engine) as session:
-        return get_workshop_by_code(session=session, code="ARMDEMO").id
+        return workshop_by_code(session=session, code="ARMDEMO").id
 
 
 def sheet(engine, topic="avs") -> sheets.SheetData:

@@ -2,7 +2,7 @@
 
 from sqlalchemy import inspect, text
 
-from ctg_workshop.db import open_database
+from ctg_workshop.storage.db import open_database
 
 
 def test_schema_created_by_migrations(engine):
@@ -11,8 +11,8 @@ def test_schema_created_by_migrations(engine):
 
 
 def test_reopening_upgrades_without_dropping(sqlite_url, example_archive):
-    from ctg_workshop.archive import import_archive
-    from ctg_workshop.db import write_session
+    from ctg_workshop.archive.load import import_archive
+    from ctg_workshop.storage.db import write_session
 
     first = open_database(sqlite_url)
     with write_session(first) as session:
@@ -29,7 +29,7 @@ def test_migrations_match_the_models(engine):
     from alembic.autogenerate import compare_metadata
     from alembic.runtime.migration import MigrationContext
 
-    from ctg_workshop.models import Base
+    from ctg_workshop.storage.models import Base
 
     with engine.connect() as connection:
         differences = compare_metadata(MigrationContext.configure(connection), Base.metadata)

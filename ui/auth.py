@@ -17,8 +17,8 @@ from ctg_workshop.access import (
     configured_admin_password,
     facilitator_stamp,
 )
-from ctg_workshop.db import read_session, write_session
 from ctg_workshop.errors import CtgError
+from ctg_workshop.storage.db import read_session, write_session
 from ui.engine import engine
 from ui.safe import plain
 

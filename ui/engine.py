@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import streamlit as st
 
-from ctg_workshop.db import open_database
+from ctg_workshop.storage.db import open_database
 
 
 @st.cache_resource(show_spinner=False)

@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Literal
 
 import streamlit as st
 
-from ctg_workshop.db import write_session
 from ctg_workshop.errors import CtgError
+from ctg_workshop.storage.db import write_session
 from ui.engine import engine
 from ui.safe import plain
 

@@ -25,11 +25,12 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from ctg_workshop.db import read_session
-from ctg_workshop.models import QUADRANT_LABELS, Phase, Quadrant
-from ctg_workshop.participation import Identity, WorkshopInfo, is_valid_token, known_organisations
-from ctg_workshop.phases import countdown_from
+from ctg_workshop.day.participation import Identity, WorkshopInfo, is_valid_token, known_organisations
+from ctg_workshop.day.phases import countdown_from
 from ctg_workshop.privacy import participant_data_json
+from ctg_workshop.storage.db import read_session
+from ctg_workshop.storage.models import Phase, Quadrant
+from ctg_workshop.wording import QUADRANT_LABELS
 from ui.engine import engine
 from ui.safe import plain
 

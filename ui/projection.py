@@ -16,10 +16,7 @@ import segno
 import streamlit as st
 
 from ctg_workshop.access import workshop_for_view_token
-from ctg_workshop.charts import quadrant_counts_chart, ranking_chart
-from ctg_workshop.db import read_session
-from ctg_workshop.errors import NotFoundError
-from ctg_workshop.live import (
+from ctg_workshop.day.projection import (
     ProjectionSnapshot,
     SwotMatrix,
     TopicLive,
@@ -27,6 +24,9 @@ from ctg_workshop.live import (
     projection_snapshot,
     swot_matrix,
 )
+from ctg_workshop.documents.charts import quadrant_counts_chart, ranking_chart
+from ctg_workshop.errors import NotFoundError
+from ctg_workshop.storage.db import read_session
 from ui.engine import engine
 
 REFRESH_SECONDS = 5

@@ -17,8 +17,8 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 from sqlalchemy.orm import Session
 
-from ctg_workshop.charts import ranking_alt_text, ranking_png
-from ctg_workshop.diagnostic import DiagnosticEntry, list_lines
+from ctg_workshop.day.results import RankedItem, rankings
+from ctg_workshop.documents.charts import ranking_alt_text, ranking_png
 from ctg_workshop.documents.facts import (
     OrganisationCount,
     Participation,
@@ -27,7 +27,6 @@ from ctg_workshop.documents.facts import (
     french_date,
     french_list,
     participation,
-    plural,
     top_items,
     workshop_facts,
 )
@@ -49,10 +48,11 @@ from ctg_workshop.documents.word import (
     shade,
     text_or_placeholder,
 )
-from ctg_workshop.models import QUADRANT_LABELS, Quadrant
-from ctg_workshop.results import RankedItem, rankings
-from ctg_workshop.sheets import SheetData, list_sheets
-from ctg_workshop.workshops import get_workshop
+from ctg_workshop.drafting.diagnostic import DiagnosticEntry, list_lines
+from ctg_workshop.drafting.sheets import SheetData, list_sheets
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Quadrant
+from ctg_workshop.wording import QUADRANT_LABELS, plural
 
 SWOT_ITEMS = 5
 CHART_ITEMS = 10
@@ -88,7 +88,7 @@ class ConventionData:
 
 def convention_data(*, session: Session, workshop_id: int, today: dt.date | None = None) -> ConventionData:
     """Everything the convention prints, read in one go (hidden items and names excluded)."""
-    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     ranked = rankings(session=session, workshop_id=workshop_id)
     sheets = list_sheets(session=session, workshop_id=workshop_id)
     organisations = contributing_organisations(session=session, workshop_id=workshop_id)
@@ -111,10 +111,6 @@ def convention_data(*, session: Session, workshop_id: int, today: dt.date | None
         participation=participation(session=session, workshop_id=workshop_id, organisations=organisations),
         generated_on=today or dt.date.today(),
     )
-
-
-def convention_file_name(data: ConventionData) -> str:
-    return f"convention-ctg-{data.workshop.code.lower()}.docx"
 
 
 # --------------------------------------------------------------------------- the document

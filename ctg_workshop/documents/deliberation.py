@@ -16,7 +16,6 @@ from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
 from sqlalchemy.orm import Session
 
-from ctg_workshop.diagnostic import format_number, parse_number
 from ctg_workshop.documents.facts import (
     MONTHS,
     Participation,
@@ -25,13 +24,14 @@ from ctg_workshop.documents.facts import (
     french_date,
     french_list,
     participation,
-    plural,
     workshop_facts,
 )
 from ctg_workshop.documents.word import WordDocument, add_placeholder, add_run
+from ctg_workshop.drafting.opendata import format_number, parse_number
 from ctg_workshop.errors import InvalidInputError
+from ctg_workshop.storage.lookups import workshop_by_id
 from ctg_workshop.text import normalize_text
-from ctg_workshop.workshops import get_workshop
+from ctg_workshop.wording import plural
 
 DOMAINS = (
     "Enfance",
@@ -106,7 +106,7 @@ def make_options(
 def deliberation_data(
     *, session: Session, workshop_id: int, options: DeliberationOptions | None = None
 ) -> DeliberationData:
-    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     organisations = contributing_organisations(session=session, workshop_id=workshop_id)
     return DeliberationData(
         workshop=workshop_facts(workshop),
@@ -114,10 +114,6 @@ def deliberation_data(
         participation=participation(session=session, workshop_id=workshop_id, organisations=organisations),
         options=options or DeliberationOptions(),
     )
-
-
-def deliberation_file_name(data: DeliberationData) -> str:
-    return f"deliberation-ctg-{data.workshop.code.lower()}.docx"
 
 
 # --------------------------------------------------------------------------- numbers in words

@@ -14,8 +14,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.models import Item, Participant, Vote, Workshop
-from ctg_workshop.results import RankedItem
+from ctg_workshop.day.results import RankedItem
+from ctg_workshop.storage.models import Item, Participant, Vote, Workshop
 
 MONTHS = (
     "janvier", "février", "mars", "avril", "mai", "juin",
@@ -120,11 +120,6 @@ def french_list(words: Sequence[str]) -> str:
     if len(words) <= 1:
         return "".join(words)
     return ", ".join(words[:-1]) + " et " + words[-1]
-
-
-def plural(count: int, singular: str, plural_form: str | None = None) -> str:
-    word = singular if count <= 1 else (plural_form or singular + "s")
-    return f"{count} {word}"
 
 
 def top_items(ranking: Sequence[RankedItem], quadrant: str, limit: int) -> list[RankedItem]:

@@ -14,8 +14,8 @@ import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import open_database, write_session
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.storage.db import open_database, write_session
 from tests.e2e.browser import DESKTOP, new_context, open_page, screenshot, wait_idle
 from tests.support.streamlit_server import StreamlitServer, start_streamlit
 

@@ -21,7 +21,8 @@ import pytest
 from docx import Document
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
-from ctg_workshop.models import PHASE_LABELS, Phase
+from ctg_workshop.storage.models import Phase
+from ctg_workshop.wording import PHASE_LABELS
 from tests.e2e.browser import (
     DESKTOP,
     LIVE_TIMEOUT_MS,

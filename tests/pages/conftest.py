@@ -8,8 +8,8 @@ import pytest
 import streamlit as st
 from sqlalchemy import Engine
 
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import open_database, write_session
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.storage.db import open_database, write_session
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
 from ctg_workshop.access import set_facilitator_passphrase
-from ctg_workshop.db import open_database, read_session, write_session
-from ctg_workshop.models import Item, Phase, Vote, Workshop
+from ctg_workshop.storage.db import open_database, read_session, write_session
+from ctg_workshop.storage.models import Item, Phase, Vote, Workshop
 from tests.support.pages import FACILITATOR_PASSPHRASE as PASSPHRASE
 from tests.support.pages import logged_in as _logged_in
 from ui.auth import WORKSHOP_KEY

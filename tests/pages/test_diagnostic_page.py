@@ -8,8 +8,8 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from ctg_workshop.db import read_session
-from ctg_workshop.diagnostic import list_lines
+from ctg_workshop.drafting.diagnostic import list_lines
+from ctg_workshop.storage.db import read_session
 from tests.support.pages import demo_workshop_id as workshop_id
 from tests.support.pages import logged_in as _logged_in
 from tests.support.pages import run, shown

@@ -11,8 +11,8 @@ import pytest
 from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
-from ctg_workshop.db import open_database, read_session, write_session
-from ctg_workshop.models import Item, ItemRevision, Participant, Phase, Topic, Workshop
+from ctg_workshop.storage.db import open_database, read_session, write_session
+from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Topic, Workshop
 from tests.support.app import APP_PATH
 from ui.safe import plain
 

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine, func, select
 
-from ctg_workshop.db import read_session
-from ctg_workshop.models import Item, Participant, Vote
+from ctg_workshop.storage.db import read_session
+from ctg_workshop.storage.models import Item, Participant, Vote
 from tests.support.pages import logged_in, run
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "preparer.py")

@@ -12,8 +12,8 @@ from sqlalchemy import Engine, func, select, update
 from streamlit.testing.v1 import AppTest
 
 from ctg_workshop.access import ensure_view_token
-from ctg_workshop.db import open_database, read_session, write_session
-from ctg_workshop.models import Phase, Topic, Vote, Workshop
+from ctg_workshop.storage.db import open_database, read_session, write_session
+from ctg_workshop.storage.models import Phase, Topic, Vote, Workshop
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "projection.py")
 HIDDEN = "Le parking de la mairie"

@@ -9,8 +9,8 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
-from ctg_workshop import sheets
-from ctg_workshop.db import read_session, write_session
+from ctg_workshop.drafting import sheets
+from ctg_workshop.storage.db import read_session, write_session
 from tests.support.pages import demo_workshop_id as workshop_id
 from tests.support.pages import logged_in as _logged_in
 from tests.support.pages import run, shown

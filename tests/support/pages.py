@@ -10,8 +10,8 @@ from sqlalchemy import Engine, select
 from streamlit.testing.v1 import AppTest
 
 from ctg_workshop.access import facilitator_stamp
-from ctg_workshop.db import read_session
-from ctg_workshop.models import Workshop
+from ctg_workshop.storage.db import read_session
+from ctg_workshop.storage.models import Workshop
 from ui.auth import STAMP_KEY, WORKSHOP_KEY
 
 PAGES_DIR = Path(__file__).resolve().parents[2] / "pages"

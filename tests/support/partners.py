@@ -14,10 +14,10 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from ctg_workshop.access import ensure_view_token
-from ctg_workshop.archive import import_archive
-from ctg_workshop.db import make_engine, open_database, read_session, write_session
-from ctg_workshop.models import Participant, Phase
-from ctg_workshop.phases import change_phase
+from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.phases import change_phase
+from ctg_workshop.storage.db import make_engine, open_database, read_session, write_session
+from ctg_workshop.storage.models import Participant, Phase
 from loadtest import AppSession, RunResult
 from loadtest.ledger import Ledger
 from loadtest.scenarios import ScenarioOptions, join_workshop, organisation_name

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.models import Item, Participant, Vote
+from ctg_workshop.storage.models import Item, Participant, Vote
 
 
 @dataclass(frozen=True)

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ctg_workshop.models import QUADRANT_LABELS, Quadrant
-from ctg_workshop.results import rankings
-from ctg_workshop.workshops import get_workshop
+from ctg_workshop.day.results import rankings
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Quadrant
+from ctg_workshop.wording import QUADRANT_LABELS
 
 HEADER = ("sujet", "quadrant", "texte", "organisation", "points", "votants", "regroupée sous")
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
@@ -35,7 +36,7 @@ class ExportRow:
 
 def contribution_rows(*, session: Session, workshop_id: int) -> list[ExportRow]:
     """Topics in order, each ranking in order, merged items right after their representative."""
-    workshop = get_workshop(session=session, workshop_id=workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     ranked = rankings(session=session, workshop_id=workshop_id)
     rows = []
     for topic in workshop.topics:

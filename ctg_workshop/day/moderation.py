@@ -21,7 +21,8 @@ from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import ConflictError, NotFoundError
 from ctg_workshop.identifiers import utc_now
-from ctg_workshop.models import Item, ItemRevision, Participant, Vote, Workshop
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Item, ItemRevision, Participant, Vote
 from ctg_workshop.text import clean_item_text
 
 
@@ -50,14 +51,6 @@ class Revision:
     changed_at: dt.datetime
 
 
-def lock_workshop(session: Session, workshop_id: int) -> Workshop:
-    """The workshop row, locked FOR UPDATE (votes in flight hold it FOR SHARE)."""
-    workshop = session.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
-    if workshop is None:
-        raise NotFoundError("Cet atelier n'existe plus.")
-    return workshop
-
-
 def workshop_item(session: Session, workshop_id: int, item_id: int) -> Item:
     item = session.get(Item, item_id)
     if item is None or item.workshop_id != workshop_id:
@@ -67,7 +60,7 @@ def workshop_item(session: Session, workshop_id: int, item_id: int) -> Item:
 
 def hide_item(*, session: Session, workshop_id: int, item_id: int) -> int:
     """Hide an item from everyone; its votes are deleted. Returns the number of dots given back."""
-    lock_workshop(session, workshop_id)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     item = workshop_item(session, workshop_id, item_id)
     if item.hidden:
         return 0
@@ -91,7 +84,7 @@ def hide_item(*, session: Session, workshop_id: int, item_id: int) -> int:
 
 def unhide_item(*, session: Session, workshop_id: int, item_id: int) -> None:
     """Show a hidden item again (without the votes deleted when it was hidden)."""
-    lock_workshop(session, workshop_id)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     item = workshop_item(session, workshop_id, item_id)
     item.hidden = False
     session.flush()

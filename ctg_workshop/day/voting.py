@@ -15,7 +15,8 @@ from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import BudgetError, InvalidInputError, NotFoundError, PhaseError
-from ctg_workshop.models import PHASE_LABELS, Item, Participant, Phase, Vote, Workshop
+from ctg_workshop.storage.models import Item, Participant, Phase, Vote, Workshop
+from ctg_workshop.wording import PHASE_LABELS
 
 
 @dataclass(frozen=True)
@@ -148,15 +149,6 @@ def remove_dot(*, session: Session, participant_id: int, item_id: int) -> DotBal
     _lock_for_vote(session, participant_id, item_id)
     current = _current_dots(session, participant_id, item_id)
     return set_dots(session=session, participant_id=participant_id, item_id=item_id, dots=max(current - 1, 0))
-
-
-def dot_balance(*, session: Session, participant_id: int, topic_id: int) -> DotBalance:
-    """What the participant has spent on the topic so far (for the live counter)."""
-    participant = session.get(Participant, participant_id)
-    if participant is None:
-        raise NotFoundError("Participant inconnu : rejoignez de nouveau l'atelier.")
-    budget = session.scalar(select(Workshop.vote_budget).where(Workshop.id == participant.workshop_id))
-    return DotBalance(topic_id, int(budget), _spent_on_topic(session, participant_id, topic_id), 0)
 
 
 def dots_by_item(*, session: Session, participant_id: int, topic_id: int) -> dict[int, int]:

@@ -26,10 +26,10 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.results import RankedItem, rankings
+from ctg_workshop.drafting.sheets import Objective, SheetData, write_sheet
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.models import DiagnosticLine, Quadrant, Topic, Workshop
-from ctg_workshop.results import RankedItem, rankings
-from ctg_workshop.sheets import Objective, SheetData, write_sheet
+from ctg_workshop.storage.models import DiagnosticLine, Quadrant, Topic, Workshop
 
 MAX_OBJECTIVES = 4
 MAX_LEVERS = 3

@@ -14,13 +14,13 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 
-from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import DatabaseUnavailableError
 
-PROJECT_ROOT = Path(__file__).resolve().parent.parent
+PROJECT_ROOT = Path(__file__).resolve().parents[2]
 DATA_DIR = PROJECT_ROOT / "data"
 MIGRATIONS_DIR = PROJECT_ROOT / "migrations"
 DEFAULT_SQLITE_PATH = DATA_DIR / "ctg.sqlite3"
@@ -119,11 +119,3 @@ def open_database(url: str | None = None) -> Engine:
         raise DatabaseUnavailableError(f"Adresse de base de données invalide : {error}") from error
     upgrade_database(engine)
     return engine
-
-
-def check_connection(engine: Engine) -> None:
-    try:
-        with engine.connect() as connection:
-            connection.execute(text("SELECT 1"))
-    except OperationalError as error:
-        raise DatabaseUnavailableError(f"Base de données injoignable : {error.orig}") from error

@@ -26,6 +26,7 @@ from sqlalchemy import (
     MetaData,
     String,
     Text,
+    TypeDecorator,
     UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
@@ -53,20 +54,6 @@ class Quadrant(StrEnum):
     THREAT = "threat"
 
 
-PHASE_LABELS = {
-    Phase.COLLECT: "Recueil des contributions",
-    Phase.GROUP: "Regroupement des doublons",
-    Phase.VOTE: "Vote",
-    Phase.CLOSED: "Clos",
-}
-QUADRANT_LABELS = {
-    Quadrant.STRENGTH: "Forces",
-    Quadrant.WEAKNESS: "Faiblesses",
-    Quadrant.OPPORTUNITY: "Opportunités",
-    Quadrant.THREAT: "Menaces",
-}
-
-
 def _in_list(column: str, values: type[StrEnum]) -> str:
     return f"{column} IN ({', '.join(repr(v.value) for v in values)})"
 
@@ -79,6 +66,24 @@ def _charset_checks(column: str, sqlite_glob: str, pg_regex: str) -> tuple[Check
         ),
         CheckConstraint(f"{column} ~ '{pg_regex}'", name=f"{column}_charset").ddl_if(dialect="postgresql"),
     )
+
+
+class EnumText(TypeDecorator):
+    """A StrEnum stored as its value in a VARCHAR (a named CHECK lists the values): the model
+    hands out enum members, so no caller converts strings."""
+
+    impl = String(16)
+    cache_ok = True
+
+    def __init__(self, enum: type[StrEnum]) -> None:
+        super().__init__()
+        self.enum = enum
+
+    def process_bind_param(self, value: Any, dialect: Any) -> str | None:
+        return None if value is None else self.enum(value).value
+
+    def process_result_value(self, value: str | None, dialect: Any) -> StrEnum | None:
+        return None if value is None else self.enum(value)
 
 
 PK = Annotated[int, mapped_column(Integer, primary_key=True)]
@@ -115,7 +120,7 @@ class Workshop(Base):
     period_start: Mapped[int]
     period_end: Mapped[int]
     held_on: Mapped[dt.date | None]
-    phase: Mapped[str] = mapped_column(String(16), default=Phase.COLLECT.value)
+    phase: Mapped[Phase] = mapped_column(EnumText(Phase), default=Phase.COLLECT)
     vote_budget: Mapped[int] = mapped_column(default=5)
     max_dots_per_item: Mapped[int] = mapped_column(default=3)
     # Whether organisations are shown next to items on phones and on the projection.
@@ -256,7 +261,7 @@ class Item(Base):
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(64))
     topic_id: Mapped[int] = mapped_column(index=True)
-    quadrant: Mapped[str] = mapped_column(String(16))
+    quadrant: Mapped[Quadrant] = mapped_column(EnumText(Quadrant))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(index=True)
     created_at: Mapped[Timestamp]

@@ -17,10 +17,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.results import RankedItem, topic_ranking
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import utc_now
-from ctg_workshop.models import ActionSheet, Topic
-from ctg_workshop.results import RankedItem, topic_ranking
+from ctg_workshop.storage.lookups import topic_by_key
+from ctg_workshop.storage.models import ActionSheet, Topic
 from ctg_workshop.text import SHEET_TEXT_MAX, normalize_text
 
 TEXT_FIELDS = ("title", "target_public", "schedule", "lead")
@@ -108,13 +109,6 @@ def sheet_data(sheet: ActionSheet, topic_key: str) -> SheetData:
     )
 
 
-def _topic(session: Session, workshop_id: int, topic_key: str) -> Topic:
-    topic = session.scalar(select(Topic).where(Topic.workshop_id == workshop_id, Topic.key == topic_key))
-    if topic is None:
-        raise NotFoundError(f"Le sujet « {topic_key} » n'existe pas dans cet atelier.")
-    return topic
-
-
 def _sheet_row(session: Session, topic: Topic, *, lock: bool = False) -> ActionSheet | None:
     query = select(ActionSheet).where(ActionSheet.topic_id == topic.id)
     if lock:
@@ -123,7 +117,7 @@ def _sheet_row(session: Session, topic: Topic, *, lock: bool = False) -> ActionS
 
 
 def _locked_sheet(session: Session, workshop_id: int, topic_key: str) -> ActionSheet:
-    topic = _topic(session, workshop_id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop_id, topic_key=topic_key)
     sheet = _sheet_row(session, topic, lock=True)
     if sheet is None:
         raise NotFoundError(f"Aucune fiche action pour le sujet « {topic.title} » : rédigez-la d'abord.")
@@ -132,7 +126,7 @@ def _locked_sheet(session: Session, workshop_id: int, topic_key: str) -> ActionS
 
 def get_sheet(*, session: Session, workshop_id: int, topic_key: str) -> SheetData | None:
     """The sheet of topic `topic_key`, or None if it has not been written yet."""
-    topic = _topic(session, workshop_id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop_id, topic_key=topic_key)
     sheet = _sheet_row(session, topic)
     return sheet_data(sheet, topic.key) if sheet else None
 
@@ -169,7 +163,7 @@ def provenance_sources(sheet: SheetData, ranking: Sequence[RankedItem]) -> dict[
 
 def sheet_sources(*, session: Session, workshop_id: int, topic_key: str) -> dict[str, tuple[SourceItem, ...]]:
     """`provenance_sources` of the topic's sheet (empty if there is no sheet)."""
-    topic = _topic(session, workshop_id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop_id, topic_key=topic_key)
     sheet = get_sheet(session=session, workshop_id=workshop_id, topic_key=topic_key)
     if sheet is None:
         return {}
@@ -266,7 +260,7 @@ def _touch(sheet: ActionSheet) -> None:
 
 def create_sheet(*, session: Session, workshop_id: int, topic_key: str) -> SheetData:
     """An empty sheet titled after its topic; refused if the topic already has one."""
-    topic = _topic(session, workshop_id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop_id, topic_key=topic_key)
     if _sheet_row(session, topic, lock=True) is not None:
         raise ConflictError(f"Le sujet « {topic.title} » a déjà sa fiche action.")
     sheet = ActionSheet(
@@ -294,7 +288,7 @@ def write_sheet(
     *, session: Session, workshop_id: int, content: SheetData, replace: bool = False
 ) -> SheetData:
     """Store a whole sheet (a draft); an existing sheet is replaced only if `replace` is set."""
-    topic = _topic(session, workshop_id, content.topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop_id, topic_key=content.topic_key)
     sheet = _sheet_row(session, topic, lock=True)
     if sheet is not None and not replace:
         raise ConflictError(

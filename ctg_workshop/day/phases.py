@@ -24,7 +24,9 @@ from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import utc_now
-from ctg_workshop.models import PHASE_LABELS, Phase, Vote, Workshop
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Phase, Vote, Workshop
+from ctg_workshop.wording import PHASE_LABELS
 
 PHASE_ORDER = (Phase.COLLECT, Phase.GROUP, Phase.VOTE, Phase.CLOSED)
 TIMER_MAX_MINUTES = 240
@@ -87,26 +89,12 @@ def describe_change(previous: Phase, current: Phase, *, votes: int) -> str:
     return " ".join(parts)
 
 
-def _locked_workshop(session: Session, workshop_id: int) -> Workshop:
-    workshop = session.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
-    if workshop is None:
-        raise NotFoundError("Cet atelier n'existe plus.")
-    return workshop
-
-
-def current_phase(*, session: Session, workshop_id: int) -> Phase:
-    phase = session.scalar(select(Workshop.phase).where(Workshop.id == workshop_id))
-    if phase is None:
-        raise NotFoundError("Cet atelier n'existe plus.")
-    return Phase(phase)
-
-
 def change_phase(
     *, session: Session, workshop_id: int, phase: Phase | str, clear_votes: bool = False
 ) -> PhaseChange:
     """Move the workshop to `phase` (locking its row); optionally delete every vote when going back."""
     target = Phase(phase)
-    workshop = _locked_workshop(session, workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     previous = Phase(workshop.phase)
     if clear_votes and target not in (Phase.COLLECT, Phase.GROUP):
         raise InvalidInputError(
@@ -131,14 +119,14 @@ def start_timer(
     if not 0 < minutes <= TIMER_MAX_MINUTES:
         raise InvalidInputError(f"Durée du compte à rebours : de 1 à {TIMER_MAX_MINUTES} minutes.")
     now = now or utc_now()
-    workshop = _locked_workshop(session, workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     workshop.timer_ends_at = now + dt.timedelta(seconds=round(minutes * 60))
     session.flush()
     return Countdown(workshop.timer_ends_at, int((workshop.timer_ends_at - now).total_seconds()))
 
 
 def stop_timer(*, session: Session, workshop_id: int) -> None:
-    workshop = _locked_workshop(session, workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     workshop.timer_ends_at = None
     session.flush()
 

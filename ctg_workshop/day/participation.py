@@ -18,11 +18,12 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.results import topic_ranking
+from ctg_workshop.day.voting import DotBalance, dots_by_item
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
 from ctg_workshop.identifiers import check_code, new_key, new_token, normalize_code, utc_now
-from ctg_workshop.models import (
-    PHASE_LABELS,
-    QUADRANT_LABELS,
+from ctg_workshop.storage.lookups import topic_by_key
+from ctg_workshop.storage.models import (
     Item,
     ItemRevision,
     Participant,
@@ -31,9 +32,8 @@ from ctg_workshop.models import (
     Topic,
     Workshop,
 )
-from ctg_workshop.results import topic_ranking
 from ctg_workshop.text import clean_item_text, clean_optional_text, clean_text, normalize_text
-from ctg_workshop.voting import DotBalance, dots_by_item
+from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 
 TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
 QUADRANT_ORDER = {quadrant.value: position for position, quadrant in enumerate(Quadrant)}
@@ -304,12 +304,6 @@ def participant_by_token(*, session: Session, token: str, code: str | None = Non
     return _identity(participant, workshop_code)
 
 
-def workshop_of(*, session: Session, participant_id: int) -> WorkshopInfo:
-    """The participant's workshop as it is now (its phase may have changed since the last page)."""
-    participant = _participant(session, participant_id)
-    return _workshop_info(session, session.get_one(Workshop, participant.workshop_id))
-
-
 # --- Items ---------------------------------------------------------------------------------
 
 
@@ -346,13 +340,6 @@ def _require_collect(workshop: Workshop) -> None:
         )
 
 
-def _topic(session: Session, workshop_id: int, topic_key: str) -> Topic:
-    topic = session.scalar(select(Topic).where(Topic.workshop_id == workshop_id, Topic.key == topic_key))
-    if topic is None:
-        raise NotFoundError(f"Sujet d'étude inconnu dans cet atelier : « {topic_key} ».")
-    return topic
-
-
 def _quadrant(quadrant: str) -> Quadrant:
     try:
         return Quadrant(quadrant)
@@ -374,7 +361,7 @@ def add_item(*, session: Session, participant_id: int, topic_key: str, quadrant:
     participant = _lock_participant(session, participant_id)
     workshop = _lock_workshop(session, participant)
     _require_collect(workshop)
-    topic = _topic(session, workshop.id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
     place = _quadrant(quadrant)
     cleaned = clean_item_text(text)
     twin = session.scalar(
@@ -456,7 +443,7 @@ def topic_items_for_participant(
     others' (organisation per setting). Plain rows, no ORM objects: this runs on every tap."""
     participant = _participant(session, participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
-    topic = _topic(session, workshop.id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
     query = (
         select(Item.id, Item.quadrant, Item.text, Item.author_id, Participant.organisation)
         .outerjoin(Participant, Participant.id == Item.author_id)
@@ -519,7 +506,7 @@ def vote_page(
     view = _vote_view(view)
     participant = _participant(session, participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
-    topic = _topic(session, workshop.id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
     mine = dots_by_item(session=session, participant_id=participant.id, topic_id=topic.id)
     counted = session.execute(
         select(Item.quadrant, func.count())
@@ -588,7 +575,7 @@ def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> lis
         raise NotFoundError("Cet atelier n'existe plus.")
     if workshop.phase != Phase.CLOSED:
         raise PhaseError("Les résultats seront visibles à la clôture de l'atelier.")
-    topic = _topic(session, workshop.id, topic_key)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
     shown = workshop.show_organisations
     return [
         ResultLine(

@@ -13,9 +13,10 @@ from dataclasses import dataclass, replace
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.results import RankedItem, rankings
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.models import Item, Participant, Phase, Quadrant, Topic, Vote, Workshop
-from ctg_workshop.results import RankedItem, rankings
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Item, Participant, Phase, Quadrant, Topic, Vote, Workshop
 
 RESULTS_LIMIT = 10
 
@@ -96,13 +97,6 @@ class SwotMatrix:
         return self.totals[list(Quadrant).index(Quadrant(quadrant))]
 
 
-def _workshop(session: Session, workshop_id: int) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFoundError("Cet atelier n'existe plus.")
-    return workshop
-
-
 def topic_live_counts(*, session: Session, workshop_id: int) -> tuple[TopicLive, ...]:
     """Each topic with its visible items (hidden ones excluded, grouped ones included) per quadrant."""
     rows = session.execute(
@@ -165,7 +159,7 @@ def topic_results(
 
 def projection_snapshot(*, session: Session, workshop_id: int) -> ProjectionSnapshot:
     """Everything the projection shows except the SWOT matrix, in one read."""
-    workshop = _workshop(session, workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     phase = Phase(workshop.phase)
     participants = session.scalar(
         select(func.count()).select_from(Participant).where(Participant.workshop_id == workshop_id)
@@ -198,7 +192,7 @@ def swot_matrix(
     With `newest`, only the `newest` most recent representatives of each quadrant are kept (still
     oldest first) and `totals` counts them all: what the projection shows, whatever the topic's
     size (the database ranks and counts; Python builds a few cards, not thousands)."""
-    workshop = _workshop(session, workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     topic = session.get(Topic, topic_id)
     if topic is None or topic.workshop_id != workshop_id:
         raise NotFoundError("Ce sujet d'étude n'existe pas dans cet atelier.")

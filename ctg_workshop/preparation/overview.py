@@ -7,25 +7,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.errors import NotFoundError
-from ctg_workshop.identifiers import normalize_code
-from ctg_workshop.models import Item, Participant, Quadrant, Topic, Vote, Workshop
-
-
-def get_workshop_by_code(*, session: Session, code: str) -> Workshop:
-    """The workshop whose code is `code` (case and spaces forgiven)."""
-    wanted = normalize_code(code)
-    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted))
-    if workshop is None:
-        raise NotFoundError(f"Aucun atelier ne porte le code « {wanted} ».")
-    return workshop
-
-
-def get_workshop(*, session: Session, workshop_id: int) -> Workshop:
-    workshop = session.get(Workshop, workshop_id)
-    if workshop is None:
-        raise NotFoundError("Cet atelier n'existe plus.")
-    return workshop
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Item, Participant, Quadrant, Topic, Vote, Workshop
 
 
 @dataclass(frozen=True)
@@ -114,7 +97,7 @@ def workshop_overviews(*, session: Session) -> list[WorkshopOverview]:
     return [
         WorkshopOverview(
             summary=summary,
-            themes=[t.label for t in get_workshop(session=session, workshop_id=summary.id).themes],
+            themes=[t.label for t in workshop_by_id(session=session, workshop_id=summary.id).themes],
             topics=topic_counts(session=session, workshop_id=summary.id),
         )
         for summary in list_workshops(session=session)

@@ -19,13 +19,14 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.access import ensure_view_token, set_facilitator_passphrase
-from ctg_workshop.archive import import_archive, read_archive
+from ctg_workshop.archive.load import import_archive, read_archive
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import generate_workshop_code, utc_now
-from ctg_workshop.models import ActionSheet, Item, Theme, Topic, Vote, Workshop
+from ctg_workshop.storage.lookups import topic_by_id, workshop_by_id
+from ctg_workshop.storage.models import ActionSheet, Item, Theme, Topic, Vote, Workshop
 from ctg_workshop.text import SHEET_TEXT_MAX, clean_optional_text, clean_text
 
-TEMPLATE_PATH = Path(__file__).resolve().parent.parent / "data" / "template-armentieres.json"
+TEMPLATE_PATH = Path(__file__).resolve().parents[2] / "data" / "template-armentieres.json"
 TEMPLATE_ARMENTIERES = "armentieres"
 TEMPLATE_BLANK = "blank"
 TEMPLATES = {
@@ -53,7 +54,7 @@ class WorkshopSettings:
 
 
 @dataclass(frozen=True)
-class TopicInfo:
+class TopicSetup:
     id: int
     key: str
     position: int
@@ -203,16 +204,8 @@ def create_from_archive(
 # --------------------------------------------------------------------------- settings
 
 
-def _workshop(session: Session, workshop_id: int, *, lock: bool = False) -> Workshop:
-    query = select(Workshop).where(Workshop.id == workshop_id)
-    workshop = session.scalar(query.with_for_update() if lock else query)
-    if workshop is None:
-        raise NotFoundError("Cet atelier n'existe plus.")
-    return workshop
-
-
 def workshop_settings(*, session: Session, workshop_id: int) -> WorkshopSettings:
-    w = _workshop(session, workshop_id)
+    w = workshop_by_id(session=session, workshop_id=workshop_id)
     return WorkshopSettings(
         title=w.title,
         territory=w.territory,
@@ -245,7 +238,7 @@ def _votes_in_use(session: Session, workshop_id: int) -> tuple[int, int]:
 def update_settings(*, session: Session, workshop_id: int, settings: WorkshopSettings) -> None:
     """Save the settings; a vote budget or cap below dots already placed is refused."""
     settings = clean_settings(settings)
-    workshop = _workshop(session, workshop_id, lock=True)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     spent, on_item = _votes_in_use(session, workshop_id)
     if settings.vote_budget < spent:
         raise InvalidInputError(
@@ -265,7 +258,7 @@ def update_settings(*, session: Session, workshop_id: int, settings: WorkshopSet
 # --------------------------------------------------------------------------- topics
 
 
-def topic_list(*, session: Session, workshop_id: int) -> list[TopicInfo]:
+def topic_list(*, session: Session, workshop_id: int) -> list[TopicSetup]:
     """The workshop's topics in order, each with its number of items (hidden ones included)."""
     counts = dict(
         session.execute(
@@ -274,16 +267,9 @@ def topic_list(*, session: Session, workshop_id: int) -> list[TopicInfo]:
     )
     topics = session.scalars(select(Topic).where(Topic.workshop_id == workshop_id).order_by(Topic.position))
     return [
-        TopicInfo(t.id, t.key, t.position, t.title, t.summary, tuple(t.objectives), counts.get(t.id, 0))
+        TopicSetup(t.id, t.key, t.position, t.title, t.summary, tuple(t.objectives), counts.get(t.id, 0))
         for t in topics
     ]
-
-
-def _topic(session: Session, workshop_id: int, topic_id: int) -> Topic:
-    topic = session.get(Topic, topic_id)
-    if topic is None or topic.workshop_id != workshop_id:
-        raise NotFoundError("Ce sujet d'étude n'existe pas dans cet atelier.")
-    return topic
 
 
 def _clean_topic_fields(title: str, summary: str | None, objectives: Sequence[str]) -> tuple:
@@ -304,7 +290,7 @@ def add_topic(
 ) -> int:
     """Add a study topic at the end; its key is made from its title. Returns its id."""
     title, summary, objectives = _clean_topic_fields(title, summary, objectives)
-    _workshop(session, workshop_id, lock=True)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     existing = topic_list(session=session, workshop_id=workshop_id)
     key = _unique_key(_slug(title), {t.key for t in existing})
     position = max((t.position for t in existing), default=-1) + 1
@@ -332,14 +318,14 @@ def update_topic(
 ) -> None:
     """Rename a topic, or change its presentation and objectives (its key stays)."""
     title, summary, objectives = _clean_topic_fields(title, summary, objectives)
-    topic = _topic(session, workshop_id, topic_id)
+    topic = topic_by_id(session=session, workshop_id=workshop_id, topic_id=topic_id)
     topic.title, topic.summary, topic.objectives = title, summary, objectives
     session.flush()
 
 
 def move_topic(*, session: Session, workshop_id: int, topic_id: int, offset: int) -> None:
     """Move a topic up (offset -1) or down (+1) in the list; nothing happens past either end."""
-    _workshop(session, workshop_id, lock=True)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     topics = list(
         session.scalars(select(Topic).where(Topic.workshop_id == workshop_id).order_by(Topic.position))
     )
@@ -362,8 +348,8 @@ def move_topic(*, session: Session, workshop_id: int, topic_id: int, offset: int
 
 def remove_topic(*, session: Session, workshop_id: int, topic_id: int) -> None:
     """Delete a topic that holds no item and no action sheet; the last topic stays."""
-    _workshop(session, workshop_id, lock=True)
-    topic = _topic(session, workshop_id, topic_id)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
+    topic = topic_by_id(session=session, workshop_id=workshop_id, topic_id=topic_id)
     items = session.scalar(select(func.count()).select_from(Item).where(Item.topic_id == topic_id))
     if items:
         raise ConflictError(
@@ -398,7 +384,7 @@ def set_themes(*, session: Session, workshop_id: int, labels: Sequence[str]) -> 
         if label.casefold() in seen:
             raise InvalidInputError(f"Thématique « {label} » en double.")
         seen.add(label.casefold())
-    workshop = _workshop(session, workshop_id, lock=True)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     workshop.themes.clear()
     session.flush()
     workshop.themes.extend(Theme(position=i, label=label) for i, label in enumerate(cleaned))

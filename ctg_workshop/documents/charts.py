@@ -19,9 +19,10 @@ import altair as alt
 import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
-from ctg_workshop.live import TopicLive
-from ctg_workshop.models import QUADRANT_LABELS, Quadrant
-from ctg_workshop.results import RankedItem
+from ctg_workshop.day.projection import TopicLive
+from ctg_workshop.day.results import RankedItem
+from ctg_workshop.storage.models import Quadrant
+from ctg_workshop.wording import QUADRANT_LABELS
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 QUADRANT_COLOURS = {

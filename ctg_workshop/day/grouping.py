@@ -27,9 +27,10 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.moderation import workshop_item
 from ctg_workshop.errors import ConflictError, InvalidInputError
-from ctg_workshop.models import Item, MergeRejection, Participant, Vote
-from ctg_workshop.moderation import lock_workshop, workshop_item
+from ctg_workshop.storage.lookups import workshop_by_id
+from ctg_workshop.storage.models import Item, MergeRejection, Participant, Vote
 
 SUGGESTION_THRESHOLD = 65
 SUGGESTION_LIMIT = 50
@@ -320,7 +321,7 @@ def _move_votes(session: Session, item: Item, into: Item, cap: int) -> tuple[int
 
 def merge_items(*, session: Session, workshop_id: int, item_id: int, into_id: int) -> MergeResult:
     """Put item `item_id` (and its own group, if any) in the group of `into_id`; votes follow."""
-    workshop = lock_workshop(session, workshop_id)
+    workshop = workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     item = workshop_item(session, workshop_id, item_id)
     into = workshop_item(session, workshop_id, into_id)
     if item.id == into.id:
@@ -347,7 +348,7 @@ def merge_items(*, session: Session, workshop_id: int, item_id: int, into_id: in
 
 def unmerge_item(*, session: Session, workshop_id: int, item_id: int) -> None:
     """Take an item out of its group; the votes stay on the group's representative."""
-    lock_workshop(session, workshop_id)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     item = workshop_item(session, workshop_id, item_id)
     if item.merged_into_id is None:
         raise ConflictError("Cette contribution ne fait partie d'aucun groupe.")
@@ -357,7 +358,7 @@ def unmerge_item(*, session: Session, workshop_id: int, item_id: int) -> None:
 
 def dissolve_group(*, session: Session, workshop_id: int, representative_id: int) -> int:
     """Take every member out of the group of `representative_id`; returns how many left it."""
-    lock_workshop(session, workshop_id)
+    workshop_by_id(session=session, workshop_id=workshop_id, lock=True)
     item = workshop_item(session, workshop_id, representative_id)
     result = session.execute(update(Item).where(Item.merged_into_id == item.id).values(merged_into_id=None))
     session.flush()

@@ -1,0 +1,1 @@
+"""The workshop archive (`shared/spec/archive-format.md`): one JSON file holds one workshop whole."""
