@@ -5,10 +5,14 @@
   (`python -m ctg_workshop hash-secret` prints one): then the server never holds it in clear.
 - Each workshop has a facilitator passphrase, stored as `scrypt$n$r$p$salt$hash` (random salt,
   the parameters kept with the hash so they can be raised later), compared in constant time.
-- Failed logins are counted per workshop: after `FREE_ATTEMPTS` failures, each new attempt must
-  wait a delay that doubles with every further failure (30 s, 1 min, 2 min… at most one hour).
-  `check_facilitator` records a failure in the caller's session *and* raises: the caller catches
-  the error inside its `write_session` block so that the count is committed.
+  The right passphrase opens a session that survives a reload (`log_in_facilitator`, see
+  `sessions.py`); changing the passphrase ends every session of the workshop.
+- Failed logins are counted per client and per workshop (or for the administrator) in the
+  database (`throttle.py`): every process counts the same attempts, and one person's mistakes
+  slow down only that person. After `FREE_ATTEMPTS` failures, each new attempt must wait a
+  delay that doubles with every further failure (30 s, 1 min, 2 min… at most one hour).
+  A refusal records the failure in the caller's session *and* raises: the caller catches the
+  error inside its `write_session` block so that the count is committed.
 - The projection link carries the workshop's `view_token` (read-only, no passphrase).
 """
 
@@ -20,14 +24,25 @@ import hashlib
 import hmac
 import os
 import secrets
-import threading
+from collections.abc import Callable
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import CtgError, InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import new_token, normalize_code, utc_now
+from ctg_workshop.sessions import FacilitatorLogin, close_workshop_sessions, open_facilitator_session
 from ctg_workshop.storage.models import Workshop
+from ctg_workshop.throttle import (
+    ADMIN_TARGET,
+    FREE_ATTEMPTS,
+    DatabaseThrottle,
+    MemoryThrottle,
+    Throttle,
+    retry_delay,
+    wait_sentence,
+    workshop_target,
+)
 
 SCRYPT_N = 2**14
 SCRYPT_R = 8
@@ -36,9 +51,6 @@ SCRYPT_DKLEN = 32
 SALT_BYTES = 16
 PASSPHRASE_MIN = 8
 PASSPHRASE_MAX = 200
-FREE_ATTEMPTS = 5
-FIRST_DELAY_SECONDS = 30
-MAX_DELAY_SECONDS = 3600
 ADMIN_PASSWORD_ENV = "CTG_ADMIN_PASSWORD"
 
 
@@ -104,95 +116,119 @@ def check_passphrase_rules(passphrase: str) -> str:
 # --------------------------------------------------------------------------- throttling
 
 
-def retry_delay(failed_logins: int) -> int:
-    """Seconds to wait after the last failure before a new attempt (0 while attempts are free)."""
-    if failed_logins < FREE_ATTEMPTS:
-        return 0
-    return min(FIRST_DELAY_SECONDS * 2 ** (failed_logins - FREE_ATTEMPTS), MAX_DELAY_SECONDS)
-
-
-def wait_sentence(seconds: int) -> str:
-    """« 2 minutes et 5 secondes » : a delay in French words."""
-    minutes, rest = divmod(max(seconds, 1), 60)
-    parts = []
-    if minutes:
-        parts.append(f"{minutes} minute{'s' if minutes > 1 else ''}")
-    if rest:
-        parts.append(f"{rest} seconde{'s' if rest > 1 else ''}")
-    return " et ".join(parts)
-
-
-def seconds_to_wait(failed_logins: int, last_failed_at: dt.datetime | None, now: dt.datetime) -> int:
-    """How long from `now` until the next attempt is accepted (0: it is accepted now)."""
-    delay = retry_delay(failed_logins)
-    if not delay or last_failed_at is None:
-        return 0
-    remaining = (last_failed_at + dt.timedelta(seconds=delay) - now).total_seconds()
-    return max(int(remaining + 0.999), 0)
-
-
 def _too_many(wait: int) -> TooManyAttemptsError:
     return TooManyAttemptsError(
         f"Trop d'essais infructueux : patientez {wait_sentence(wait)} avant de réessayer.", wait
     )
 
 
+# --------------------------------------------------------------------------- throttled checks
+
+
+def _checked(
+    throttle: Throttle,
+    target: str,
+    client: str | None,
+    now: dt.datetime,
+    matches: bool,
+    wrong: Callable[[int], str],
+) -> None:
+    """Let a right secret through (the client's failures forgotten), or count a failure and
+    raise: the delay to wait once attempts are no longer free, else `wrong(failures)`."""
+    if matches:
+        throttle.clear(target, client)
+        return
+    failures = throttle.fail(target, client, now)
+    delay = retry_delay(failures)
+    if delay:
+        raise _too_many(delay)
+    raise AccessDeniedError(wrong(failures))
+
+
+def _wrong_passphrase(failures: int) -> str:
+    left = FREE_ATTEMPTS - failures
+    return (
+        f"Phrase secrète incorrecte. Encore {left} essai{'s' if left > 1 else ''} avant un délai d'attente."
+    )
+
+
+def _refuse_if_waiting(throttle: Throttle, target: str, client: str | None, now: dt.datetime) -> None:
+    wait = throttle.wait(target, client, now)
+    if wait:
+        raise _too_many(wait)
+
+
 # --------------------------------------------------------------------------- facilitator
 
 
 def set_facilitator_passphrase(*, session: Session, workshop_id: int, passphrase: str) -> None:
-    """Store the hash of a new facilitator passphrase (the old one stops working at once)."""
+    """Store the hash of a new facilitator passphrase: the old one, and every session opened
+    with it, stop working at once."""
     check_passphrase_rules(passphrase)
     workshop = session.scalar(select(Workshop).where(Workshop.id == workshop_id).with_for_update())
     if workshop is None:
         raise NotFoundError("Cet atelier n'existe plus.")
     workshop.facilitator_secret_hash = hash_secret(passphrase)
-    workshop.failed_logins = 0
-    workshop.last_failed_login_at = None
+    close_workshop_sessions(session=session, workshop_id=workshop.id)
     session.flush()
 
 
-def check_facilitator(*, session: Session, code: str, passphrase: str, now: dt.datetime | None = None) -> int:
+def check_facilitator(
+    *,
+    session: Session,
+    code: str,
+    passphrase: str,
+    client: str | None = None,
+    now: dt.datetime | None = None,
+) -> int:
     """The id of workshop `code` if `passphrase` is its facilitator passphrase.
 
-    Raises NotFoundError (unknown code), TooManyAttemptsError (wait before trying again) or
-    AccessDeniedError (wrong passphrase). A wrong passphrase is counted in `session`: catch the
-    error inside the `write_session` block so that the count is committed.
+    `client` names who is trying (the address the server sees): failures are counted for that
+    client on that workshop only. Raises NotFoundError (unknown code), TooManyAttemptsError
+    (wait before trying again) or AccessDeniedError (wrong passphrase). A wrong passphrase is
+    counted in `session`: catch the error inside the `write_session` block so that the count
+    is committed. The workshop's row is not locked: votes go on while the passphrase is checked.
     """
     now = now or utc_now()
     wanted = normalize_code(code)
-    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted).with_for_update())
+    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted))
     if workshop is None:
         raise NotFoundError(f"Aucun atelier ne porte le code « {wanted} ».")
-    wait = seconds_to_wait(workshop.failed_logins, workshop.last_failed_login_at, now)
-    if wait:
-        raise _too_many(wait)
+    throttle, target = DatabaseThrottle(session), workshop_target(workshop.id)
+    _refuse_if_waiting(throttle, target, client, now)
     if not workshop.facilitator_secret_hash:
         raise AccessDeniedError(
             "Cet atelier n'a pas encore de phrase secrète d'animation : demandez à l'administrateur "
             "de la définir (page « Préparer »)."
         )
-    if verify_secret(passphrase, workshop.facilitator_secret_hash):
-        workshop.failed_logins = 0
-        workshop.last_failed_login_at = None
-        session.flush()
-        return workshop.id
-    workshop.failed_logins += 1
-    workshop.last_failed_login_at = now
+    matches = verify_secret(passphrase, workshop.facilitator_secret_hash)
+    _checked(throttle, target, client, now, matches, _wrong_passphrase)
     session.flush()
-    delay = retry_delay(workshop.failed_logins)
-    if delay:
-        raise _too_many(delay)
-    left = FREE_ATTEMPTS - workshop.failed_logins
-    raise AccessDeniedError(
-        f"Phrase secrète incorrecte. Encore {left} essai{'s' if left > 1 else ''} avant un délai d'attente."
-    )
+    return workshop.id
+
+
+def log_in_facilitator(
+    *,
+    session: Session,
+    code: str,
+    passphrase: str,
+    client: str | None = None,
+    now: dt.datetime | None = None,
+) -> FacilitatorLogin:
+    """`check_facilitator`, then a session that survives a reload (its token for the cookie)."""
+    workshop_id = check_facilitator(session=session, code=code, passphrase=passphrase, client=client, now=now)
+    return open_facilitator_session(session=session, workshop_id=workshop_id, now=now)
+
+
+def facilitator_failures(*, session: Session, workshop_id: int, client: str | None = None) -> int:
+    """The failed logins counted now for `client` on the workshop (0 after a success)."""
+    return DatabaseThrottle(session).failures(workshop_target(workshop_id), client)
 
 
 # --------------------------------------------------------------------------- administrator
 
-_admin_lock = threading.Lock()
-_admin_failures = {"count": 0, "last": None}
+# Only for callers that give no session (see check_admin_password).
+_admin_memory = MemoryThrottle()
 
 
 def configured_admin_password(secret_value: str | None = None) -> str | None:
@@ -213,12 +249,19 @@ def admin_password_matches(password: str, expected: str) -> bool:
 
 
 def check_admin_password(
-    password: str, *, expected: str | None = None, now: dt.datetime | None = None
+    password: str,
+    *,
+    session: Session | None = None,
+    client: str | None = None,
+    expected: str | None = None,
+    now: dt.datetime | None = None,
 ) -> None:
     """Accept the administrator password or raise AccessDeniedError (French).
 
-    `expected` defaults to `configured_admin_password()`. Failures are counted per server process
-    and slowed down the same way as facilitator logins.
+    `expected` defaults to `configured_admin_password()`. Failures are counted per `client` in
+    the database through `session` (catch the error inside the `write_session` block so that
+    the count is committed), slowed down like facilitator logins. Without a session they are
+    counted in this process's memory only (callers written before the database kept them).
     """
     expected = expected if expected is not None else configured_admin_password()
     if not expected:
@@ -228,24 +271,22 @@ def check_admin_password(
             "puis redémarrez l'application."
         )
     now = now or utc_now()
-    with _admin_lock:
-        wait = seconds_to_wait(_admin_failures["count"], _admin_failures["last"], now)
-        if wait:
-            raise _too_many(wait)
-        if admin_password_matches(password, expected):
-            _admin_failures.update(count=0, last=None)
-            return
-        _admin_failures.update(count=_admin_failures["count"] + 1, last=now)
-        delay = retry_delay(_admin_failures["count"])
-    if delay:
-        raise _too_many(delay)
-    raise AccessDeniedError("Mot de passe administrateur incorrect.")
+    throttle: Throttle = _admin_memory if session is None else DatabaseThrottle(session)
+    _refuse_if_waiting(throttle, ADMIN_TARGET, client, now)
+    matches = admin_password_matches(password, expected)
+    _checked(
+        throttle,
+        ADMIN_TARGET,
+        client,
+        now,
+        matches,
+        lambda _failures: "Mot de passe administrateur incorrect.",
+    )
 
 
 def reset_admin_throttle() -> None:
-    """Forget the administrator's failed attempts (tests, or a server restart)."""
-    with _admin_lock:
-        _admin_failures.update(count=0, last=None)
+    """Forget the administrator's failed attempts counted in memory (tests)."""
+    _admin_memory.clear()
 
 
 # --------------------------------------------------------------------------- projection link

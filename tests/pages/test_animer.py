@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
+from ctg_workshop import access
 from ctg_workshop.access import set_facilitator_passphrase
 from ctg_workshop.storage.db import open_database, read_session, write_session
 from ctg_workshop.storage.models import Item, Phase, Vote, Workshop
@@ -30,6 +31,11 @@ def _workshop(engine: Engine) -> Workshop:
         return session.scalar(select(Workshop).where(Workshop.code == "ARMDEMO"))
 
 
+def _failures(engine: Engine) -> int:
+    with read_session(engine) as session:
+        return access.facilitator_failures(session=session, workshop_id=_workshop(engine).id)
+
+
 def logged_in(engine: Engine, page: str = PAGE) -> AppTest:
     return _logged_in(engine, page)
 
@@ -48,13 +54,13 @@ def test_login_form_refuses_then_accepts(db):
     at.text_input(key="login_passphrase").input("pas-la-bonne")
     at = _submit(at, "Se connecter")
     assert "incorrecte" in at.error[0].value
-    assert _workshop(db).failed_logins == 1
+    assert _failures(db) == 1
     at.text_input(key="login_passphrase").input(PASSPHRASE)
     at = _submit(at, "Se connecter")
     assert not at.exception
     assert at.session_state[WORKSHOP_KEY] == _workshop(db).id
     assert at.button(key="phase_group").label == "2. Regroupement"
-    assert _workshop(db).failed_logins == 0
+    assert _failures(db) == 0
 
 
 def test_changed_passphrase_logs_out(db):
@@ -174,8 +180,6 @@ def test_prepare_page_needs_login_then_edits(db, monkeypatch):
 
 
 def test_admin_creates_a_workshop(app_database, monkeypatch):
-    from ctg_workshop import access
-
     access.reset_admin_throttle()
     monkeypatch.setenv("CTG_ADMIN_PASSWORD", "mot-de-passe-admin")
     at = AppTest.from_file(PREPARE, default_timeout=30).run()
