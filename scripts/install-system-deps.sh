@@ -1,6 +1,7 @@
 #!/bin/sh
 # Debian packages the tests use: chromium (browser tests), libreoffice-writer-nogui and
-# poppler-utils (render a .docx to PDF and PNG), postgresql (a real server for the tests),
+# poppler-utils (render a .docx to PDF and PNG), libreoffice-calc-nogui (open the CSV export as
+# Calc does), postgresql (a real server for the tests),
 # nginx-light (the scale-out test puts the shipped deploy/nginx.conf in front of two processes).
 # Needs root (apt-get). Without root, or without apt-get, say what is skipped and why:
 # the tests that need a missing program skip with a visible reason.
@@ -8,6 +9,7 @@ set -u
 missing=""
 command -v chromium >/dev/null 2>&1 || missing="$missing chromium"
 command -v soffice >/dev/null 2>&1 || missing="$missing libreoffice-writer-nogui"
+[ -e /usr/lib/libreoffice/program/libsclo.so ] || missing="$missing libreoffice-calc-nogui"
 command -v pdftoppm >/dev/null 2>&1 || missing="$missing poppler-utils"
 ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || missing="$missing postgresql"
 command -v nginx >/dev/null 2>&1 || [ -x /usr/sbin/nginx ] || missing="$missing nginx-light"

@@ -78,14 +78,30 @@ def cmd_export_deliberation(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+DATA_FORMATS = {".csv": "CSV", ".xlsx": "classeur Excel"}
+
+
+def _data_format(path: str) -> str:
+    suffix = Path(path).suffix.lower()
+    if suffix not in DATA_FORMATS:
+        raise InvalidInputError(
+            f"Format de « {path} » inconnu : le nom du fichier doit finir par .xlsx (classeur Excel) "
+            "ou par .csv."
+        )
+    return suffix
+
+
 def cmd_export_data(args: argparse.Namespace, engine: Engine) -> int:
     from ctg_workshop.documents.data_export import export_contributions_csv
+    from ctg_workshop.documents.workbook import export_workbook
 
+    suffix = _data_format(args.output)
+    export = export_workbook if suffix == ".xlsx" else export_contributions_csv
     with read_session(engine) as session:
         workshop = workshop_by_code(session=session, code=args.code)
-        data = export_contributions_csv(session=session, workshop_id=workshop.id)
+        data = export(session=session, workshop_id=workshop.id)
     _write_output(args.output, data)
-    print(f"Contributions et votes écrits (CSV) : {args.output}")
+    print(f"Contributions et votes écrits ({DATA_FORMATS[suffix]}) : {args.output}")
     return 0
 
 

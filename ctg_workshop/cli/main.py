@@ -117,11 +117,13 @@ COMMANDS = (
     ),
     Command(
         "export-data",
-        "exporter les contributions et les votes (CSV pour Excel)",
-        "Écrit une ligne par contribution visible : sujet, quadrant, texte, organisation, points, "
-        "votants, regroupement. CSV séparé par des points-virgules, UTF-8 avec BOM ; jamais de noms.",
+        "exporter les contributions et les votes (classeur Excel ou CSV)",
+        "Écrit les contributions visibles et leurs votes, jamais de noms. En .xlsx, un classeur Excel : "
+        "une feuille par tableau (contributions, votes par contribution, classement par sujet, fiches "
+        "action), nombres et dates typés. En .csv, une ligne par contribution : sujet, quadrant, texte, "
+        "organisation, points, votants, regroupement ; séparé par des points-virgules, UTF-8 avec BOM.",
         commands.cmd_export_data,
-        options=(CODE, output("fichier .csv à écrire")),
+        options=(CODE, output("fichier .xlsx ou .csv à écrire (le format suit l'extension)")),
     ),
     Command(
         "purge-names",

@@ -59,7 +59,9 @@ def card_authors(*, session: Session, workshop_id: int) -> list[CardAuthor]:
             Participant.entered_by_facilitator.desc(), func.lower(Participant.organisation), Participant.id
         )
     ).all()
-    return [CardAuthor(row.id, row.organisation, row.entered_by_facilitator, row.written or 0) for row in rows]
+    return [
+        CardAuthor(row.id, row.organisation, row.entered_by_facilitator, row.written or 0) for row in rows
+    ]
 
 
 def new_card_author(

@@ -3,13 +3,26 @@
 One row per visible item: topic, quadrant (French), text, organisation, points, voters, and for
 an item merged as a duplicate, the text of the item it was grouped under. Hidden items and
 people's names are never exported. Semicolon-separated, UTF-8 with a byte-order mark, CRLF line
-ends; a cell that a spreadsheet would read as a formula gets a leading apostrophe.
+ends. (The typed workbook is `workbook.py`: there every text is a text cell, no defusing needed.)
+
+A cell a spreadsheet would run as a formula gets a leading apostrophe; harmless text is left as
+typed. The rule (`defused`), on the cell's NFKC form (a full-width ＝＋－＠ is read as = + - @
+by some spreadsheets) with its leading spaces, tabs and line breaks set aside:
+
+- it starts with « = »: LibreOffice Calc runs it when it opens the file (checked: `=SUM(1;2)`
+  becomes a formula giving 3, `=HYPERLINK(…)` a live link), and so does Excel;
+- it starts with « + », « - » or « @ » and holds, after that first character, one of
+  `= + - * / ^ & ( ) ; | ! "`: Excel reads a cell starting with + - @ as a formula, and what
+  makes a formula do something — an operation, a function call, a DDE link `|`, a reference to
+  another sheet `!` — needs one of these. Calc opens such cells as text; Excel would run
+  `-2+3+cmd|' /C calc'!A0`. « -5 places », « +33 6 12 34 56 78 », « @Mairie » stay as typed.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import unicodedata
 from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
@@ -20,7 +33,8 @@ from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.wording import QUADRANT_LABELS
 
 HEADER = ("sujet", "quadrant", "texte", "organisation", "points", "votants", "regroupée sous")
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_SIGNS = ("+", "-", "@")
+_FORMULA_SYNTAX = frozenset('=+-*/^&();|!"')
 
 
 @dataclass(frozen=True)
@@ -54,9 +68,17 @@ def contribution_rows(*, session: Session, workshop_id: int) -> list[ExportRow]:
     return rows
 
 
+def runs_as_formula(text: str) -> bool:
+    """Whether a spreadsheet opening the CSV would run `text` as a formula (module docstring)."""
+    seen = unicodedata.normalize("NFKC", text).lstrip()
+    if seen.startswith("="):
+        return True
+    return seen.startswith(_SIGNS) and not _FORMULA_SYNTAX.isdisjoint(seen[1:])
+
+
 def _safe(value: object) -> str:
     text = "" if value is None else str(value)
-    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+    return "'" + text if runs_as_formula(text) else text
 
 
 def rows_to_csv(rows: list[ExportRow]) -> bytes:
