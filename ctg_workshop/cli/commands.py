@@ -82,7 +82,8 @@ DATA_FORMATS = {".csv": "CSV", ".xlsx": "classeur Excel"}
 
 
 def _data_format(path: str) -> str:
-    suffix = Path(path).suffix.lower()
+    """The format the output's name asks for: .xlsx or .csv (a name without extension: CSV)."""
+    suffix = Path(path).suffix.lower() or ".csv"
     if suffix not in DATA_FORMATS:
         raise InvalidInputError(
             f"Format de « {path} » inconnu : le nom du fichier doit finir par .xlsx (classeur Excel) "
