@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
@@ -12,6 +13,10 @@ from sqlalchemy import Engine, create_engine, text
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
 from tests.support import postgres
+
+# No automatic backups from the app a test opens (AppTest pages, servers): they would write into
+# the project's data/backups. The backup tests turn them on with settings of their own.
+os.environ["CTG_BACKUP_MINUTES"] = "0"
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
 EXAMPLE_ARCHIVE = SPEC_DIR / "example-armentieres.json"

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,6 +12,7 @@ from sqlalchemy import Engine
 from ctg_workshop.archive.dump import export_archive
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.errors import CtgError, InvalidInputError
+from ctg_workshop.identifiers import normalize_code
 from ctg_workshop.preparation.overview import list_workshops
 from ctg_workshop.storage.db import DATA_DIR, read_session, write_session
 from ctg_workshop.storage.lookups import workshop_by_code
@@ -45,6 +47,22 @@ def cmd_export_archive(args: argparse.Namespace, engine: Engine) -> int:
         data = export_archive(session=session, code=args.code)
     _write_output(args.output, data)
     print(f"Archive écrite : {args.output}")
+    return 0
+
+
+def cmd_backup(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.archive.backups import DEFAULT_DIRECTORY, DIRECTORY_ENV, backup_workshop
+
+    directory = Path(args.dossier or os.environ.get(DIRECTORY_ENV, "").strip() or DEFAULT_DIRECTORY)
+    code = normalize_code(args.code)
+    try:
+        snapshot = backup_workshop(engine, code, directory=directory)
+    except OSError as error:
+        raise InvalidInputError(
+            f"Impossible d'écrire la sauvegarde dans « {directory} » : {error.strerror}."
+        ) from error
+    print(f"Sauvegarde écrite : {snapshot.path}")
+    print(f"Pour la restaurer : python -m ctg_workshop import {snapshot.path} --replace")
     return 0
 
 
@@ -124,7 +142,6 @@ def cmd_list(_args: argparse.Namespace, engine: Engine) -> int:
 
 
 def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
-    import os
 
     from ctg_workshop.access import (
         ensure_view_token,

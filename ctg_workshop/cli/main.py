@@ -67,6 +67,22 @@ COMMANDS = (
         options=(CODE, output("fichier à écrire")),
     ),
     Command(
+        "backup",
+        "sauvegarder un atelier maintenant (archive JSON)",
+        "Écrit une sauvegarde de l'atelier (son archive JSON) dans le dossier des sauvegardes : "
+        "CTG_BACKUP_DIR, sinon data/backups, un sous-dossier par atelier ; garde les 24 dernières et "
+        "une par jour. Pour la restaurer : python -m ctg_workshop import FICHIER --replace.",
+        commands.cmd_backup,
+        options=(
+            CODE,
+            option(
+                "--dossier",
+                metavar="DOSSIER",
+                help="dossier des sauvegardes (par défaut CTG_BACKUP_DIR, sinon data/backups)",
+            ),
+        ),
+    ),
+    Command(
         "list",
         "lister les ateliers et leurs chiffres",
         "Liste les ateliers : code, titre, phase, participants, contributions, votes.",

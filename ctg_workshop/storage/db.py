@@ -87,6 +87,24 @@ def read_session(engine: Engine) -> Iterator[Session]:
         yield session
 
 
+@contextmanager
+def snapshot_session(engine: Engine) -> Iterator[Session]:
+    """A read of the whole database as it stood at one instant (an archive, a backup), that never
+    blocks a writer and is never blocked by one.
+
+    SQLite in WAL mode: a read transaction (a plain BEGIN, no lock taken at BEGIN) reads one
+    snapshot of the file from its first statement to its end, while writers append to the
+    write-ahead log; it only keeps the log from being folded back into the file until it ends.
+    PostgreSQL: REPEATABLE READ, READ ONLY: every statement sees the snapshot of the first one
+    (without it, a vote committed between two queries could point at an item not read); plain
+    reads take no row lock (MVCC), so taps that lock a participant's or a workshop's row go on.
+    """
+    if engine.dialect.name == "postgresql":
+        engine = engine.execution_options(isolation_level="REPEATABLE READ", postgresql_readonly=True)
+    with Session(engine, expire_on_commit=False) as session, session.begin():
+        yield session
+
+
 def _alembic_config(url: str):
     from alembic.config import Config
 
