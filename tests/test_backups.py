@@ -338,3 +338,33 @@ def test_backup_command(voting: Engine, tmp_path: Path, capsys) -> None:
             assert "Impossible d'écrire la sauvegarde" in capsys.readouterr().err
     finally:
         os.chmod(tmp_path / "ARMDEMO", 0o700)
+
+
+def test_restoring_over_the_live_workshop_keeps_links_and_passphrase(voting: Engine, tmp_path: Path) -> None:
+    """A wrong click: the facilitator restores the snapshot of ten minutes ago in the same
+    database. Phones, the projection and the facilitator go on as before; what the snapshot
+    holds is back."""
+    from ctg_workshop.access import check_facilitator, ensure_view_token, set_facilitator_passphrase
+    from ctg_workshop.day.paper import new_card_author
+    from ctg_workshop.day.participation import participant_by_token
+
+    with write_session(voting) as session:
+        workshop = session.scalar(select(Workshop).where(Workshop.code == "ARMDEMO"))
+        set_facilitator_passphrase(session=session, workshop_id=workshop.id, passphrase="phrase-de-test")
+        view = ensure_view_token(session=session, workshop_id=workshop.id)
+        workshop.show_organisations = False
+        card = new_card_author(session=session, workshop_id=workshop.id, organisation="Carte papier")
+        token = session.get_one(Participant, card.participant_id).token
+    snapshot = backup_workshop(voting, "ARMDEMO", directory=tmp_path, now=T0)
+    with write_session(voting) as session:
+        session.execute(Vote.__table__.delete())  # the wrong click
+    url = voting.url.render_as_string(hide_password=False)
+    assert main(["--database-url", url, "import", str(snapshot.path), "--replace"]) == 0
+    with write_session(voting) as session:
+        workshop = session.scalar(select(Workshop).where(Workshop.code == "ARMDEMO"))
+        assert check_facilitator(session=session, code="ARMDEMO", passphrase="phrase-de-test") == workshop.id
+        assert (workshop.view_token, workshop.show_organisations) == (view, False)
+        again = participant_by_token(session=session, token=token, code="ARMDEMO")
+        assert again is not None and again.organisation == "Carte papier"
+        assert session.get_one(Participant, again.participant_id).entered_by_facilitator
+        assert session.scalar(select(func.count()).select_from(Vote)) > 0

@@ -33,9 +33,14 @@ def _read_file(path: str) -> bytes:
 
 
 def cmd_import(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.archive.backups import restore_archive
+
     data = _read_file(args.file)
     with write_session(engine) as session:
-        workshop = import_archive(session=session, data=data, replace=args.replace, as_code=args.as_code)
+        if args.replace:
+            workshop = restore_archive(session=session, data=data)
+        else:
+            workshop = import_archive(session=session, data=data, as_code=args.as_code)
         code = workshop.code
     print(f"Atelier « {code} » importé.")
     print(code)
