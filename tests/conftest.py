@@ -2,16 +2,15 @@
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
-from tests.support import postgres
+from measure.harness import postgres
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
 EXAMPLE_ARCHIVE = SPEC_DIR / "example-armentieres.json"
@@ -57,14 +56,9 @@ def postgres_server() -> Iterator[postgres.PostgresServer]:
 @pytest.fixture
 def postgres_url(postgres_server: postgres.PostgresServer) -> Iterator[str]:
     """A fresh database on the session's server, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield postgres_server.url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = postgres_server.create_database("t")
+    yield url
+    postgres_server.drop_database(url)
 
 
 @pytest.fixture

@@ -16,8 +16,8 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import DESKTOP, new_context, open_page, screenshot, wait_idle
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 pytestmark = pytest.mark.browser
 

@@ -24,6 +24,7 @@ from ctg_workshop.day.participation import join_workshop
 from ctg_workshop.day.phases import change_phase
 from ctg_workshop.storage.db import open_database, write_session
 from ctg_workshop.storage.models import Phase
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import (
     SIZES,
     STREAMLIT_EXCLUSIONS,
@@ -36,7 +37,6 @@ from tests.e2e.browser import (
     run_axe,
     screenshot,
 )
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 pytestmark = pytest.mark.browser
 
