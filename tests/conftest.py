@@ -11,10 +11,10 @@ from sqlalchemy import Engine
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
 from measure.harness import postgres
+from measure.harness.demo import DEMO_ARCHIVE
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
 EXAMPLE_ARCHIVE = SPEC_DIR / "example-armentieres.json"
-DEMO_ARCHIVE = Path(__file__).resolve().parents[1] / "data" / "demo-armentieres.json"
 
 
 @pytest.fixture(scope="session")
