@@ -21,12 +21,10 @@ import socket
 import subprocess
 import tempfile
 from collections.abc import Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from measure import PROJECT_ROOT
-from measure.harness.processes import HOST, STOP_TIMEOUT_S, free_port, stop_process, wait_until
+from measure.harness.processes import HOST, ServerProcess, free_port, wait_until
 
 SITE_CONFIG = PROJECT_ROOT / "deploy" / "nginx.conf"
 STARTUP_TIMEOUT_S = 20.0
@@ -75,35 +73,9 @@ def _is_root() -> bool:
     return os.geteuid() == 0
 
 
-@dataclass
-class NginxServer:
-    url: str
-    port: int
-    process: subprocess.Popen[bytes]
-    directory: Path = field(repr=False)
-
-    def log_text(self) -> str:
-        try:
-            return (self.directory / "error.log").read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
-
-    def stop(self) -> None:
-        try:
-            stop_process(self.process, signal.SIGQUIT, STOP_TIMEOUT_S)
-        finally:
-            shutil.rmtree(self.directory, ignore_errors=True)
-
-    def __enter__(self) -> NginxServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
+class NginxServer(ServerProcess):
+    STOP_SIGNAL = signal.SIGQUIT  # graceful: the workers finish their requests
+    LOG_NAME = "error.log"
 
 
 def _accepts(port: int) -> bool:

@@ -1,16 +1,22 @@
 """What every server of the harness shares: a free loopback port, a bounded wait on a readiness
-signal (never a fixed sleep), and stopping a process we started.
+signal (never a fixed sleep), and a started server process (`ServerProcess`) that stops with its
+working directory, as a context manager.
 
 Standard library only.
 """
 
 from __future__ import annotations
 
+import shutil
 import signal
 import socket
 import subprocess
 import time
 from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from types import TracebackType
+from typing import ClassVar, Self
 
 HOST = "127.0.0.1"
 STOP_TIMEOUT_S = 10.0
@@ -59,3 +65,52 @@ def stop_process(
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=timeout)
+
+
+@dataclass
+class ServerProcess:
+    """A server we started on loopback: its URL and port, its process, its own directory (log,
+    configuration), removed when it stops. `with` stops it on the way out."""
+
+    STOP_SIGNAL: ClassVar[signal.Signals] = signal.SIGTERM
+    LOG_NAME: ClassVar[str] = "server.log"
+
+    url: str
+    port: int
+    process: subprocess.Popen[bytes]
+    directory: Path = field(repr=False)
+
+    @property
+    def pid(self) -> int:
+        return self.process.pid
+
+    @property
+    def log_path(self) -> Path:
+        return self.directory / self.LOG_NAME
+
+    def running(self) -> bool:
+        return self.process.poll() is None
+
+    def log_text(self) -> str:
+        try:
+            return self.log_path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+
+    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
+        """`STOP_SIGNAL`, SIGKILL after `timeout`; then remove the directory. Safe to call twice."""
+        try:
+            stop_process(self.process, self.STOP_SIGNAL, timeout)
+        finally:
+            shutil.rmtree(self.directory, ignore_errors=True)
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        traceback: TracebackType | None,
+    ) -> None:
+        self.stop()

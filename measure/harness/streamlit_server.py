@@ -20,20 +20,16 @@ library only.
 from __future__ import annotations
 
 import os
-import shutil
-import signal
 import subprocess
 import sys
 import tempfile
 import urllib.error
 import urllib.request
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
 from pathlib import Path
-from types import TracebackType
 
 from measure import PROJECT_ROOT
-from measure.harness.processes import HOST, STOP_TIMEOUT_S, free_port, stop_process, wait_until
+from measure.harness.processes import HOST, STOP_TIMEOUT_S, ServerProcess, free_port, wait_until
 
 APP_PATH = PROJECT_ROOT / "app.py"
 STARTUP_TIMEOUT_S = 60.0
@@ -54,56 +50,20 @@ def default_runner(cwd: Path) -> tuple[str, ...]:
     return SERVE if (cwd / "serve.py").is_file() else PLAIN
 
 
-@dataclass
-class StreamlitServer:
+class StreamlitServer(ServerProcess):
     """A running server: its base URL, its PID (for CPU/memory sampling), its log."""
 
-    url: str
-    port: int
-    process: subprocess.Popen[bytes]
-    log_path: Path
-    _workdir: Path = field(repr=False)
-
-    @property
-    def pid(self) -> int:
-        return self.process.pid
+    LOG_NAME = "streamlit.log"
 
     @property
     def health_url(self) -> str:
         return f"{self.url}/_stcore/health"
-
-    def running(self) -> bool:
-        return self.process.poll() is None
-
-    def log_text(self) -> str:
-        try:
-            return self.log_path.read_text(encoding="utf-8", errors="replace")
-        except OSError:
-            return ""
 
     def kill(self, timeout: float = STOP_TIMEOUT_S) -> None:
         """SIGKILL, as a crash (nothing runs in the server); the log stays until `stop()`."""
         if self.process.poll() is None:
             self.process.kill()
             self.process.wait(timeout=timeout)
-
-    def stop(self, timeout: float = STOP_TIMEOUT_S) -> None:
-        """Stop the server (SIGTERM, SIGKILL after `timeout`) and remove its log directory."""
-        try:
-            stop_process(self.process, signal.SIGTERM, timeout)
-        finally:
-            shutil.rmtree(self._workdir, ignore_errors=True)
-
-    def __enter__(self) -> StreamlitServer:
-        return self
-
-    def __exit__(
-        self,
-        exc_type: type[BaseException] | None,
-        exc: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.stop()
 
 
 def _command(app: Path, port: int, extra_args: Sequence[str], runner: Sequence[str]) -> list[str]:
@@ -150,7 +110,7 @@ def _launch(
     runner: Sequence[str],
 ) -> StreamlitServer:
     workdir = Path(tempfile.mkdtemp(prefix="ctg-streamlit-"))
-    log_path = workdir / "streamlit.log"
+    log_path = workdir / StreamlitServer.LOG_NAME
     environment = {**os.environ, **(env or {}), "CTG_DATABASE_URL": database_url}
     environment.setdefault("PYTHONUNBUFFERED", "1")
     with log_path.open("wb") as log:
@@ -162,9 +122,7 @@ def _launch(
             stdout=log,
             stderr=subprocess.STDOUT,
         )
-    return StreamlitServer(
-        url=f"http://{HOST}:{port}", port=port, process=process, log_path=log_path, _workdir=workdir
-    )
+    return StreamlitServer(url=f"http://{HOST}:{port}", port=port, process=process, directory=workdir)
 
 
 def start_streamlit(
