@@ -46,9 +46,9 @@ test: install-dev system-deps e2e-deps
 	$(BIN)/ruff check .
 	$(BIN)/python -m pytest
 
-# Figures against their floors, written to docs/benchmarks.md (see benchmarks/).
+# Figures against their floors, written to docs/benchmarks.md (see measure/benchmarks/).
 bench: install-dev
-	$(BIN)/python -m benchmarks
+	$(BIN)/python -m measure.benchmarks
 
 lint: install-dev
 	$(BIN)/ruff check .

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import os
-import uuid
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine, create_engine, text
+from sqlalchemy import Engine
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
-from tests.support import postgres
+from measure.harness import postgres
+from measure.harness.demo import DEMO_ARCHIVE
 
 # No automatic backups from the app a test opens (AppTest pages, servers): they would write into
 # the project's data/backups. The backup tests turn them on with settings of their own.
@@ -20,7 +20,6 @@ os.environ["CTG_BACKUP_MINUTES"] = "0"
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
 EXAMPLE_ARCHIVE = SPEC_DIR / "example-armentieres.json"
-DEMO_ARCHIVE = Path(__file__).resolve().parents[1] / "data" / "demo-armentieres.json"
 
 
 @pytest.fixture(scope="session")
@@ -62,14 +61,9 @@ def postgres_server() -> Iterator[postgres.PostgresServer]:
 @pytest.fixture
 def postgres_url(postgres_server: postgres.PostgresServer) -> Iterator[str]:
     """A fresh database on the session's server, dropped afterwards."""
-    name = f"t_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(postgres_server.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield postgres_server.url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = postgres_server.create_database("t")
+    yield url
+    postgres_server.drop_database(url)
 
 
 @pytest.fixture

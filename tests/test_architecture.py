@@ -3,12 +3,13 @@ sqlalchemy (README, « Organisation du code »)."""
 
 from __future__ import annotations
 
+import ast
 import re
 import subprocess
 import sys
 from pathlib import Path
 
-from tests.support.streamlit_server import PROJECT_ROOT
+from measure import PROJECT_ROOT
 
 
 def _importing(package: str, root: Path) -> list[str]:
@@ -42,3 +43,127 @@ def test_pages_never_import_sqlalchemy() -> None:
     """A page reads its widgets, calls one `ctg_workshop` function, renders: no query of its own."""
     assert _importing("sqlalchemy", PROJECT_ROOT / "pages") == []
     assert not re.search(r"^\s*(from|import)\s+sqlalchemy\b", (PROJECT_ROOT / "app.py").read_text(), re.M)
+
+
+# --- The measuring tools (measure/): one home, beside the app, without circles ---------------------
+
+
+def _python_files(root: Path) -> list[Path]:
+    """The project's own Python files under `root` (no virtualenv, no node_modules, no caches)."""
+    skipped = {".venv", "node_modules", "__pycache__", ".git"}
+    return sorted(
+        path for path in root.rglob("*.py") if not skipped.intersection(path.relative_to(PROJECT_ROOT).parts)
+    )
+
+
+def _module_name(path: Path) -> str:
+    parts = list(path.relative_to(PROJECT_ROOT).with_suffix("").parts)
+    return ".".join(parts[:-1] if parts[-1] == "__init__" else parts)
+
+
+def _imported_modules(path: Path, known: set[str]) -> set[str]:
+    """The modules `path` imports, at its top or inside a function; `from pkg import name` counts
+    as `pkg.name` when that is a module of `known`, else as `pkg`."""
+    module = _module_name(path)
+    package = module if path.name == "__init__.py" else module.rpartition(".")[0]
+    found: set[str] = set()
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"), filename=str(path))):
+        if isinstance(node, ast.Import):
+            found.update(alias.name for alias in node.names)
+        elif isinstance(node, ast.ImportFrom):
+            base = node.module or ""
+            if node.level:
+                anchor = package.split(".")[: len(package.split(".")) - node.level + 1]
+                base = ".".join([*anchor, base] if base else anchor)
+            for alias in node.names:
+                found.add(f"{base}.{alias.name}" if f"{base}.{alias.name}" in known else base)
+    return found
+
+
+def _import_graph(root: Path) -> dict[str, set[str]]:
+    """Module → the modules of the same tree it imports."""
+    files = _python_files(root)
+    known = {_module_name(path) for path in files}
+    return {_module_name(path): _imported_modules(path, known) & known for path in files}
+
+
+def _a_cycle(graph: dict[str, set[str]]) -> list[str]:
+    """One import circle of `graph` (its modules in order, the first repeated last), or []."""
+    state: dict[str, str] = {}
+    trail: list[str] = []
+
+    def visit(module: str) -> list[str]:
+        state[module] = "open"
+        trail.append(module)
+        for target in sorted(graph.get(module, ())):
+            if state.get(target) == "open":
+                return [*trail[trail.index(target) :], target]
+            if target not in state and (cycle := visit(target)):
+                return cycle
+        state[module] = "done"
+        trail.pop()
+        return []
+
+    for module in sorted(graph):
+        if module not in state and (cycle := visit(module)):
+            return cycle
+    return []
+
+
+def test_the_cycle_finder_finds_a_circle() -> None:
+    assert _a_cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}, "d": {"a"}}) == ["a", "b", "c", "a"]
+    assert _a_cycle({"a": {"b"}, "b": set(), "c": {"a", "b"}}) == []
+
+
+def test_measuring_tools_have_no_import_circle() -> None:
+    """Every module of `measure/` (load driver, benchmarks, harness, scripts) imports the others
+    without a circle, function-level imports included."""
+    graph = _import_graph(PROJECT_ROOT / "measure")
+    assert "measure.harness.streamlit_server" in graph["measure.benchmarks.run"]  # the graph is read
+    assert _a_cycle(graph) == []
+
+
+def test_measuring_tools_never_import_the_tests() -> None:
+    """`measure/` is what the tests use, never the other way round."""
+    graph = _import_graph(PROJECT_ROOT)
+    importing_tests = sorted(
+        module
+        for module, targets in graph.items()
+        if module.startswith("measure") and any(t == "tests" or t.startswith("tests.") for t in targets)
+    )
+    assert importing_tests == []
+
+
+def test_the_app_never_imports_the_measuring_tools() -> None:
+    """The app (app.py, serve.py, pages, ui, ctg_workshop) runs without `measure/`."""
+    app_modules = ("app", "serve", "pages", "ui", "ctg_workshop")
+    graph = _import_graph(PROJECT_ROOT)
+    importing_measure = sorted(
+        module
+        for module, targets in graph.items()
+        if module.split(".")[0] in app_modules and any(t.split(".")[0] == "measure" for t in targets)
+    )
+    assert importing_measure == []
+
+
+def _uses_sys_path(path: Path) -> bool:
+    tree = ast.parse(path.read_text(encoding="utf-8"), filename=str(path))
+    return any(
+        isinstance(node, ast.Attribute)
+        and node.attr == "path"
+        and isinstance(node.value, ast.Name)
+        and node.value.id == "sys"
+        for node in ast.walk(tree)
+    )
+
+
+def test_nothing_patches_sys_path(tmp_path: Path) -> None:
+    """Every command runs from the project root as `python -m package.module`: no module reaches
+    another one by editing the import path."""
+    patched = tmp_path / "patched.py"
+    patched.write_text("import sys\nsys.path.insert(0, 'tests')\n", encoding="utf-8")
+    assert _uses_sys_path(patched)
+    patching = [
+        str(path.relative_to(PROJECT_ROOT)) for path in _python_files(PROJECT_ROOT) if _uses_sys_path(path)
+    ]
+    assert patching == []

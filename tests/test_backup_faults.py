@@ -16,24 +16,24 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import datetime as dt
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pytest
-from sqlalchemy import create_engine, select, text
+from sqlalchemy import select
 
 from ctg_workshop.archive.backups import latest_snapshot
 from ctg_workshop.cli.main import main
 from ctg_workshop.storage.db import make_engine, read_session
 from ctg_workshop.storage.models import Item, Participant, Topic, Vote, Workshop
 from ctg_workshop.text import clean_item_text
-from loadtest import AppSession, LatencyRecorder, LoadTestError
-from loadtest.ledger import Ledger, Outcome
-from loadtest.scenarios import Pace, ScenarioOptions, partner
-from tests.support.partners import load_demo, run, set_phase
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
+from measure.harness.demo import load_demo, set_phase
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
+from measure.loadtest import AppSession, LatencyRecorder, LoadTestError
+from measure.loadtest.ledger import Ledger, Outcome
+from measure.loadtest.scenarios import Pace, ScenarioOptions, partner
+from tests.support.partners import run
 
 PARTNERS = 6
 DOTS_BEFORE_SNAPSHOT = 12
@@ -89,14 +89,9 @@ def empty_url(request: pytest.FixtureRequest, database_url: str, tmp_path: Path)
         yield f"sqlite:///{tmp_path / 'restauree.sqlite3'}"
         return
     server = request.getfixturevalue("postgres_server")
-    name = f"r_{uuid.uuid4().hex[:12]}"
-    admin = create_engine(server.admin_url, isolation_level="AUTOCOMMIT")
-    with admin.connect() as connection:
-        connection.execute(text(f'CREATE DATABASE "{name}"'))
-    yield server.url(name)
-    with admin.connect() as connection:
-        connection.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    url = server.create_database("r")
+    yield url
+    server.drop_database(url)
 
 
 async def phones(
@@ -213,7 +208,7 @@ def test_the_latest_backup_restores_everything_acknowledged_before_it(
         )
         run(phones(server, writing, None), timeout=STAGE_TIMEOUT_S + 30)
         # 2. The vote: killed once a snapshot taken after a dozen acknowledged dots is on disk.
-        set_phase(workshop, "vote")
+        set_phase(database_url, workshop.code, "vote")
 
         def snapshot_after_enough_dots(_ledger: Ledger) -> bool:
             latest = latest_snapshot(backups, workshop.code)

@@ -16,18 +16,18 @@ from pathlib import Path
 import pytest
 from sqlalchemy import func, select
 
-from benchmarks import profiling, report
-from benchmarks.__main__ import main
-from benchmarks.counted_streamlit import install_nodelay
-from benchmarks.machine import commit, machine
-from benchmarks.results import Figure, Goal, Target
-from benchmarks.run import Plan, Reps, Results, run
-from benchmarks.stats import Samples, growth_exponent
-from benchmarks.workshop import WorkshopSize, build_archive, create_workshop
 from ctg_workshop.archive.load import read_archive
 from ctg_workshop.day.projection import swot_matrix, voter_count
 from ctg_workshop.storage.db import open_database, read_session
 from ctg_workshop.storage.models import Item, Quadrant, Topic, Vote
+from measure.benchmarks import profiling, report
+from measure.benchmarks.__main__ import main
+from measure.benchmarks.counted_streamlit import install_nodelay
+from measure.benchmarks.machine import commit, machine
+from measure.benchmarks.results import Figure, Goal, Target
+from measure.benchmarks.run import Plan, Reps, Results, run
+from measure.benchmarks.stats import Samples, growth_exponent
+from measure.benchmarks.workshop import WorkshopSize, build_archive, create_workshop
 
 TINY = 0.05
 SECTIONS = (
@@ -197,7 +197,7 @@ def test_the_command_line_writes_where_it_is_told(tmp_path: Path, monkeypatch: p
         plans.append(plan)
         return _results(plan.scales)
 
-    monkeypatch.setattr("benchmarks.__main__.run", fake_run)
+    monkeypatch.setattr("measure.benchmarks.__main__.run", fake_run)
     output = tmp_path / "bench.md"
     assert main(["--sizes", "1,4", "--output", str(output), "--no-diagnostic", "--no-profile"]) == 0
     assert plans[0].scales == (1.0, 4.0) and not plans[0].diagnostic and not plans[0].profile

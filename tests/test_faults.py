@@ -23,22 +23,20 @@ from ctg_workshop.day.moderation import hide_item
 from ctg_workshop.errors import ConflictError
 from ctg_workshop.storage.db import make_engine, write_session
 from ctg_workshop.storage.models import Phase
-from loadtest import AppSession, LatencyRecorder, LoadTestError
-from loadtest.checks import CheckReport, verify
-from loadtest.ledger import Ledger, Outcome
-from loadtest.scenarios import Pace, ScenarioOptions, partner
+from measure.harness.demo import DemoWorkshop, load_demo, set_phase
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
+from measure.loadtest import AppSession, LatencyRecorder, LoadTestError
+from measure.loadtest.checks import CheckReport, verify
+from measure.loadtest.ledger import Ledger, Outcome
+from measure.loadtest.scenarios import Pace, ScenarioOptions, partner
 from tests.support.partners import (
-    DemoWorkshop,
     join,
-    load_demo,
     options_for,
     own_organisation,
     participants_named,
     run,
-    set_phase,
     type_item,
 )
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 PARTNERS = 8
 KILL_AFTER = 12  # acknowledged actions of the stage before the server is killed
@@ -169,7 +167,7 @@ def test_sigkill_in_the_middle_of_a_load_loses_nothing_acknowledged(
     assert after_collect.counts["contributions retrouvées"] >= KILL_AFTER
 
     # 2. Vote: other phones spend dots, the facilitator hides a voted item, the server dies again.
-    set_phase(workshop, Phase.VOTE)
+    set_phase(workshop.database_url, workshop.code, Phase.VOTE)
     voting = ScenarioOptions(code=workshop.code, ledger=ledger, tag="panne-vote", steps=60, pace=Pace())
     hidden: list[int] = []
     enough = lambda seen: count(seen, "vote") >= KILL_AFTER  # noqa: E731

@@ -16,14 +16,14 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
-from loadtest import AppSession, LoopbackOnlyError, RunStatus, ensure_loopback
-from loadtest.protocol import MessageCache, ProtocolError, stream_url
-from loadtest.report import LatencyRecorder, percentile, read_proc_sample
-from loadtest.runner import Group, LoadPlan, run_load
-from loadtest.scenarios import HOME_WORKSHOP_KEY, ScenarioOptions, browse_home, idle_home
-from loadtest.tree import ElementTree
-from loadtest.widgets import user_key
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
+from measure.loadtest import AppSession, LoopbackOnlyError, RunStatus, ensure_loopback
+from measure.loadtest.protocol import MessageCache, ProtocolError, stream_url
+from measure.loadtest.report import LatencyRecorder, percentile, read_proc_sample
+from measure.loadtest.runner import Group, LoadPlan, run_load
+from measure.loadtest.scenarios import HOME_WORKSHOP_KEY, ScenarioOptions, browse_home, idle_home
+from measure.loadtest.tree import ElementTree
+from measure.loadtest.widgets import user_key
 
 SECOND_CODE = "ARMDEM2"
 
@@ -218,7 +218,7 @@ def test_a_small_load_runs_and_stops_by_itself(server: StreamlitServer) -> None:
 
 
 def test_the_loadtest_command_refuses_a_remote_target(capsys: pytest.CaptureFixture[str]) -> None:
-    from loadtest.cli import main
+    from measure.loadtest.cli import main
 
     assert main(["--url", "http://example.org:8501", "--sessions", "1"]) == 2
     assert "n'est pas cette machine" in capsys.readouterr().err

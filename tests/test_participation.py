@@ -238,7 +238,7 @@ def test_a_double_tap_adds_one_item(both_engine):
 
 def test_unknown_topic_and_quadrant_are_refused(collect_engine):
     identity = join(collect_engine)
-    with pytest.raises(NotFoundError, match="Le sujet d.étude « nope » n.existe pas"):
+    with pytest.raises(NotFoundError, match=r"Le sujet d.étude « nope » n.existe pas"):
         write(collect_engine, identity, "Texte", topic="nope")
     with pytest.raises(InvalidInputError, match="Case SWOT inconnue"):
         write(collect_engine, identity, "Texte", quadrant="swot")

@@ -7,8 +7,8 @@ Streamlit starts in its old "pages directory" mode because `pages/` sits next to
 
 import asyncio
 
-from loadtest import AppSession
-from tests.support.streamlit_server import start_streamlit
+from measure.harness.streamlit_server import start_streamlit
+from measure.loadtest import AppSession
 
 
 async def _first_visit(url: str):

@@ -21,24 +21,22 @@ import pytest
 
 from ctg_workshop.storage.db import make_engine
 from ctg_workshop.storage.models import Phase
-from loadtest import AppSession, RunStatus
-from loadtest.checks import verify
-from loadtest.runner import Group, LoadPlan, run_load
-from loadtest.scenarios import Pace, card_dots, partner, remaining_dots, success_texts
-from tests.support.nginx import NginxUnavailableError, start_nginx
+from measure.harness.demo import DemoWorkshop, load_demo, set_phase
+from measure.harness.nginx import NginxUnavailableError, start_nginx
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
+from measure.loadtest import AppSession, RunStatus
+from measure.loadtest.checks import verify
+from measure.loadtest.runner import Group, LoadPlan, run_load
+from measure.loadtest.scenarios import Pace, card_dots, partner, remaining_dots, success_texts
 from tests.support.partners import (
-    DemoWorkshop,
     idle_until,
     join,
-    load_demo,
     options_for,
     own_organisation,
     refresh,
     run,
-    set_phase,
     type_item,
 )
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 pytestmark = [pytest.mark.postgres, pytest.mark.heavy]
 
@@ -159,7 +157,7 @@ async def _spend_everywhere(workshop: DemoWorkshop, one: str, two: str) -> dict[
 def test_one_budget_across_devices_on_two_processes(
     workshop: DemoWorkshop, two_servers: tuple[StreamlitServer, StreamlitServer]
 ) -> None:
-    set_phase(workshop, Phase.VOTE)
+    set_phase(workshop.database_url, workshop.code, Phase.VOTE)
     one, two = two_servers
     seen = run(_spend_everywhere(workshop, one.url, two.url))
     assert seen["phone_left"] == seen["laptop_left"] == 0
@@ -173,7 +171,7 @@ def test_a_load_over_both_processes_leaves_a_sound_database(
     workshop: DemoWorkshop, two_servers: tuple[StreamlitServer, StreamlitServer]
 ) -> None:
     one, two = two_servers
-    set_phase(workshop, Phase.VOTE)
+    set_phase(workshop.database_url, workshop.code, Phase.VOTE)
     options = options_for(workshop, "deux", steps=5, pace=Pace(0.3, seed=7))
     plan = LoadPlan(
         base_url=one.url,
@@ -234,7 +232,7 @@ async def _taps(workshop: DemoWorkshop, url: str) -> dict[str, object]:
 def test_a_dot_redraws_its_card_and_the_counter_only(
     workshop: DemoWorkshop, two_servers: tuple[StreamlitServer, StreamlitServer]
 ) -> None:
-    set_phase(workshop, Phase.VOTE)
+    set_phase(workshop.database_url, workshop.code, Phase.VOTE)
     seen = run(_taps(workshop, two_servers[0].url))
     status, messages = seen["tap"]
     assert status is RunStatus.FRAGMENT_SUCCESS

@@ -41,21 +41,20 @@ from ctg_workshop.identifiers import new_token, utc_now
 from ctg_workshop.storage.db import make_engine, read_session, write_session
 from ctg_workshop.storage.models import Item, Participant, Phase, Topic, Vote, Workshop
 from ctg_workshop.text import clean_item_text
-from loadtest import AppSession, RunStatus
-from loadtest.scenarios import NEW_ORGANISATION_LABEL, card_dots, error_texts, remaining_dots
+from measure import PROJECT_ROOT
+from measure.harness.demo import DemoWorkshop, load_demo, set_phase
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
+from measure.loadtest import AppSession, RunStatus
+from measure.loadtest.scenarios import NEW_ORGANISATION_LABEL, card_dots, error_texts, remaining_dots
 from tests.support.partners import (
-    DemoWorkshop,
     join,
-    load_demo,
     options_for,
     own_organisation,
     participants_named,
     refresh,
     run,
-    set_phase,
     type_item,
 )
-from tests.support.streamlit_server import PROJECT_ROOT, StreamlitServer, start_streamlit
 from tests.test_safe import CORPUS
 from ui.safe import plain
 
@@ -268,7 +267,7 @@ async def _forgeries(url: str, workshop: DemoWorkshop) -> dict[str, object]:
 def test_forged_tokens_and_widget_ids_do_not_act_for_anyone(
     demo: DemoWorkshop, server: StreamlitServer
 ) -> None:
-    set_phase(demo, Phase.VOTE)
+    set_phase(demo.database_url, demo.code, Phase.VOTE)
     seen = run(_forgeries(server.url, demo))
     alerts, token_kept = seen["unknown_token"]
     assert any("plus valable" in text for text in alerts) and not token_kept
@@ -377,10 +376,10 @@ async def _corpus_through_the_server(url: str, workshop: DemoWorkshop) -> dict[s
             for body in _markdown_bodies(screen)
             if RAW_TAG.search(body) or re.search(r"https?:|www\.", body)
         ]
-        set_phase(workshop, Phase.VOTE)
+        set_phase(workshop.database_url, workshop.code, Phase.VOTE)
         await refresh(reader)
         seen["vote_texts"], seen["vote_bad"] = await _every_vote_card(reader)
-        set_phase(workshop, Phase.CLOSED)
+        set_phase(workshop.database_url, workshop.code, Phase.CLOSED)
         await refresh(reader)
         seen["closed_texts"] = "\n".join(_text_bodies(reader))
         seen["closed_bad"] = _no_raw_markup(reader)
@@ -418,7 +417,7 @@ def test_chromium_builds_no_tag_no_link_no_script_from_partner_text(
         pytest.skip(f"Chromium absent ({chromium}) : installez le paquet Debian chromium.")
     from playwright.sync_api import sync_playwright
 
-    set_phase(demo, Phase.COLLECT)
+    set_phase(demo.database_url, demo.code, Phase.COLLECT)
     dialogs: list[str] = []
     with sync_playwright() as driver:
         browser = driver.chromium.launch(

@@ -22,7 +22,9 @@ from pathlib import Path
 import pytest
 
 import serve
-from tests.support.streamlit_server import HOST, PROJECT_ROOT, SERVE, StreamlitServer, start_streamlit
+from measure import PROJECT_ROOT
+from measure.harness.processes import HOST
+from measure.harness.streamlit_server import SERVE, StreamlitServer, start_streamlit
 
 _SYS_PIDFD_GETFD = 438  # Linux >= 5.6, the same number on every architecture
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
@@ -16,12 +15,12 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
+from measure.harness.demo import DEMO_ARCHIVE
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import DESKTOP, new_context, open_page, screenshot, wait_idle
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 pytestmark = pytest.mark.browser
 
-DEMO_ARCHIVE = Path(__file__).resolve().parents[2] / "data" / "demo-armentieres.json"
 CODE = "CLAVIER"
 MAX_TABS = 60
 FOCUS_SHOWN_MS = 5000

@@ -23,6 +23,7 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
 from ctg_workshop.storage.models import Phase
 from ctg_workshop.wording import PHASE_LABELS
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import (
     DESKTOP,
     LIVE_TIMEOUT_MS,
@@ -39,7 +40,6 @@ from tests.e2e.browser import (
     screenshot,
     wait_idle,
 )
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 pytestmark = pytest.mark.browser
 STEPS_IN_ORDER = True  # tests/e2e/conftest.py notes a failed step; the next ones skip

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect
@@ -24,6 +23,8 @@ from ctg_workshop.day.participation import join_workshop
 from ctg_workshop.day.phases import change_phase
 from ctg_workshop.storage.db import open_database, write_session
 from ctg_workshop.storage.models import Phase
+from measure.harness.demo import DEMO_ARCHIVE
+from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import (
     SIZES,
     STREAMLIT_EXCLUSIONS,
@@ -36,11 +37,9 @@ from tests.e2e.browser import (
     run_axe,
     screenshot,
 )
-from tests.support.streamlit_server import StreamlitServer, start_streamlit
 
 pytestmark = pytest.mark.browser
 
-DEMO_ARCHIVE = Path(__file__).resolve().parents[2] / "data" / "demo-armentieres.json"
 PASSPHRASE = "phrase-animation-e2e"
 WORKSHOPS = {"collect": "RECUEIL", "vote": "VOTE2023", "closed": "CLOTURE"}
 STATE_NAMES = {"collect": "recueil", "vote": "vote", "closed": "resultats"}

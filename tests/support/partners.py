@@ -1,58 +1,23 @@
 """Partners on phones against real servers, for the load, fault, scale-out and security tests.
 
-The demo workshop in a given database and phase; a partner joining and writing through the load
-driver (`loadtest`); waiting for what the server pushes, bounded, never a fixed sleep.
+A partner joining and writing through the load driver (`measure.loadtest`); waiting for what the
+server pushes, bounded, never a fixed sleep. The demo workshop and its phase are the harness's
+(`measure.harness.demo`).
 """
 
 from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ctg_workshop.access import ensure_view_token
-from ctg_workshop.archive.load import import_archive
-from ctg_workshop.day.phases import change_phase
-from ctg_workshop.storage.db import make_engine, open_database, read_session, write_session
-from ctg_workshop.storage.models import Participant, Phase
-from loadtest import AppSession, RunResult
-from loadtest.ledger import Ledger
-from loadtest.scenarios import ScenarioOptions, join_workshop, organisation_name
-
-DEMO_ARCHIVE = Path(__file__).resolve().parents[2] / "data" / "demo-armentieres.json"
-
-
-@dataclass(frozen=True)
-class DemoWorkshop:
-    database_url: str
-    id: int
-    code: str
-    view_token: str
-
-
-def load_demo(database_url: str, phase: Phase | str = Phase.COLLECT) -> DemoWorkshop:
-    """The demo workshop (ARMDEMO) in `phase`, with its projection token, in a fresh database."""
-    engine = open_database(database_url)
-    try:
-        with write_session(engine) as session:
-            workshop = import_archive(session=session, data=DEMO_ARCHIVE.read_bytes())
-            change_phase(session=session, workshop_id=workshop.id, phase=Phase(phase))
-            token = ensure_view_token(session=session, workshop_id=workshop.id)
-            return DemoWorkshop(database_url, workshop.id, workshop.code, token)
-    finally:
-        engine.dispose()
-
-
-def set_phase(workshop: DemoWorkshop, phase: Phase | str) -> None:
-    engine = make_engine(workshop.database_url)
-    try:
-        with write_session(engine) as session:
-            change_phase(session=session, workshop_id=workshop.id, phase=Phase(phase))
-    finally:
-        engine.dispose()
+from ctg_workshop.storage.db import make_engine, read_session
+from ctg_workshop.storage.models import Participant
+from measure.harness.demo import DemoWorkshop
+from measure.loadtest import AppSession, RunResult
+from measure.loadtest.ledger import Ledger
+from measure.loadtest.scenarios import ScenarioOptions, join_workshop, organisation_name
 
 
 def participants_named(workshop: DemoWorkshop, organisation: str) -> int:

@@ -1,7 +1,0 @@
-"""`python -m loadtest --help`."""
-
-import sys
-
-from loadtest.cli import main
-
-sys.exit(main())

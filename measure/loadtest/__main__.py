@@ -1,0 +1,7 @@
+"""`python -m measure.loadtest --help`."""
+
+import sys
+
+from measure.loadtest.cli import main
+
+sys.exit(main())

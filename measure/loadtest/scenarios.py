@@ -1,0 +1,336 @@
+"""Scenarios: what one simulated participant does, as a small async function of an AppSession.
+
+A scenario opens a page, finds widgets by key or label, sets values, clicks, and checks what
+the page shows; it raises `ScenarioError` (in French) when the page is not what it expects.
+Name the actions (`action=`) so the report gives one line of percentiles per step.
+`SCENARIOS` maps the names the command line accepts to scenario builders.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import random
+import re
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from urllib.parse import parse_qs
+
+from measure.loadtest.ledger import ItemRecord, Ledger, Outcome
+from measure.loadtest.limits import LoadTestError, check_count
+from measure.loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
+from measure.loadtest.tree import unescape_markdown
+from measure.loadtest.widgets import Widget
+
+Scenario = Callable[[AppSession], Awaitable[None]]
+
+HOME_WORKSHOP_KEY = "home_workshop"
+MAX_STEPS = 1000
+
+
+class ScenarioError(LoadTestError):
+    """The page did not show what the scenario expected."""
+
+
+@dataclass(frozen=True)
+class Pace:
+    """Think time between two actions: uniform in [0, `think_s`] seconds (0: no pause)."""
+
+    think_s: float = 0.0
+    seed: int | None = None
+
+    def rng(self, index: int) -> random.Random:
+        return random.Random(None if self.seed is None else self.seed * 100_003 + index)
+
+    async def think(self, rng: random.Random) -> None:
+        if self.think_s > 0:
+            await asyncio.sleep(rng.uniform(0, self.think_s))
+
+
+async def open_home(session: AppSession, query: str = "") -> None:
+    """Open the home page and check it shows a workshop's figures."""
+    await session.open("/", query=query, action="open_home")
+    if "Participants" not in session.metrics():
+        shown = " / ".join(session.texts()[:3])
+        raise ScenarioError(f"La page d'accueil n'affiche pas le nombre de participants ({shown}).")
+
+
+async def switch_home_workshop(session: AppSession, rng: random.Random) -> str:
+    """Choose another workshop in the home page's select box; returns the option chosen."""
+    box = session.find_widget(key=HOME_WORKSHOP_KEY, kind="selectbox")
+    current = session.value_of(box)
+    choices = [option for option in box.options if option != current] or list(box.options)
+    choice = rng.choice(choices)
+    result = await session.set_value(box, choice, action="switch_workshop")
+    if result is None or not result.ok:
+        raise ScenarioError(f"Le changement d'atelier a échoué : {result}.")
+    return choice
+
+
+@dataclass(frozen=True)
+class ScenarioOptions:
+    """What the command line tunes in a scenario: its number of steps, its pace, its query;
+    for the partner scenario, the workshop code and the ledger of what the server acknowledged."""
+
+    steps: int = 3
+    pace: Pace = Pace()
+    query: str = ""
+    code: str = "ARMDEMO"
+    ledger: Ledger = field(default_factory=Ledger)
+    tag: str = "charge"
+
+
+def browse_home(options: ScenarioOptions, index: int = 0) -> Scenario:
+    """Open the home page, then switch its workshop select box `options.steps` times."""
+    check_count("changements d'atelier", options.steps, MAX_STEPS)
+
+    async def scenario(session: AppSession) -> None:
+        rng = options.pace.rng(index)
+        await open_home(session, options.query)
+        for _ in range(options.steps):
+            await options.pace.think(rng)
+            await switch_home_workshop(session, rng)
+
+    return scenario
+
+
+def idle_home(seconds: float, query: str = "") -> Scenario:
+    """Open the home page, then stay on it (reading, running fragment timers) for `seconds`."""
+
+    async def scenario(session: AppSession) -> None:
+        await open_home(session, query)
+        await session.idle(seconds)
+
+    return scenario
+
+
+# --- The partner on a phone (pages/participer.py) --------------------------------------------------
+#
+# Labels and keys of pages/participer.py: the join form (`participer_join`), the topic picker
+# (`participer_topic`), one form per quadrant with a text area `new_<topic>_<quadrant>`, the vote
+# buttons `more_<item id>` / `less_<item id>` on cards that say « Vos points ici : **k** sur m ».
+
+PARTNER_PATH = "/participer"
+JOIN_BUTTON = "Rejoindre l'atelier"
+NEW_ORGANISATION_LABEL = "Elle n'est pas dans la liste"
+ORGANISATION_LABEL = "Votre organisation"
+TOPIC_KEY = "participer_topic"
+REFRESH_KEY = "refresh"
+TOKEN_PARAM = "jeton"
+ITEM_ADDED = "Contribution ajoutée"
+DOT_ADDED = "Point ajouté"
+DOT_REMOVED = "Point retiré"
+_ON_CARD = re.compile(r"Vos points ici : \*\*(\d+)\*\* sur (\d+)")
+_REMAINING = re.compile(r"\*\*(\d+) points? restants? sur (\d+)\*\*")
+_WORDS = (
+    "accueil des familles",
+    "horaires élargis",
+    "lieu ressource",
+    "transport des jeunes",
+    "accès aux droits",
+    "places en crèche",
+    "soutien à la parentalité",
+    "bénévoles associatifs",
+    "numérique pour tous",
+    "maison de quartier",
+)
+
+
+def organisation_name(options: ScenarioOptions, index: int) -> str:
+    """A partner's organisation, unique in the run: the checks count participants by it."""
+    return f"Partenaire {options.tag} n°{index:04d}"
+
+
+def item_text(options: ScenarioOptions, index: int, step: int, rng: random.Random) -> str:
+    return f"{rng.choice(_WORDS).capitalize()} : idée {step + 1} du partenaire {index:04d} ({options.tag})"
+
+
+def token_of(session: AppSession) -> str:
+    return parse_qs(session.query_string).get(TOKEN_PARAM, [""])[0]
+
+
+def success_texts(session: AppSession) -> list[str]:
+    return [unescape_markdown(body) for kind, body in session.alerts() if kind == "success"]
+
+
+def error_texts(session: AppSession) -> list[str]:
+    return [unescape_markdown(body) for kind, body in session.alerts() if kind in {"error", "warning"}]
+
+
+def phase_of(session: AppSession) -> str:
+    """What the partner's page offers now: `vote`, `collect` or `read` (group, closed)."""
+    keys = [w.key or "" for w in session.widgets()]
+    if any(key.startswith("more_") for key in keys):
+        return "vote"
+    if any(key.startswith("new_") for key in keys):
+        return "collect"
+    return "read"
+
+
+async def _answered(ledger_action: Callable[[], None], call: Awaitable[RunResult]) -> RunResult | None:
+    """Run an action; an unanswered one (timeout, connection lost) is noted in doubt, then re-raised."""
+    try:
+        return await call
+    except (RerunTimeoutError, SessionClosedError):
+        ledger_action()
+        raise
+
+
+async def join_workshop(session: AppSession, options: ScenarioOptions, index: int) -> str:
+    """Open the partner page with the code, join with a new organisation; returns the token."""
+    user = organisation_name(options, index)
+    organisation = organisation_name(options, index)
+    ledger = options.ledger
+    await session.open(PARTNER_PATH, query=f"atelier={options.code}", action="ouvrir")
+    field_ = session.find_widgets(label=NEW_ORGANISATION_LABEL, kind="text_input") or session.find_widgets(
+        label=ORGANISATION_LABEL, kind="text_input"
+    )
+    if not field_:
+        shown = " / ".join(session.texts()[:3])
+        raise ScenarioError(f"Pas de formulaire pour rejoindre l'atelier ({shown}).")
+    await session.set_value(field_[0], organisation)
+    await _answered(
+        lambda: ledger.joined(user, organisation, None, Outcome.IN_DOUBT),
+        session.click(session.find_widget(label=JOIN_BUTTON, kind="button"), action="rejoindre"),
+    )
+    token = token_of(session)
+    if not token or organisation not in " ".join(session.texts()):
+        ledger.joined(user, organisation, None, Outcome.REFUSED)
+        raise ScenarioError(
+            f"Inscription non confirmée : {' / '.join(error_texts(session)) or 'sans message'}."
+        )
+    ledger.joined(user, organisation, token, Outcome.ACKNOWLEDGED)
+    return token
+
+
+async def switch_topic(session: AppSession, rng: random.Random) -> None:
+    box = session.find_widget(key=TOPIC_KEY, kind="selectbox")
+    current = session.value_of(box)
+    choices = [option for option in box.options if option != current]
+    if choices:
+        await session.set_value(box, rng.choice(choices), action="changer_sujet")
+
+
+async def add_item(
+    session: AppSession, options: ScenarioOptions, index: int, step: int, rng: random.Random
+) -> None:
+    """Write one item in a random quadrant of the current topic; note what the page acknowledged."""
+    areas = [w for w in session.widgets() if w.kind == "text_area" and (w.key or "").startswith("new_")]
+    area = rng.choice(areas)
+    _, topic_key, quadrant = (area.key or "").split("_", 2)
+    text = item_text(options, index, step, rng)
+    submit = next(w for w in session.widgets() if w.form_id == area.form_id and w.is_form_submitter)
+    user, token = organisation_name(options, index), token_of(session)
+
+    def record(outcome: Outcome) -> None:
+        options.ledger.item(ItemRecord(user, token, topic_key, quadrant, text, outcome))
+
+    await session.set_value(area, text)
+    await _answered(lambda: record(Outcome.IN_DOUBT), session.click(submit, action="contribuer"))
+    shown = session.texts()
+    if any(ITEM_ADDED in message for message in success_texts(session)) and text in shown:
+        record(Outcome.ACKNOWLEDGED)
+    elif error_texts(session):
+        record(Outcome.REFUSED)
+    else:
+        record(Outcome.IN_DOUBT)
+        raise ScenarioError(f"Contribution sans accusé de réception : {text}.")
+
+
+def card_dots(session: AppSession, button: Widget) -> tuple[int, int] | None:
+    """(dots, cap) on the card holding `button` (« Vos points ici : **k** sur m »)."""
+    for levels in (2, 3, 4):
+        for line in session.tree.texts(raw=True, under=button.path[: max(1, len(button.path) - levels)]):
+            found = _ON_CARD.search(line)
+            if found:
+                return int(found.group(1)), int(found.group(2))
+    return None
+
+
+def remaining_dots(session: AppSession) -> int | None:
+    for _kind, body in session.alerts():
+        found = _REMAINING.search(body)
+        if found:
+            return int(found.group(1))
+    return None
+
+
+async def spend_dot(session: AppSession, options: ScenarioOptions, index: int, rng: random.Random) -> None:
+    """Put one dot on a random card (or take one back when the topic's budget is spent)."""
+    user, token = organisation_name(options, index), token_of(session)
+    ledger = options.ledger
+    remaining = remaining_dots(session)
+    if remaining is None:
+        await session.click(session.find_widget(key=REFRESH_KEY), action="actualiser")
+        return
+    if remaining and rng.random() < 0.3:
+        await switch_topic(session, rng)
+        return
+    prefix, change = ("more_", 1) if remaining else ("less_", -1)
+    buttons = [w for w in session.widgets() if (w.key or "").startswith(prefix) and not w.disabled]
+    if change > 0:  # a card already at the cap would only earn a refusal
+        buttons = [w for w in buttons if (state := card_dots(session, w)) is not None and state[0] < state[1]]
+    if not buttons:
+        await session.click(session.find_widget(key=REFRESH_KEY), action="actualiser")
+        return
+    button = rng.choice(buttons)
+    item_id = int((button.key or "").removeprefix(prefix))
+    before, record = card_dots(session, button), ledger.vote(user, token, item_id)
+    if before is not None and not record.doubt:
+        record.dots = before[0]
+    await _answered(
+        lambda: ledger.vote_in_doubt(user, token, item_id, change),
+        session.click(button, action="voter" if change > 0 else "retirer"),
+    )
+    expected = DOT_ADDED if change > 0 else DOT_REMOVED
+    after = next((w for w in session.widgets() if w.key == button.key), None)
+    dots = card_dots(session, after) if after is not None else None
+    if any(expected in message for message in success_texts(session)) and dots is not None:
+        ledger.vote_acknowledged(user, token, item_id, dots[0])
+    elif error_texts(session):
+        ledger.vote_refused()
+    else:
+        ledger.vote_in_doubt(user, token, item_id, change)
+        raise ScenarioError(f"Vote sans accusé de réception (contribution {item_id}).")
+
+
+def partner(options: ScenarioOptions, index: int = 0) -> Scenario:
+    """A partner on a phone: join with the code, then `steps` actions at a human pace — write an
+    item in the collect phase, place (or take back) a dot in the vote phase, sometimes change
+    topic; in other phases, tap « Actualiser ». What the server acknowledges goes to the ledger."""
+    check_count("actions par partenaire", options.steps, MAX_STEPS)
+
+    async def scenario(session: AppSession) -> None:
+        rng = options.pace.rng(index)
+        await join_workshop(session, options, index)
+        for step in range(options.steps):
+            await options.pace.think(rng)
+            phase = phase_of(session)
+            if phase == "collect":
+                if rng.random() < 0.15:
+                    await switch_topic(session, rng)
+                else:
+                    await add_item(session, options, index, step, rng)
+            elif phase == "vote":
+                await spend_dot(session, options, index, rng)
+            else:
+                await session.click(session.find_widget(key=REFRESH_KEY), action="actualiser")
+
+    return scenario
+
+
+def projection_tab(view_token: str, seconds: float) -> Scenario:
+    """The room's screen: open `/projection?vue=…` and stay (its counters refresh by themselves)."""
+
+    async def scenario(session: AppSession) -> None:
+        await session.open("/projection", query=f"vue={view_token}", action="ouvrir_projection")
+        if "Participants" not in session.metrics():
+            shown = " / ".join(session.texts()[:3])
+            raise ScenarioError(f"La projection n'affiche pas ses compteurs ({shown}).")
+        await session.idle(seconds)
+
+    return scenario
+
+
+# Scenario builders by the name the command line accepts: (options, index of the session).
+ScenarioBuilder = Callable[[ScenarioOptions, int], Scenario]
+SCENARIOS: dict[str, ScenarioBuilder] = {"home": browse_home, "partner": partner}
