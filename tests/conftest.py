@@ -20,15 +20,24 @@ os.environ["CTG_BACKUP_MINUTES"] = "0"
 
 SPEC_DIR = Path(__file__).resolve().parents[2] / "shared" / "spec"
 EXAMPLE_ARCHIVE = SPEC_DIR / "example-armentieres.json"
+FOLLOW_UP_ARCHIVE = SPEC_DIR / "example-armentieres-suivi.json"
+
+
+def _spec_example(path: Path) -> bytes:
+    """A spec example (shared/spec), or the copy kept in tests/data if absent."""
+    return (path if path.exists() else Path(__file__).parent / "data" / path.name).read_bytes()
 
 
 @pytest.fixture(scope="session")
 def example_archive() -> bytes:
-    """The spec's example archive (shared/spec), or the copy kept in tests/data if absent."""
-    path = (
-        EXAMPLE_ARCHIVE if EXAMPLE_ARCHIVE.exists() else Path(__file__).parent / "data" / EXAMPLE_ARCHIVE.name
-    )
-    return path.read_bytes()
+    """The spec's version 1 example: the day of 2022 and its fiches action."""
+    return _spec_example(EXAMPLE_ARCHIVE)
+
+
+@pytest.fixture(scope="session")
+def follow_up_archive() -> bytes:
+    """The spec's version 2 example: the analysis of the diagnostic and four years of follow-up."""
+    return _spec_example(FOLLOW_UP_ARCHIVE)
 
 
 @pytest.fixture(scope="session")

@@ -1,4 +1,4 @@
-"""Archive format v1: deterministic export, byte-identical round trip, all-or-nothing import."""
+"""Archive format v2 (v1 still read): deterministic export, byte-identical round trip, all-or-nothing import."""
 
 import copy
 import datetime as dt
@@ -7,7 +7,7 @@ import json
 import pytest
 from sqlalchemy import func, select
 
-from ctg_workshop.archive.dump import export_archive
+from ctg_workshop.archive.dump import dump_archive, export_archive
 from ctg_workshop.archive.load import import_archive, read_archive
 from ctg_workshop.errors import ArchiveError, ConflictError, InvalidInputError
 from ctg_workshop.storage.db import read_session, write_session
@@ -31,10 +31,51 @@ def _count(engine, model):
         return session.scalar(select(func.count()).select_from(model))
 
 
-def test_spec_example_round_trips_byte_for_byte(engine, example_archive):
+def _as_version_2(version_1: bytes) -> dict:
+    """A version 1 file as the spec says it is read: no analysis, an empty follow-up."""
+    document = json.loads(version_1)
+    document["version"] = 2
+    workshop = {}
+    for key, value in document["workshop"].items():
+        workshop[key] = value
+        if key == "diagnostic":
+            workshop["narrative"] = []
+    workshop["follow_up"] = {"signed_on": None, "indicators": [], "progress": [], "meetings": []}
+    document["workshop"] = workshop
+    return document
+
+
+def test_a_version_1_file_is_read_and_exported_as_version_2(engine, example_archive):
     code = _import(engine, example_archive)
     assert code == "ARM2023"
-    assert _export(engine, code) == example_archive
+    exported = _export(engine, code)
+    assert exported == dump_archive(_as_version_2(example_archive))
+    assert json.loads(exported)["version"] == 2
+
+
+def test_the_follow_up_example_imports_and_exports_the_same_content(engine, follow_up_archive):
+    code = _import(engine, follow_up_archive)
+    exported = json.loads(_export(engine, code))
+    original = json.loads(follow_up_archive)
+    # The spec writes progress in topic order, then year; the example lists one entry out of order.
+    topic_order = [t["key"] for t in original["workshop"]["topics"]]
+    original["workshop"]["follow_up"]["progress"].sort(
+        key=lambda p: (topic_order.index(p["topic"]), p["year"])
+    )
+    assert exported == original
+    assert exported["workshop"]["narrative"][0]["section"] == "Le territoire"
+    assert exported["workshop"]["follow_up"]["indicators"][3]["values"][2]["value"] == 202.5
+
+
+def test_the_follow_up_example_round_trips_byte_for_byte(engine, follow_up_archive, sqlite_url):
+    first = _export(engine, _import(engine, follow_up_archive))
+    from ctg_workshop.storage.db import open_database
+
+    other = open_database(sqlite_url.replace("ctg.sqlite3", "other.sqlite3"))
+    second = _export(other, _import(other, first))
+    other.dispose()
+    assert second == first
+    assert b'"value": 4\n' in first and b"4.0" not in first
 
 
 def test_export_import_export_is_identical(engine, demo_archive, sqlite_url):
@@ -163,7 +204,12 @@ def test_every_problem_is_reported_at_once(example_archive):
             "tronqué",
         ),
         (b"\xff\xfe{}", "(fichier)", "UTF-8"),
-        (b'{"format": "ctg-workshop-archive", "version": 2, "workshop": {}}', "version", "version 1"),
+        (b'{"format": "ctg-workshop-archive", "version": 3, "workshop": {}}', "version", "versions 1 et 2"),
+        (
+            b'{"format": "ctg-workshop-archive", "version": true, "workshop": {}}',
+            "version",
+            "versions 1 et 2",
+        ),
         (b'{"format": "autre", "version": 1, "workshop": {}}', "format", "ctg-workshop-archive"),
         (b"[]", "(racine)", "objet"),
     ],
@@ -196,3 +242,135 @@ def test_demo_archive_is_rich(demo_engine):
     document = json.loads(_export(demo_engine, "ARMDEMO"))["workshop"]
     assert len(document["action_sheets"]) == 4
     assert len(document["diagnostic"]) >= 20
+
+
+def _broken_follow_up(follow_up_archive, change):
+    document = json.loads(follow_up_archive)
+    change(document["workshop"])
+    return json.dumps(document, ensure_ascii=False)
+
+
+def _two_values_for_one_year(workshop):
+    values = workshop["follow_up"]["indicators"][0]["values"]
+    values.append(dict(values[0]))
+
+
+def _same_label_twice(workshop):
+    indicators = workshop["follow_up"]["indicators"]
+    indicators.append({**copy.deepcopy(indicators[0]), "key": "avs-bis"})
+
+
+def _same_progress_twice(workshop):
+    workshop["follow_up"]["progress"].append(dict(workshop["follow_up"]["progress"][0]))
+
+
+def _duplicate_section(workshop):
+    workshop["narrative"].append(dict(workshop["narrative"][0]))
+
+
+FOLLOW_UP = "workshop.follow_up"
+INVALID_VERSION_2 = {
+    "value year outside the period": (_set(["follow_up", "indicators", 0, "values", 0, "year"], 2027),
+                                      f"{FOLLOW_UP}.indicators[0].values[0].year", "hors de la période"),
+    "baseline too early": (_set(["follow_up", "indicators", 0, "baseline", "year"], 2001),
+                           f"{FOLLOW_UP}.indicators[0].baseline.year", "trop loin"),
+    "two values for one year": (_two_values_for_one_year, f"{FOLLOW_UP}.indicators[0].values[3].year", "une seule"),
+    "unknown status": (_set(["follow_up", "progress", 0, "status"], "late"), f"{FOLLOW_UP}.progress[0].status",
+                       "in_progress"),
+    "unknown topic": (_set(["follow_up", "indicators", 1, "topic"], "sport"), f"{FOLLOW_UP}.indicators[1].topic",
+                      "sport"),
+    "unknown meeting kind": (_set(["follow_up", "meetings", 0, "kind"], "ag"), f"{FOLLOW_UP}.meetings[0].kind",
+                             "copil"),
+    "value as text": (_set(["follow_up", "indicators", 0, "values", 0, "value"], "1"),
+                      f"{FOLLOW_UP}.indicators[0].values[0].value", "nombre"),
+    "four decimals": (_set(["follow_up", "indicators", 0, "values", 0, "value"], 1.2345),
+                      f"{FOLLOW_UP}.indicators[0].values[0].value", "trois décimales"),
+    "boolean value": (_set(["follow_up", "indicators", 0, "target", "value"], True),
+                      f"{FOLLOW_UP}.indicators[0].target.value", "nombre"),
+    "same label in a fiche": (_same_label_twice, f"{FOLLOW_UP}.indicators[5].label", "même intitulé"),
+    "duplicate indicator key": (_set(["follow_up", "indicators", 1, "key"], "avs-groupes"),
+                                f"{FOLLOW_UP}.indicators[1].key", "déjà"),
+    "progress twice": (_same_progress_twice, f"{FOLLOW_UP}.progress[5]", "un seul état"),
+    "progress year": (_set(["follow_up", "progress", 0, "year"], 2022), f"{FOLLOW_UP}.progress[0].year", "période"),
+    "no follow_up in version 2": (lambda w: w.pop("follow_up"), FOLLOW_UP, "clé manquante"),
+    "follow_up without a key": (lambda w: w["follow_up"].pop("meetings"), f"{FOLLOW_UP}.meetings", "manquante"),
+    "duplicate narrative section": (_duplicate_section, "workshop.narrative[5].section", "une seule"),
+    "narrative too long": (_set(["narrative", 0, "text"], "x" * 20_001), "workshop.narrative[0].text", "20000 au plus"),
+    "meeting date": (_set(["follow_up", "meetings", 0, "held_on"], "12/01/2024"), f"{FOLLOW_UP}.meetings[0].held_on",
+                     "AAAA-MM-JJ"),
+    "unit too long": (_set(["follow_up", "indicators", 0, "unit"], "u" * 41), f"{FOLLOW_UP}.indicators[0].unit",
+                      "40 au plus"),
+}  # fmt: skip
+
+
+@pytest.mark.parametrize("case", INVALID_VERSION_2, ids=list(INVALID_VERSION_2))
+def test_invalid_follow_up_refused_with_its_path_and_nothing_written(sqlite_engine, follow_up_archive, case):
+    change, path, reason = INVALID_VERSION_2[case]
+    with pytest.raises(ArchiveError) as refused:
+        _import(sqlite_engine, _broken_follow_up(follow_up_archive, change))
+    matching = [p for p in refused.value.problems if p.path == path]
+    assert matching, refused.value.problems
+    assert reason in matching[0].reason, matching
+    assert _count(sqlite_engine, Workshop) == 0
+
+
+def test_a_key_written_twice_in_an_object_is_refused(follow_up_archive):
+    text = follow_up_archive.decode().replace(
+        '"unit": "groupes",', '"unit": "groupes", "unit": "groupes",', 1
+    )
+    with pytest.raises(ArchiveError) as refused:
+        read_archive(text)
+    assert [str(p) for p in refused.value.problems] == [
+        "workshop.follow_up.indicators[0].unit : la clé « unit » figure deux fois dans cet objet"
+    ]
+
+
+def test_a_version_1_file_cannot_carry_version_2_keys(example_archive):
+    document = json.loads(example_archive)
+    document["workshop"]["narrative"] = []
+    with pytest.raises(ArchiveError) as refused:
+        read_archive(json.dumps(document))
+    assert refused.value.problems[0].path == "workshop.narrative"
+    assert '"version": 2' in refused.value.problems[0].reason
+
+
+def test_problems_of_shape_and_of_references_are_reported_together(follow_up_archive):
+    def many(workshop):
+        workshop["follow_up"]["indicators"][0]["values"][0]["value"] = "18,5"
+        workshop["follow_up"]["indicators"][1]["topic"] = "sport"
+        workshop["items"][0]["topic"] = "inconnu"
+        workshop["vote_budget"] = "cinq"
+
+    with pytest.raises(ArchiveError) as refused:
+        read_archive(_broken_follow_up(follow_up_archive, many))
+    paths = {p.path for p in refused.value.problems}
+    assert {
+        "workshop.follow_up.indicators[0].values[0].value",
+        "workshop.follow_up.indicators[1].topic",
+        "workshop.items[0].topic",
+        "workshop.vote_budget",
+    } <= paths
+    assert not [p for p in refused.value.problems if "should" in p.reason or p.reason == "valeur invalide"]
+
+
+def test_a_large_version_2_workshop_round_trips_byte_for_byte(engine, sqlite_url):
+    from measure.benchmarks.workshop import WorkshopSize, build_follow_up_archive
+
+    size = WorkshopSize(1.0)
+    data = json.dumps(build_follow_up_archive(size, code="GRAND2"), ensure_ascii=False)
+    first = _export(engine, _import(engine, data))
+    document = json.loads(first)["workshop"]
+    assert len(document["items"]) == 1200
+    assert len(document["follow_up"]["indicators"]) == 30
+    assert {len(i["values"]) for i in document["follow_up"]["indicators"]} == {4}
+    comments = {v["comment"] for i in document["follow_up"]["indicators"] for v in i["values"]}
+    assert "Colonne collée d'un tableur" in comments  # a tab became a space
+    assert "Texte inversé puis normal" in comments  # bidirectional controls removed
+    assert "Ligne 1\n\nLigne 2" in comments  # blank-line runs collapsed
+    assert "**Gras** <script>alert(1)</script> [lien](https://exemple.fr)" in comments  # kept literally
+    from ctg_workshop.storage.db import open_database
+
+    other = open_database(sqlite_url.replace("ctg.sqlite3", "other.sqlite3"))
+    second = _export(other, _import(other, first))
+    other.dispose()
+    assert second == first

@@ -82,7 +82,8 @@ def test_targets_and_the_figure_furthest_from_its_own() -> None:
 def test_the_generated_archive_is_valid_and_scales() -> None:
     size = WorkshopSize(1)
     content = read_archive(json.dumps(build_archive(size, code="BENCH0100")))
-    assert (len(content.participants), len(content.items), len(content.votes)) == (150, 1200, 2000)
+    workshop = content.workshop
+    assert (len(workshop.participants), len(workshop.items), len(workshop.votes)) == (150, 1200, 2000)
     assert WorkshopSize(16).items == 16 * 1200
 
 

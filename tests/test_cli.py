@@ -37,6 +37,15 @@ def test_import_prints_the_code_last_then_export_gives_back_the_same(sqlite_url,
     assert exported.returncode == 0, exported.stderr
     original, again = json.loads(example_file.read_bytes()), json.loads(output.read_bytes())
     original.pop("exported_at"), again.pop("exported_at")
+    # A version 1 file comes back as version 2: the same workshop, no analysis, an empty follow-up.
+    assert again.pop("version") == 2 and original.pop("version") == 1
+    assert again["workshop"].pop("narrative") == []
+    assert again["workshop"].pop("follow_up") == {
+        "signed_on": None,
+        "indicators": [],
+        "progress": [],
+        "meetings": [],
+    }
     assert again == original
 
 

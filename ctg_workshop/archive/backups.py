@@ -391,7 +391,7 @@ def restore_archive(*, session: Session, data: bytes | str) -> Workshop:
     the archive does not carry: the facilitator passphrase, the projection link, the setting
     that shows organisations, each participant's token (their link and cookie go on working:
     a partner keeps their own items and their budget) and the paper-card marks."""
-    code = read_archive(data).workshop["code"]
+    code = read_archive(data).workshop.code
     kept = _access(session, code)
     workshop = import_archive(session=session, data=data, replace=True)
     if kept is None:

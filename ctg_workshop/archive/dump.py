@@ -10,9 +10,19 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.archive.format import FORMAT_NAME, SUPPORTED_VERSIONS, format_timestamp
+from ctg_workshop.follow_up.numbers import milli_to_json
 from ctg_workshop.identifiers import utc_now
 from ctg_workshop.storage.lookups import workshop_by_code
-from ctg_workshop.storage.models import ActionSheet, Item, Vote
+from ctg_workshop.storage.models import (
+    ActionProgress,
+    ActionSheet,
+    Indicator,
+    Item,
+    Meeting,
+    NarrativeSection,
+    Vote,
+    Workshop,
+)
 
 
 def archive_document(
@@ -55,6 +65,14 @@ def archive_document(
                 {"section": d.section, "label": d.label, "value": d.value, "note": d.note}
                 for d in workshop.diagnostic
             ],
+            "narrative": [
+                {"section": n.section, "text": n.text}
+                for n in session.scalars(
+                    select(NarrativeSection)
+                    .where(NarrativeSection.workshop_id == workshop.id)
+                    .order_by(NarrativeSection.position)
+                )
+            ],
             "topics": [
                 {"key": t.key, "title": t.title, "summary": t.summary, "objectives": list(t.objectives)}
                 for t in topics
@@ -80,7 +98,64 @@ def archive_document(
                 for item_id, participant_id, dots in votes
             ],
             "action_sheets": [_sheet_document(sheets[t.id], t.key) for t in topics if t.id in sheets],
+            "follow_up": _follow_up_document(session, workshop, topic_keys),
         },
+    }
+
+
+def _follow_up_document(session: Session, workshop: Workshop, topic_keys: dict[int, str]) -> dict[str, Any]:
+    indicators = session.scalars(
+        select(Indicator).where(Indicator.workshop_id == workshop.id).order_by(Indicator.position)
+    ).all()
+    topic_order = {topic_id: position for position, topic_id in enumerate(topic_keys)}
+    progress = sorted(
+        session.scalars(select(ActionProgress).where(ActionProgress.workshop_id == workshop.id)),
+        key=lambda p: (topic_order[p.topic_id], p.year),
+    )
+    meetings = session.scalars(
+        select(Meeting).where(Meeting.workshop_id == workshop.id).order_by(Meeting.held_on, Meeting.key)
+    ).all()
+    return {
+        "signed_on": workshop.signed_on.isoformat() if workshop.signed_on else None,
+        "indicators": [_indicator_document(i, topic_keys[i.topic_id]) for i in indicators],
+        "progress": [
+            {"topic": topic_keys[p.topic_id], "year": p.year, "status": p.status.value, "note": p.note}
+            for p in progress
+        ],
+        "meetings": [
+            {
+                "key": m.key,
+                "kind": m.kind.value,
+                "held_on": m.held_on.isoformat(),
+                "attendees": list(m.attendees),
+                "decisions": list(m.decisions),
+            }
+            for m in meetings
+        ],
+    }
+
+
+def _year_value(year: int | None, milli: int | None) -> dict[str, Any] | None:
+    return None if year is None or milli is None else {"year": year, "value": milli_to_json(milli)}
+
+
+def _indicator_document(indicator: Indicator, topic_key: str) -> dict[str, Any]:
+    return {
+        "key": indicator.key,
+        "topic": topic_key,
+        "label": indicator.label,
+        "unit": indicator.unit,
+        "baseline": _year_value(indicator.baseline_year, indicator.baseline_value_milli),
+        "target": _year_value(indicator.target_year, indicator.target_value_milli),
+        "values": [
+            {
+                "year": v.year,
+                "value": milli_to_json(v.value_milli),
+                "reported_by": v.reported_by,
+                "comment": v.comment,
+            }
+            for v in indicator.values
+        ],
     }
 
 

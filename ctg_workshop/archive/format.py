@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 FORMAT_NAME = "ctg-workshop-archive"
-SUPPORTED_VERSIONS = (1,)
+SUPPORTED_VERSIONS = (1, 2)
 
 
 def format_timestamp(moment: dt.datetime) -> str:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -214,6 +215,18 @@ def cmd_hash_secret(_args: argparse.Namespace, _engine: None) -> int:
     if getpass.getpass("Le même, encore une fois : ") != secret:
         raise InvalidInputError("Les deux saisies diffèrent : rien n'a été chiffré.")
     print(hash_secret(secret))
+    return 0
+
+
+def cmd_schema(args: argparse.Namespace, _engine: None) -> int:
+    """Write the archive's JSON Schema (docs/archive.schema.json is this output)."""
+    from ctg_workshop.archive.schema import json_schema
+
+    if args.output:
+        _write_output(args.output, json_schema())
+        print(f"Schéma JSON de l'archive écrit : {args.output}")
+    else:
+        sys.stdout.write(json_schema().decode("utf-8"))
     return 0
 
 

@@ -162,6 +162,17 @@ COMMANDS = (
         ),
     ),
     Command(
+        "schema",
+        "écrire le schéma JSON de l'archive (version 2)",
+        "Écrit le schéma JSON (draft 2020-12) des archives que ce programme écrit ; "
+        "docs/archive.schema.json en est une copie.",
+        commands.cmd_schema,
+        options=(
+            option("-o", "--output", metavar="FICHIER", help="fichier à écrire (sinon : la sortie standard)"),
+        ),
+        needs_database=False,
+    ),
+    Command(
         "hash-secret",
         "chiffrer le mot de passe d'administration (scrypt)",
         "Demande un secret (deux fois, sans l'afficher) et écrit son empreinte scrypt, à mettre dans "

@@ -187,7 +187,7 @@ def create_from_archive(
     Under a fresh code unless `keep_code` (refused if that code is taken).
     """
     content = read_archive(data)  # every problem listed before anything is written
-    code = content.workshop["code"]
+    code = content.workshop.code
     if keep_code:
         if session.scalar(select(Workshop.id).where(Workshop.code == code)) is not None:
             raise ConflictError(

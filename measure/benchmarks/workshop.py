@@ -216,6 +216,82 @@ def build_archive(size: WorkshopSize, *, code: str, phase: Phase = Phase.COLLECT
     return {"format": FORMAT_NAME, "version": 1, "workshop": workshop}
 
 
+AWKWARD_TEXTS = (
+    "**Gras** <script>alert(1)</script> [lien](https://exemple.fr)",
+    "=SUM(A1) et -5 places",
+    "Colonne\tcollée d'un tableur",
+    "Texte \u202einversé\u202c puis normal",
+    "Ligne 1\n\n\n\n\nLigne 2",
+    "Famille 👨‍👩‍👧 et « guillemets » : fin !",
+)
+
+
+def build_follow_up_archive(size: WorkshopSize, *, code: str, indicators: int = 30, seed: int = 1) -> dict:
+    """The archive (format 2) of a generated workshop with its analysis and a follow-up:
+    `indicators` indicators over the fiches, a value for every year of the period, a status per
+    fiche and year, two meetings a year; comments and notes hold awkward texts."""
+    archive = build_archive(size, code=code, seed=seed)
+    workshop = archive["workshop"]
+    rng = random.Random(seed)
+    years = list(range(workshop["period_start"], workshop["period_end"] + 1))
+    topics = [t["key"] for t in workshop["topics"]]
+    workshop_v2: dict[str, Any] = {}
+    for key, value in workshop.items():
+        workshop_v2[key] = value
+        if key == "diagnostic":
+            workshop_v2["narrative"] = [
+                {
+                    "section": section,
+                    "text": f"Analyse de la section.\n\n{AWKWARD_TEXTS[n % len(AWKWARD_TEXTS)]}",
+                }
+                for n, section in enumerate(dict.fromkeys(line["section"] for line in value))
+            ]
+    workshop_v2["follow_up"] = {
+        "signed_on": f"{years[0]}-02-09",
+        "indicators": [_indicator(n, topics[n % len(topics)], years, rng) for n in range(indicators)],
+        "progress": [
+            {"topic": topic, "year": year, "status": rng.choice(PROGRESS), "note": rng.choice(AWKWARD_TEXTS)}
+            for topic in topics
+            for year in years
+        ],
+        "meetings": [
+            {
+                "key": f"{kind}-{year}",
+                "kind": kind,
+                "held_on": f"{year}-{month:02d}-15",
+                "attendees": ["Ville", "Caf du Nord", "Centres sociaux"],
+                "decisions": [f"Décision {year} : {rng.choice(AWKWARD_TEXTS)}"],
+            }
+            for year in years
+            for kind, month in (("cotech", 6), ("copil", 12))
+        ],
+    }
+    return {**archive, "version": 2, "workshop": workshop_v2}
+
+
+PROGRESS = ("not_started", "in_progress", "done", "dropped")
+
+
+def _indicator(n: int, topic: str, years: list[int], rng: random.Random) -> dict[str, Any]:
+    return {
+        "key": f"ind-{n:03d}",
+        "topic": topic,
+        "label": f"Indicateur n°{n} : taux de « réussite »",
+        "unit": "%" if n % 2 else "places",
+        "baseline": {"year": years[0] - 1, "value": n},
+        "target": {"year": years[-1], "value": n + 20.5},
+        "values": [
+            {
+                "year": year,
+                "value": round(n + rng.random() * 20, rng.choice((0, 1, 3))),
+                "reported_by": "Caf du Nord" if rng.random() < 0.5 else None,
+                "comment": rng.choice((None, *AWKWARD_TEXTS)),
+            }
+            for year in years
+        ],
+    }
+
+
 def create_workshop(
     path: Path, size: WorkshopSize, *, code: str | None = None, seed: int = 1
 ) -> BenchWorkshop:

@@ -325,7 +325,8 @@ BEGIN
           FROM workshop w WHERE w.id = NEW.workshop_id;
     END IF;
     IF NEW.year < first_year OR NEW.year > last_year THEN
-        RAISE EXCEPTION 'ctg:year_outside_period';
+        -- A check violation: drivers report it as an integrity error, as SQLite's RAISE(ABORT).
+        RAISE EXCEPTION 'ctg:year_outside_period' USING ERRCODE = 'check_violation';
     END IF;
     RETURN NEW;
 END
