@@ -1,5 +1,6 @@
 """Diagnostic: the territory's figures (section, label, value, note), edited in a table and saved as
-soon as the table is valid, or imported from the CAF / INSEE open-data CSV files.
+soon as the table is valid, or imported from the CAF / INSEE open-data CSV files; the written
+analysis of each section (ui/narrative.py).
 """
 
 import pandas as pd
@@ -13,6 +14,7 @@ from ctg_workshop.storage.lookups import workshop_by_id
 from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import bump, generation
+from ui.narrative import narrative_section
 from ui.safe import plain
 
 _FEEDBACK = "diagnostic_feedback"
@@ -268,5 +270,7 @@ st.caption(
 )
 table_editor(lines)
 show_feedback()  # below the table: a message never moves the cells being edited
+st.divider()
+narrative_section(workshop_id)
 st.divider()
 import_section(territory)

@@ -86,3 +86,43 @@ def test_an_unknown_file_asks_which_columns_to_read(db):
     assert at.selectbox(key="diagnostic_commune").value.name == "Armentières"
     preview = at.dataframe[-1].value
     assert list(preview["Valeur"]) == ["9", "34,8\u00a0%"]
+
+
+def analyses(engine: Engine):
+    from ctg_workshop.drafting.narrative import list_narrative
+
+    with read_session(engine) as session:
+        return {a.section: a.text for a in list_narrative(session=session, workshop_id=workshop_id(engine))}
+
+
+def test_the_seed_s_analysis_is_shown_and_saved_when_the_field_is_left(db):
+    at = logged_in(db)
+    fields = [t for t in at.text_area if t.key and t.key.startswith("narrative_0_")]
+    assert fields and fields[0].value.startswith("Armentières est une commune")
+    assert "Le territoire" in fields[0].label
+    typed = "Premier paragraphe **tel quel**.\n\n\n\nSecond\tparagraphe."
+    at = run(fields[0].set_value(typed))
+    assert analyses(db)["Le territoire"] == "Premier paragraphe **tel quel**.\n\nSecond paragraphe."
+    assert not at.error
+    expanders = [e.label for e in at.expander]
+    assert any("Versions précédentes" in label and "Le territoire" in label for label in expanders)
+
+
+def test_a_heading_of_its_own_is_added_below_the_diagnostic_s_sections(db):
+    at = logged_in(db)
+    at.text_input(key="narrative_new_heading").set_value("Synthèse")
+    new_text = next(t for t in at.text_area if t.label == "Son analyse")
+    new_text.set_value("Les enjeux transversaux.")
+    at = run(next(b for b in at.button if b.label == "Ajouter la rubrique").click())
+    assert analyses(db)["Synthèse"] == "Les enjeux transversaux."
+    assert [t.label for t in at.text_area if t.key and t.key.startswith("narrative_")][-1].startswith(
+        "Synthèse"
+    )
+
+
+def test_an_empty_new_heading_is_refused_in_french(db):
+    at = logged_in(db)
+    at.text_input(key="narrative_new_heading").set_value("   ")
+    next(t for t in at.text_area if t.label == "Son analyse").set_value("Texte.")
+    at = run(next(b for b in at.button if b.label == "Ajouter la rubrique").click())
+    assert "Non enregistré" in at.error[0].value and "Rubrique" in at.error[0].value
