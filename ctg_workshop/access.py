@@ -37,7 +37,6 @@ from ctg_workshop.throttle import (
     ADMIN_TARGET,
     FREE_ATTEMPTS,
     DatabaseThrottle,
-    MemoryThrottle,
     Throttle,
     retry_delay,
     wait_sentence,
@@ -227,9 +226,6 @@ def facilitator_failures(*, session: Session, workshop_id: int, client: str | No
 
 # --------------------------------------------------------------------------- administrator
 
-# Only for callers that give no session (see check_admin_password).
-_admin_memory = MemoryThrottle()
-
 
 def configured_admin_password(secret_value: str | None = None) -> str | None:
     """The administrator password: `CTG_ADMIN_PASSWORD`, else the page's secret, else None."""
@@ -251,7 +247,7 @@ def admin_password_matches(password: str, expected: str) -> bool:
 def check_admin_password(
     password: str,
     *,
-    session: Session | None = None,
+    session: Session,
     client: str | None = None,
     expected: str | None = None,
     now: dt.datetime | None = None,
@@ -260,8 +256,7 @@ def check_admin_password(
 
     `expected` defaults to `configured_admin_password()`. Failures are counted per `client` in
     the database through `session` (catch the error inside the `write_session` block so that
-    the count is committed), slowed down like facilitator logins. Without a session they are
-    counted in this process's memory only (callers written before the database kept them).
+    the count is committed), slowed down like facilitator logins, the same in every process.
     """
     expected = expected if expected is not None else configured_admin_password()
     if not expected:
@@ -271,7 +266,7 @@ def check_admin_password(
             "puis redémarrez l'application."
         )
     now = now or utc_now()
-    throttle: Throttle = _admin_memory if session is None else DatabaseThrottle(session)
+    throttle: Throttle = DatabaseThrottle(session)
     _refuse_if_waiting(throttle, ADMIN_TARGET, client, now)
     matches = admin_password_matches(password, expected)
     _checked(
@@ -282,11 +277,6 @@ def check_admin_password(
         matches,
         lambda _failures: "Mot de passe administrateur incorrect.",
     )
-
-
-def reset_admin_throttle() -> None:
-    """Forget the administrator's failed attempts counted in memory (tests)."""
-    _admin_memory.clear()
 
 
 # --------------------------------------------------------------------------- projection link

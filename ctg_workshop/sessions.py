@@ -27,10 +27,11 @@ from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.identifiers import utc_now
-from ctg_workshop.storage.models import AppSecret, FacilitatorSession
+from ctg_workshop.storage.models import AppSecret, FacilitatorSession, Workshop
 
 SESSION_HOURS = 12  # a whole day of workshop from the morning's login
 SECRET_ENV = "CTG_SESSION_SECRET"
+COOKIE_PREFIX = "ctg_animation_"  # one cookie per workshop: ctg_animation_ARMDEMO
 SIGNING_SECRET = "session-signing"
 SECRET_MIN_LENGTH = 32
 TOKEN_BYTES = 32
@@ -140,3 +141,44 @@ def verify(signed: str, key: bytes) -> str | None:
     if not dot or not hmac.compare_digest(signature.encode("utf-8"), expected):
         return None
     return value
+
+
+# --------------------------------------------------------------------------- cookie
+
+
+def cookie_name(code: str) -> str:
+    """The name of the cookie that keeps a facilitator of workshop `code` logged in."""
+    return f"{COOKIE_PREFIX}{code}"
+
+
+@dataclass(frozen=True)
+class CookieSession:
+    """What a valid facilitator cookie opens: the workshop (its id and code) until `expires_at`."""
+
+    workshop_id: int
+    code: str
+    expires_at: dt.datetime
+
+
+def session_for_cookie(
+    *, session: Session, signed: str, now: dt.datetime | None = None
+) -> CookieSession | None:
+    """The open session a cookie's signed token names; None if the signature is wrong, or the
+    session unknown, closed (logout, new passphrase) or expired."""
+    token = verify(signed, signing_key(session=session))
+    if not token:
+        return None
+    now = now or utc_now()
+    row = session.execute(
+        select(FacilitatorSession.workshop_id, Workshop.code, FacilitatorSession.expires_at)
+        .join(Workshop, Workshop.id == FacilitatorSession.workshop_id)
+        .where(FacilitatorSession.token_hash == _token_hash(token), FacilitatorSession.expires_at > now)
+    ).one_or_none()
+    return None if row is None else CookieSession(row.workshop_id, row.code, row.expires_at)
+
+
+def close_cookie_session(*, session: Session, signed: str) -> None:
+    """Logout from a cookie's signed token (a wrong signature closes nothing)."""
+    token = verify(signed, signing_key(session=session))
+    if token:
+        close_facilitator_session(session=session, token=token)

@@ -15,8 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import threading
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Protocol
 
 from sqlalchemy import delete, select
@@ -70,7 +69,7 @@ def wait_sentence(seconds: int) -> str:
 
 
 class Throttle(Protocol):
-    """Where failures are counted: the database (`DatabaseThrottle`), or one process's memory."""
+    """Where failures are counted: the database (`DatabaseThrottle`), shared by every process."""
 
     def wait(self, target: str, client: str | None, now: dt.datetime) -> int: ...
 
@@ -123,32 +122,3 @@ class DatabaseThrottle:
             )
         )
         return count or 0
-
-
-@dataclass
-class MemoryThrottle:
-    """Failures in this process's memory: only for a caller that has no database session to
-    give (the administrator's login before pages pass one). Two processes count apart."""
-
-    _counts: dict[tuple[str, str], tuple[int, dt.datetime]] = field(default_factory=dict)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
-
-    def wait(self, target: str, client: str | None, now: dt.datetime) -> int:
-        with self._lock:
-            failures, last = self._counts.get((target, client_hash(client)), (0, None))
-        return seconds_to_wait(failures, last, now)
-
-    def fail(self, target: str, client: str | None, now: dt.datetime) -> int:
-        key = (target, client_hash(client))
-        with self._lock:
-            failures = self._counts.get(key, (0, now))[0] + 1
-            self._counts[key] = (failures, now)
-        return failures
-
-    def clear(self, target: str | None = None, client: str | None = None) -> None:
-        """Forget `client`'s failures on `target`, or every failure (target None)."""
-        with self._lock:
-            if target is None:
-                self._counts.clear()
-            else:
-                self._counts.pop((target, client_hash(client)), None)

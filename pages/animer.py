@@ -33,6 +33,7 @@ from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import act, flash, show_flash
+from ui.paper_cards import paper_cards_panel
 from ui.projection import partner_url, projection_url
 from ui.safe import plain
 
@@ -457,11 +458,17 @@ links_panel()
 
 st.divider()
 # Only the chosen panel runs (duplicate suggestions are computed only when looked at).
-views = {"moderation": "Contributions (masquer, corriger)", "grouping": "Doublons (regrouper)"}
+views = {
+    "moderation": "Contributions (masquer, corriger)",
+    "grouping": "Doublons (regrouper)",
+    "paper": "Cartes papier (saisir)",
+}
 view = st.segmented_control(
     "Vue", list(views), default="moderation", format_func=views.get, key="animer_view"
 )
 if view == "grouping":
     grouping_panel()
+elif view == "paper":
+    paper_cards_panel(workshop_id=workshop_id, phase=state.phase, topics=topics)
 else:
     moderation_panel()

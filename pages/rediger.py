@@ -21,6 +21,7 @@ from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import bump, generation
 from ui.safe import plain
+from ui.workbook_download import workbook_download
 
 _FEEDBACK = "rediger_feedback"
 _TEXT_WIDGETS = {
@@ -341,6 +342,7 @@ def documents_tab(code: str) -> None:
         icon=":material/table_view:",
         key="download_data",
     )
+    workbook_download(workshop_id=workshop_id, code=code)
 
 
 # --- Page -------------------------------------------------------------------------------------------

@@ -134,30 +134,39 @@ def test_new_passphrase_changes_stamp(demo_engine, demo_id):
     assert isinstance(_attempt(demo_engine, PASSPHRASE, T0), AccessDeniedError)
 
 
-def test_admin_password(monkeypatch):
-    access.reset_admin_throttle()
+def _admin(engine, password: str, **options) -> None:
+    """One administrator login as the page does it: a refusal is counted (committed), then raised."""
+    refusal: AccessDeniedError | None = None
+    with write_session(engine) as session:
+        try:
+            check_admin_password(password, session=session, **options)
+        except AccessDeniedError as error:
+            refusal = error
+    if refusal is not None:
+        raise refusal
+
+
+def test_admin_password(engine, monkeypatch):
     monkeypatch.delenv(access.ADMIN_PASSWORD_ENV, raising=False)
     with pytest.raises(AccessDeniedError, match="Aucun mot de passe administrateur"):
-        check_admin_password("quoi")
+        _admin(engine, "quoi")
     monkeypatch.setenv(access.ADMIN_PASSWORD_ENV, "s3cret-admin")
-    check_admin_password("s3cret-admin")
+    _admin(engine, "s3cret-admin")
     with pytest.raises(AccessDeniedError, match="incorrect"):
-        check_admin_password("s3cret-admin ")
+        _admin(engine, "s3cret-admin ")
     for i in range(3):
         with pytest.raises(AccessDeniedError):
-            check_admin_password("non", now=T0 + dt.timedelta(seconds=i))
+            _admin(engine, "non", now=T0 + dt.timedelta(seconds=i))
     with pytest.raises(TooManyAttemptsError):
-        check_admin_password("non", now=T0 + dt.timedelta(seconds=5))
+        _admin(engine, "non", now=T0 + dt.timedelta(seconds=5))
     with pytest.raises(TooManyAttemptsError):
-        check_admin_password("s3cret-admin", now=T0 + dt.timedelta(seconds=10))
-    check_admin_password("s3cret-admin", now=T0 + dt.timedelta(seconds=40))
-    access.reset_admin_throttle()
+        _admin(engine, "s3cret-admin", now=T0 + dt.timedelta(seconds=10))
+    _admin(engine, "s3cret-admin", now=T0 + dt.timedelta(seconds=40))
 
 
-def test_admin_password_from_secret(monkeypatch):
-    access.reset_admin_throttle()
+def test_admin_password_from_secret(engine, monkeypatch):
     monkeypatch.delenv(access.ADMIN_PASSWORD_ENV, raising=False)
-    check_admin_password("é-secret", expected=access.configured_admin_password("é-secret"))
+    _admin(engine, "é-secret", expected=access.configured_admin_password("é-secret"))
 
 
 def test_view_token(demo_engine, demo_id):
@@ -190,14 +199,12 @@ def test_demo_command_sets_passphrase_and_link(sqlite_url, monkeypatch, capsys):
     assert "https://ctg.ville.fr/projection?vue=" in capsys.readouterr().out
 
 
-def test_admin_password_configured_as_its_hash(monkeypatch):
-    access.reset_admin_throttle()
+def test_admin_password_configured_as_its_hash(engine, monkeypatch):
     stored = access.hash_secret("s3cret-admin")
     monkeypatch.setenv(access.ADMIN_PASSWORD_ENV, stored)
-    check_admin_password("s3cret-admin")
+    _admin(engine, "s3cret-admin")
     with pytest.raises(AccessDeniedError, match="incorrect"):
-        check_admin_password(stored)  # the hash itself is not a password
-    access.reset_admin_throttle()
+        _admin(engine, stored)  # the hash itself is not a password
 
 
 def test_secrets_are_compared_in_constant_time(monkeypatch, demo_engine, demo_id):
@@ -211,12 +218,10 @@ def test_secrets_are_compared_in_constant_time(monkeypatch, demo_engine, demo_id
         return real(a, b)
 
     monkeypatch.setattr(access.hmac, "compare_digest", spy)
-    access.reset_admin_throttle()
-    check_admin_password("s3cret-admin", expected="s3cret-admin")
-    check_admin_password("s3cret-admin", expected=access.hash_secret("s3cret-admin"))
+    _admin(demo_engine, "s3cret-admin", expected="s3cret-admin")
+    _admin(demo_engine, "s3cret-admin", expected=access.hash_secret("s3cret-admin"))
     assert isinstance(_attempt(demo_engine, PASSPHRASE, T0), int)
     assert len(compared) == 3
-    access.reset_admin_throttle()
 
 
 def test_hash_secret_command_prints_a_hash_that_verifies(monkeypatch, capsys):

@@ -8,10 +8,10 @@ import pytest
 from sqlalchemy import Engine, func, select
 from streamlit.testing.v1 import AppTest
 
-from ctg_workshop import access
 from ctg_workshop.access import set_facilitator_passphrase
 from ctg_workshop.storage.db import open_database, read_session, write_session
-from ctg_workshop.storage.models import Item, Phase, Vote, Workshop
+from ctg_workshop.storage.models import Item, LoginThrottle, Phase, Vote, Workshop
+from ctg_workshop.throttle import workshop_target
 from tests.support.pages import FACILITATOR_PASSPHRASE as PASSPHRASE
 from tests.support.pages import logged_in as _logged_in
 from ui.auth import WORKSHOP_KEY
@@ -32,8 +32,13 @@ def _workshop(engine: Engine) -> Workshop:
 
 
 def _failures(engine: Engine) -> int:
+    """Failed logins on the workshop, whoever made them (the page counts them per client)."""
+    target = workshop_target(_workshop(engine).id)
     with read_session(engine) as session:
-        return access.facilitator_failures(session=session, workshop_id=_workshop(engine).id)
+        counted = session.scalar(
+            select(func.sum(LoginThrottle.failures)).where(LoginThrottle.target == target)
+        )
+    return int(counted or 0)
 
 
 def logged_in(engine: Engine, page: str = PAGE) -> AppTest:
@@ -180,7 +185,6 @@ def test_prepare_page_needs_login_then_edits(db, monkeypatch):
 
 
 def test_admin_creates_a_workshop(app_database, monkeypatch):
-    access.reset_admin_throttle()
     monkeypatch.setenv("CTG_ADMIN_PASSWORD", "mot-de-passe-admin")
     at = AppTest.from_file(PREPARE, default_timeout=30).run()
     at.text_input(key="admin_password").input("mot-de-passe-admin")

@@ -119,6 +119,7 @@ def test_documents_can_be_downloaded(db):
         "Télécharger le projet de convention (.docx)",
         "Télécharger le projet de délibération (.docx)",
         "Télécharger les contributions (.csv)",
+        "Télécharger le classeur Excel (.xlsx)",
     ]
     at = run(at.text_input(key="delib_bonus").input("beaucoup"))
     assert "nombre d'euros" in shown(at.error[0].value)
