@@ -5,6 +5,10 @@ a script run then waits for the browser's delayed ACK, ~40 ms. The launcher re-o
 listening socket as an explicit TCP socket so that asyncio sets TCP_NODELAY. Checked here on
 the hook itself (an asyncio server on the socket Streamlit binds) and on the real app started
 through the launcher: the server's end of a connection the test opened carries TCP_NODELAY.
+
+The launcher also serves Streamlit's static files compressed (Brotli or gzip, as the browser
+accepts), each copy made once: checked on `CompressedFiles` and on the real app, with and
+without `Accept-Encoding`, the bytes identical once decompressed.
 """
 
 from __future__ import annotations
@@ -13,12 +17,17 @@ import asyncio
 import contextlib
 import ctypes
 import errno
+import gzip
+import http.client
 import os
+import re
 import socket
 import sys
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
+import brotli
 import pytest
 
 import serve
@@ -160,3 +169,175 @@ def test_the_app_started_by_the_launcher_sets_tcp_nodelay_on_its_connections(tmp
                 assert accepted.getsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY) == 1
     finally:
         server.stop()
+
+
+# --------------------------------------------------------------------------- compressed static files
+
+
+@pytest.mark.parametrize(
+    ("accept", "expected"),
+    [
+        ("gzip, deflate, br, zstd", "br"),  # Chromium
+        ("gzip, deflate", "gzip"),
+        ("", None),
+        ("identity", None),
+        ("br;q=0, gzip;q=0.5", "gzip"),
+        ("gzip;q=1.0, br;q=0.8", "gzip"),
+        ("*", "br"),
+        ("*;q=0", None),
+        ("GZIP", "gzip"),
+        ("br;q=bad, gzip", "gzip"),
+    ],
+)
+def test_the_encoding_follows_accept_encoding(accept: str, expected: str | None) -> None:
+    assert serve.chosen_encoding(accept) == expected
+
+
+def _static_tree(root: Path) -> Path:
+    (root / "static" / "js").mkdir(parents=True)
+    (root / "static" / "media").mkdir()
+    (root / "static" / "js" / "app.abc123.js").write_text("const greeting = 'bonjour';\n" * 400)
+    (root / "static" / "js" / "tiny.js").write_text("1;")
+    (root / "static" / "media" / "font.woff2").write_bytes(os.urandom(4000))
+    return root
+
+
+def test_each_copy_is_compressed_once_however_many_ask(tmp_path: Path) -> None:
+    root = _static_tree(tmp_path / "site")
+    calls: list[tuple[int, str]] = []
+
+    def counting(data: bytes, encoding: str) -> bytes:
+        calls.append((len(data), encoding))
+        return serve.compress(data, encoding)
+
+    files = serve.CompressedFiles(root, cache_dir=None, compressor=counting)
+    with ThreadPoolExecutor(max_workers=8) as pool:
+        variants = list(pool.map(lambda _: files.variant("static/js/app.abc123.js", "br"), range(32)))
+    assert len(calls) == 1
+    assert len({id(v) for v in variants}) == 1
+    original = (root / "static" / "js" / "app.abc123.js").read_bytes()
+    assert brotli.decompress(variants[0].body) == original
+    gzipped = files.variant("static/js/app.abc123.js", "gzip")
+    assert gzip.decompress(gzipped.body) == original
+    assert len(calls) == 2
+    assert files.cached("static/js/app.abc123.js", "gzip") is gzipped
+
+
+def test_the_disk_cache_spares_the_next_process_a_compression(tmp_path: Path) -> None:
+    root = _static_tree(tmp_path / "site")
+    cache = tmp_path / "cache"
+    first = serve.CompressedFiles(root, cache_dir=cache)
+    made = first.variant("static/js/app.abc123.js", "br")
+
+    def refusing(data: bytes, encoding: str) -> bytes:
+        raise AssertionError("compressed again")
+
+    second = serve.CompressedFiles(root, cache_dir=cache, compressor=refusing)
+    assert second.variant("static/js/app.abc123.js", "br") == made
+    # The file changes (a Streamlit upgrade keeps a name): its old copy is not served.
+    (root / "static" / "js" / "app.abc123.js").write_text("changed();\n" * 200)
+    third = serve.CompressedFiles(root, cache_dir=cache)
+    assert brotli.decompress(third.variant("static/js/app.abc123.js", "br").body) == b"changed();\n" * 200
+
+
+@pytest.mark.parametrize(
+    "relative",
+    [
+        "static/js/tiny.js",  # too small to gain anything
+        "static/media/font.woff2",  # compressed already
+        "static/js/missing.js",
+        "static/../static/js/app.abc123.js",
+        "static/js/../../outside.js",
+        "/etc/passwd",
+        "static/js/.hidden.js",
+    ],
+)
+def test_only_compressible_files_inside_the_root_are_compressed(tmp_path: Path, relative: str) -> None:
+    root = _static_tree(tmp_path / "site")
+    (tmp_path / "outside.js").write_text("secret();\n" * 200)
+    files = serve.CompressedFiles(root, cache_dir=None)
+    assert files.variant(relative, "gzip") is None
+
+
+def test_the_first_visit_list_names_the_files_index_html_loads(tmp_path: Path) -> None:
+    root = _static_tree(tmp_path / "site")
+    (root / "index.html").write_text(
+        '<script type="module" src="./static/js/app.abc123.js"></script>'
+        '<link rel="stylesheet" href="./static/css/index.css">'
+    )
+    listing = tmp_path / "assets.txt"
+    listing.write_text("# recorded\n/static/js/chunk.js\n/static/js/app.abc123.js\n/_stcore/health\n")
+    assert serve.first_visit_assets(root, listing) == [
+        "static/js/app.abc123.js",
+        "static/css/index.css",
+        "static/js/chunk.js",
+    ]
+
+
+def _get(
+    port: int, path: str, headers: dict[str, str], method: str = "GET"
+) -> tuple[int, dict[str, str], bytes]:
+    connection = http.client.HTTPConnection(HOST, port, timeout=30)
+    try:
+        connection.request(method, path, headers=headers)
+        response = connection.getresponse()
+        return response.status, {k.lower(): v for k, v in response.getheaders()}, response.read()
+    finally:
+        connection.close()
+
+
+def test_the_app_serves_its_static_files_compressed_once_and_identical(tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    server = start_streamlit(
+        f"sqlite:///{tmp_path / 'serve.sqlite3'}", runner=SERVE, env={serve.CACHE_DIR_ENV: str(cache)}
+    )
+    try:
+        _status, _headers, index = _get(server.port, "/", {})
+        scripts = re.findall(r'src="\./(static/js/index\.[^"]+\.js)"', index.decode())
+        styles = re.findall(r'href="\./(static/css/index\.[^"]+\.css)"', index.decode())
+        assert scripts and styles
+        for path in (f"/{scripts[0]}", f"/{styles[0]}"):
+            status, plain_headers, plain_body = _get(server.port, path, {})
+            assert status == 200
+            assert "content-encoding" not in plain_headers
+            assert plain_headers["vary"] == "Accept-Encoding"
+            assert plain_headers["cache-control"] == "public, immutable, max-age=31536000"
+            assert int(plain_headers["content-length"]) == len(plain_body)
+            on_disk = (Path(streamlit_static_dir()) / path.lstrip("/")).read_bytes()
+            assert plain_body == on_disk
+            for accept, encoding, decompress in (
+                ("gzip, deflate, br, zstd", "br", brotli.decompress),
+                ("gzip, deflate", "gzip", gzip.decompress),
+            ):
+                status, headers, body = _get(server.port, path, {"Accept-Encoding": accept})
+                assert status == 200
+                assert headers["content-encoding"] == encoding
+                assert headers["vary"] == "Accept-Encoding"
+                assert headers["cache-control"] == "public, immutable, max-age=31536000"
+                assert headers["content-type"] == plain_headers["content-type"]
+                assert int(headers["content-length"]) == len(body) < len(plain_body) / 2
+                assert decompress(body) == plain_body
+                # Asked again: the very same bytes, and a revalidation is a 304.
+                assert _get(server.port, path, {"Accept-Encoding": accept})[2] == body
+                revalidated = _get(
+                    server.port, path, {"Accept-Encoding": accept, "If-None-Match": headers["etag"]}
+                )
+                assert revalidated[0] == 304 and revalidated[2] == b""
+                head = _get(server.port, path, {"Accept-Encoding": accept}, method="HEAD")
+                assert head[1]["content-length"] == headers["content-length"] and head[2] == b""
+        # The copies were made once and kept on disk for the next process.
+        assert any(cache.rglob(f"{Path(scripts[0]).name}.*.br"))
+        # Fonts (woff2, compressed already) and the rest of the app are Streamlit's, unchanged.
+        font = re.findall(r'href="\./(static/media/[^"]+\.woff2)"', index.decode())
+        if font:
+            font_headers = _get(server.port, f"/{font[0]}", {"Accept-Encoding": "br, gzip"})[1]
+            assert "content-encoding" not in font_headers
+        assert _get(server.port, "/_stcore/health", {"Accept-Encoding": "br"})[2] == b"ok"
+    finally:
+        server.stop()
+
+
+def streamlit_static_dir() -> str:
+    from streamlit import file_util
+
+    return file_util.get_static_dir()
