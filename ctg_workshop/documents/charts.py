@@ -155,11 +155,15 @@ def ranking_png(
     projection's chart, with its text alternative (`ranking_alt_text`).
 
     Kept for the next document that asks for the same chart (a closed workshop's rankings no
-    longer change). Pass only the items shown (`items[:limit]`): they are the key."""
+    longer change). Pass only the items shown and the next one (`items[: limit + 1]`, which
+    tells whether the last bar shown is tied): they are the key."""
     fonts = _fonts()
     if fonts is None:  # no font with French accents on this machine: let vl-convert draw it
         return chart_png(ranking_chart(items, title=title, limit=limit, width=width), scale=scale)
-    return _draw_ranking(list(items)[:limit], title=title, width=width, scale=scale, fonts=fonts)
+    top = list(items)[:limit]
+    return _draw_ranking(
+        top, numbered(items, limit=limit), title=title, width=width, scale=scale, fonts=fonts
+    )
 
 
 def ranking_alt_text(items: Sequence[RankedItem], *, title: str, limit: int = 10) -> str:
@@ -168,7 +172,7 @@ def ranking_alt_text(items: Sequence[RankedItem], *, title: str, limit: int = 10
     bars = " ; ".join(
         f"{' '.join(label.split())} ({QUADRANT_LABELS[Quadrant(item.quadrant)].lower()}) : "
         f"{item.dots} point{'s' if item.dots > 1 else ''}"
-        for label, item in zip(numbered(top, limit=limit, words=True), top, strict=True)
+        for label, item in zip(numbered(items, limit=limit, words=True), top, strict=True)
     )
     return f"Graphique en barres « {title} », couleur selon le quadrant SWOT. {bars}."
 
@@ -316,7 +320,14 @@ def _wrap(text: str, face: _Face, width: float, lines: int = 3) -> list[str]:
 
 
 def _draw_ranking(
-    top: list[RankedItem], *, title: str, width: int, scale: float, fonts: _FontFiles, font_size: int = 14
+    top: list[RankedItem],
+    labels: list[str],
+    *,
+    title: str,
+    width: int,
+    scale: float,
+    fonts: _FontFiles,
+    font_size: int = 14,
 ) -> bytes:
     """`ranking_chart` drawn with Pillow, in the same units (Vega's pixels) times `scale`.
 
@@ -351,7 +362,7 @@ def _draw_ranking(
     _text(grey, (margin, margin), title, heading)
     most = max((item.dots for item in top), default=0) or 1
     unit = plot_width / most
-    for rank, (item, shown) in enumerate(zip(top, numbered(top, limit=len(top)), strict=True), start=1):
+    for rank, (item, shown) in enumerate(zip(top, labels, strict=True), start=1):
         middle = top_y + row * (rank - 0.5)
         _text(grey, (plot_x + item.dots * unit + px(6), middle), str(item.dots), count, "lm")
         lines = _wrap(shown, label, label_width)
