@@ -207,8 +207,11 @@ def install_session_routes() -> bool:
 
     def create_app(*args: object, **kwargs: object) -> Any:
         app = original(*args, **kwargs)
+        inner = app
+        while not hasattr(inner, "router") and hasattr(inner, "app"):
+            inner = inner.app  # under another wrapper of ours (e.g. a middleware around the app)
         routes = FacilitatorCookieRoutes(config.get_option("server.baseUrlPath") or "").routes()
-        app.router.routes[:0] = routes
+        inner.router.routes[:0] = routes
         return app
 
     setattr(create_app, _PATCHED, True)

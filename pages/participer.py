@@ -626,7 +626,7 @@ def show_results(workshop: WorkshopInfo, topic: TopicInfo) -> None:
         st.markdown("Aucune contribution dans ce sujet.")
     for line in lines:
         with st.container(border=True):
-            st.text(f"{line.rank}. {line.text}", width="stretch")
+            st.text(f"{line.rank_label}. {line.text}" if line.rank else line.text, width="stretch")
             facts = f"{line.quadrant_label} · {plural(line.dots, 'point')} · {plural(line.voters, 'votant')}"
             st.markdown(f"**{facts}**")
             if line.organisation:

@@ -13,6 +13,7 @@ import streamlit as st
 
 from ctg_workshop.day.phases import countdown_from
 from ctg_workshop.day.projection import ProjectionSnapshot, TopicResult
+from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.errors import CtgError
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
@@ -130,11 +131,17 @@ def _top3(result: TopicResult) -> None:
     if not result.top3:
         st.caption("Aucune contribution.")
         return
+    # Tied items share a number; an item without points is not a priority.
+    ranks = display_ranks(result.ranking)[: len(result.top3)]
     lines = [
-        f"{rank}. {plain(_short(item.text, 110))} — **{item.dots} point{'s' if item.dots > 1 else ''}**"
-        for rank, item in enumerate(result.top3, start=1)
+        f"{rank.label}\\. {plain(_short(item.text, 110))} — **{item.dots} point{'s' if item.dots > 1 else ''}**"
+        for rank, item in zip(ranks, result.top3, strict=True)
+        if rank.number is not None
     ]
-    st.markdown("\n".join(lines))
+    if not lines:
+        st.caption("Aucun point placé dans ce sujet.")
+        return
+    st.markdown("  \n".join(lines))
 
 
 def _results(snapshot: ProjectionSnapshot, topic_id: int) -> None:

@@ -94,3 +94,19 @@ def test_the_text_alternative_lists_the_bars_shown(limit):
     assert text.startswith("Graphique en barres « Sujet : points reçus », couleur selon le quadrant SWOT.")
     assert "1. Contribution n°1 : école, crèche, œuvre (forces) : 13 points" in text
     assert f"{limit}. " in text and f"{limit + 1}. " not in text
+
+
+def test_tied_items_share_a_number_and_items_without_points_have_none():
+    tied = (
+        item(1, Quadrant.STRENGTH, 5),
+        item(2, Quadrant.WEAKNESS, 3),
+        item(3, Quadrant.THREAT, 3),
+        item(4, Quadrant.OPPORTUNITY, 1),
+        item(5, Quadrant.STRENGTH, 0, "Sans point"),
+    )
+    labels = charts.ranking_frame(tied)["contribution"].tolist()
+    assert [label.split(".")[0] for label in labels[:4]] == ["1", "2", "2", "4"]
+    assert labels[4] == "Sans point"
+    text = charts.ranking_alt_text(tied, title="T")
+    assert "2 ex æquo. Contribution n°2" in text and "2 ex æquo. Contribution n°3" in text
+    assert "4. Contribution n°4" in text and "; Sans point (forces) : 0 point." in text

@@ -13,6 +13,7 @@ from docx.oxml.ns import qn
 from sqlalchemy import select
 
 from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import rankings
 from ctg_workshop.documents.convention import ConventionData, TopicFacts, build_convention, convention_data
 from ctg_workshop.documents.deliberation import (
@@ -201,9 +202,11 @@ def test_each_topic_shows_its_vote_chart_with_a_text_alternative(convention, dem
         assert description.startswith(f"Graphique en barres « {topic.title} : points reçus »")
         voted = [item for item in ranked[topic.id] if item.dots > 0]
         first, tenth = voted[0], voted[min(len(voted), 10) - 1]
-        assert f"1. {' '.join(first.text.split())} (" in description
+        # Numbered with the display ranks: tied items share their number (« 9 ex æquo »).
+        shown = display_ranks(voted)[: min(len(voted), 10)]
+        assert f"{shown[0].label}. {' '.join(first.text.split())} (" in description
         assert f") : {first.dots} points" in description
-        assert f"{min(len(voted), 10)}. {' '.join(tenth.text.split())} (" in description
+        assert f"{shown[-1].label}. {' '.join(tenth.text.split())} (" in description
         assert f"{min(len(voted), 10) + 1}. " not in description
         assert caption.text.startswith(f"Figure {number} — Les ")
 

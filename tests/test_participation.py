@@ -28,6 +28,7 @@ from ctg_workshop.day.participation import (
     topic_items_for_participant,
     vote_page,
 )
+from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import topic_ranking
 from ctg_workshop.day.voting import add_dot, remove_dot
 from ctg_workshop.errors import BudgetError, ConflictError, InvalidInputError, NotFoundError, PhaseError
@@ -597,7 +598,8 @@ def test_ranking_after_closed(demo_engine):
         workshop = find_workshop(session=session, code=CODE)
         lines = closed_results(session=session, workshop_id=workshop.id, topic_key="avs")
         ranking = topic_ranking(session=session, workshop_id=workshop.id, topic_id=workshop.topic("avs").id)
-    assert [line.rank for line in lines] == list(range(1, len(ranking) + 1))
+    assert [line.rank for line in lines] == [rank.number for rank in display_ranks(ranking)]
+    assert lines[0].rank == 1
     assert [(line.text, line.dots, line.voters) for line in lines] == [
         (r.text, r.dots, r.voters) for r in ranking
     ]

@@ -18,6 +18,7 @@ from dataclasses import dataclass
 from sqlalchemy import BigInteger, cast, func, select
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import topic_ranking
 from ctg_workshop.day.voting import DotBalance, dots_by_item
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
@@ -168,7 +169,11 @@ class VotePage:
 
 @dataclass(frozen=True)
 class ResultLine:
-    rank: int
+    """One line of a closed topic's ranking. `rank` is its display rank (`ranks.display_ranks`):
+    tied lines share it, a line without points has none; `rank_label` reads « 2 ex æquo »."""
+
+    rank: int | None
+    rank_label: str
     quadrant: str
     text: str
     organisation: str | None
@@ -577,9 +582,11 @@ def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> lis
         raise PhaseError("Les résultats seront visibles à la clôture de l'atelier.")
     topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
     shown = workshop.show_organisations
+    ranking = topic_ranking(session=session, workshop_id=workshop.id, topic_id=topic.id)
     return [
         ResultLine(
-            rank=position,
+            rank=position.number,
+            rank_label=position.label,
             quadrant=r.quadrant,
             text=r.text,
             organisation=r.organisation if shown else None,
@@ -587,7 +594,5 @@ def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> lis
             voters=r.voters,
             members=tuple(m.text for m in r.members),
         )
-        for position, r in enumerate(
-            topic_ranking(session=session, workshop_id=workshop.id, topic_id=topic.id), start=1
-        )
+        for position, r in zip(display_ranks(ranking), ranking, strict=True)
     ]

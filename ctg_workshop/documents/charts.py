@@ -20,6 +20,7 @@ import pandas as pd
 from PIL import Image, ImageDraw, ImageFont
 
 from ctg_workshop.day.projection import TopicLive
+from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import RankedItem
 from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.wording import QUADRANT_LABELS
@@ -43,13 +44,24 @@ def _label(text: str, width: int) -> list[str]:
     return lines
 
 
+def numbered(items: Sequence[RankedItem], *, limit: int = 10, words: bool = False) -> list[str]:
+    """The first `limit` items' texts behind their display rank (`ranks.display_ranks`): tied
+    items share a number, an item without points has none. `words`: « 2 ex æquo » for a tie."""
+    ranks = display_ranks(items)[:limit]
+    return [
+        (f"{rank.label if words else rank.number}. " if rank.number is not None else "") + item.text
+        for rank, item in zip(ranks, items, strict=False)
+    ]
+
+
 def ranking_frame(items: Sequence[RankedItem], *, limit: int = 10) -> pd.DataFrame:
-    """The top `limit` representative items as rows: rank, label, quadrant, dots, voters."""
+    """The top `limit` representative items as rows: position (the order), label (with its
+    display rank), quadrant, dots, voters."""
     top = list(items)[:limit]
     return pd.DataFrame(
         {
             "rang": list(range(1, len(top) + 1)),
-            "contribution": [f"{i + 1}. {item.text}" for i, item in enumerate(top)],
+            "contribution": numbered(items, limit=limit),
             "quadrant": [QUADRANT_LABELS[Quadrant(item.quadrant)] for item in top],
             "points": [item.dots for item in top],
             "votants": [item.voters for item in top],
@@ -143,20 +155,24 @@ def ranking_png(
     projection's chart, with its text alternative (`ranking_alt_text`).
 
     Kept for the next document that asks for the same chart (a closed workshop's rankings no
-    longer change). Pass only the items shown (`items[:limit]`): they are the key."""
+    longer change). Pass only the items shown and the next one (`items[: limit + 1]`, which
+    tells whether the last bar shown is tied): they are the key."""
     fonts = _fonts()
     if fonts is None:  # no font with French accents on this machine: let vl-convert draw it
         return chart_png(ranking_chart(items, title=title, limit=limit, width=width), scale=scale)
-    return _draw_ranking(list(items)[:limit], title=title, width=width, scale=scale, fonts=fonts)
+    top = list(items)[:limit]
+    return _draw_ranking(
+        top, numbered(items, limit=limit), title=title, width=width, scale=scale, fonts=fonts
+    )
 
 
 def ranking_alt_text(items: Sequence[RankedItem], *, title: str, limit: int = 10) -> str:
     """The chart's text alternative (RGAA 1.x): what it shows, bar by bar, in words."""
     top = list(items)[:limit]
     bars = " ; ".join(
-        f"{rank}. {' '.join(item.text.split())} ({QUADRANT_LABELS[Quadrant(item.quadrant)].lower()}) : "
+        f"{' '.join(label.split())} ({QUADRANT_LABELS[Quadrant(item.quadrant)].lower()}) : "
         f"{item.dots} point{'s' if item.dots > 1 else ''}"
-        for rank, item in enumerate(top, start=1)
+        for label, item in zip(numbered(items, limit=limit, words=True), top, strict=True)
     )
     return f"Graphique en barres « {title} », couleur selon le quadrant SWOT. {bars}."
 
@@ -304,7 +320,14 @@ def _wrap(text: str, face: _Face, width: float, lines: int = 3) -> list[str]:
 
 
 def _draw_ranking(
-    top: list[RankedItem], *, title: str, width: int, scale: float, fonts: _FontFiles, font_size: int = 14
+    top: list[RankedItem],
+    labels: list[str],
+    *,
+    title: str,
+    width: int,
+    scale: float,
+    fonts: _FontFiles,
+    font_size: int = 14,
 ) -> bytes:
     """`ranking_chart` drawn with Pillow, in the same units (Vega's pixels) times `scale`.
 
@@ -339,10 +362,10 @@ def _draw_ranking(
     _text(grey, (margin, margin), title, heading)
     most = max((item.dots for item in top), default=0) or 1
     unit = plot_width / most
-    for rank, item in enumerate(top, start=1):
+    for rank, (item, shown) in enumerate(zip(top, labels, strict=True), start=1):
         middle = top_y + row * (rank - 0.5)
         _text(grey, (plot_x + item.dots * unit + px(6), middle), str(item.dots), count, "lm")
-        lines = _wrap(f"{rank}. {item.text}", label, label_width)
+        lines = _wrap(shown, label, label_width)
         for index, text in enumerate(lines):
             _text(grey, (plot_x - gap, middle + (index - (len(lines) - 1) / 2) * line), text, label, "rm")
     draw = ImageDraw.Draw(grey)

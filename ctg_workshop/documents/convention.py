@@ -300,9 +300,13 @@ def _vote_chart(doc: WordDocument, topic: TopicFacts, number: int) -> None:
         doc.paragraph("Aucun point n'a été attribué sur ce sujet.", italic=True)
         return
     shown = min(len(voted), CHART_ITEMS)
-    top, title = tuple(voted[:CHART_ITEMS]), f"{topic.title} : points reçus"
+    title = f"{topic.title} : points reçus"
+    # The bars shown and the next item: a tie with the first one left out still reads « ex æquo ».
+    top = tuple(voted[: CHART_ITEMS + 1])
     png = ranking_png(top, title=title, limit=CHART_ITEMS, width=420)
-    doc.picture(png, width_cm=CONTENT_WIDTH_CM, alt_text=ranking_alt_text(top, title=title))
+    doc.picture(
+        png, width_cm=CONTENT_WIDTH_CM, alt_text=ranking_alt_text(top, title=title, limit=CHART_ITEMS)
+    )
     doc.paragraph(
         f"Figure {number} — Les {plural(shown, 'contribution')} ayant reçu le plus de points "
         f"(couleur : quadrant SWOT).",

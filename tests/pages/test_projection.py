@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 import streamlit as st
-from sqlalchemy import Engine, func, select, update
+from sqlalchemy import Engine, delete, func, select, update
 from streamlit.testing.v1 import AppTest
 
 from ctg_workshop.access import ensure_view_token
 from ctg_workshop.storage.db import open_database, read_session, write_session
-from ctg_workshop.storage.models import Phase, Topic, Vote, Workshop
+from ctg_workshop.storage.models import Item, Participant, Phase, Topic, Vote, Workshop
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "projection.py")
 HIDDEN = "Le parking de la mairie"
@@ -127,3 +127,28 @@ def test_ranking_after_closed(db, token):
     at.segmented_control(key="projection_topic").set_value(topic_id).run()
     assert not at.exception
     assert len(charts(at)) == 1
+
+
+def test_closed_priorities_number_tied_items_alike(db, token):
+    """Two items with the same dots and voters share their number; the next one skips it."""
+    with write_session(db) as session:
+        workshop = session.scalars(select(Workshop).where(Workshop.code == "ARMDEMO")).one()
+        topic_id = session.scalar(select(Topic.id).where(Topic.key == "avs"))
+        items = session.scalars(
+            select(Item.id).where(
+                Item.topic_id == topic_id, Item.hidden.is_(False), Item.merged_into_id.is_(None)
+            )
+        ).all()[:3]
+        first, second = session.scalars(
+            select(Participant.id).where(Participant.workshop_id == workshop.id)
+        ).all()[:2]
+        topic_items = select(Item.id).where(Item.topic_id == topic_id)
+        session.execute(delete(Vote).where(Vote.item_id.in_(topic_items)))
+        for participant, item_id, dots in ((first, items[0], 2), (first, items[1], 2), (second, items[2], 1)):
+            session.add(Vote(workshop_id=workshop.id, participant_id=participant, item_id=item_id, dots=dots))
+    set_phase(db, Phase.CLOSED)
+    at = projection(token)
+    assert not at.exception
+    avs = [m.value for m in at.markdown if m.value.count("1 ex æquo\\.") == 2]
+    assert avs, all_text(at)
+    assert all("3\\." in lines and "2\\." not in lines for lines in avs)
