@@ -92,6 +92,7 @@ class Download:
     resource: str  # Chromium's type: Document, Script, Stylesheet, Font, Image, Fetch…
     wire_bytes: int
     encoding: str
+    status: int = 200
 
 
 @dataclass
@@ -129,7 +130,7 @@ def visit(browser: object, url: str, link: Link, ready: Callable[[object], objec
     try:
         page = context.new_page()
         cdp = context.new_cdp_session(page)
-        responses: dict[str, tuple[str, str, str]] = {}
+        responses: dict[str, tuple[str, str, str, int]] = {}
         finished: dict[str, int] = {}
         frames: list[int] = []
 
@@ -140,6 +141,7 @@ def visit(browser: object, url: str, link: Link, ready: Callable[[object], objec
                 response["url"],
                 event.get("type", ""),
                 headers.get("content-encoding", ""),
+                int(response.get("status", 0)),
             )
 
         cdp.on("Network.responseReceived", on_response)
@@ -162,12 +164,12 @@ def visit(browser: object, url: str, link: Link, ready: Callable[[object], objec
         for request_id, size in finished.items():
             if request_id not in responses:
                 continue
-            address, resource, encoding = responses[request_id]
+            address, resource, encoding, status = responses[request_id]
             if not address.startswith(origin):
                 continue
             parts = urlsplit(address)
             path = parts.path + (f"?{parts.query}" if parts.query else "")
-            downloads.append(Download(path, resource, size, encoding))
+            downloads.append(Download(path, resource, size, encoding, status))
         return Visit(ready_s=ready_s, downloads=downloads, websocket_bytes=sum(frames))
     finally:
         context.close()
@@ -205,7 +207,8 @@ def measure_series(
 
 
 def recorded_list(visit_: Visit, page_path: str) -> str:
-    """What `--record` writes: one path a line, the page itself left out."""
+    """What `--record` writes: one path a line, the page itself left out, and the requests
+    Streamlit makes first under the page's path and expects to fail (404) left out too."""
     lines = [
         "# What a phone downloads on its first visit to the partners' page, in order of arrival",
         "# (recorded by `python -m measure.first_visit --record`, Streamlit's version as in",
@@ -215,6 +218,8 @@ def recorded_list(visit_: Visit, page_path: str) -> str:
     seen: set[str] = set()
     for download in visit_.downloads:
         if download.path.split("?")[0] == page_path.split("?")[0] or download.path in seen:
+            continue
+        if download.status not in (200, 304):
             continue
         seen.add(download.path)
         lines.append(download.path)
