@@ -58,6 +58,8 @@ JOIN_BUTTON = "Rejoindre l'atelier"
 READY_TIMEOUT_MS = 90_000
 IDLE_TIMEOUT_MS = 60_000
 RECORDED = PROJECT_ROOT / "deploy" / "first-visit-assets.txt"
+APP_PAGE = "Page des partenaires"
+FLOOR_PAGE = "Page Streamlit nue (plancher)"
 
 
 @dataclass(frozen=True)
@@ -303,11 +305,11 @@ def run(
     try:
         app, page_path = _start_app(app_dir, workdir)
         servers.append(app)
-        targets = [("Page des partenaires", f"{app.url}{page_path}", partner_ready)]
+        targets = [(APP_PAGE, f"{app.url}{page_path}", partner_ready)]
         if floor:
             floor_server = _start_floor(app_dir, workdir)
             servers.append(floor_server)
-            targets.append(("Page Streamlit nue (plancher)", f"{floor_server.url}/", floor_ready))
+            targets.append((FLOOR_PAGE, f"{floor_server.url}/", floor_ready))
         with sync_playwright() as driver:
             browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
             try:

@@ -110,7 +110,9 @@ def add_loadtest_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["collect", "vote"],
         help="avant la charge, mettre l'atelier dans cette phase (demande --check-database ; base de mesure seulement)",
     )
-    burst = parser.add_argument_group("scénario « burst » (première visite : fichiers statiques, puis « partner »)")
+    burst = parser.add_argument_group(
+        "scénario « burst » (première visite : fichiers statiques, puis « partner »)"
+    )
     burst.add_argument(
         "--assets",
         type=Path,

@@ -308,7 +308,9 @@ async def spend_dot(session: AppSession, options: ScenarioOptions, index: int, r
         raise ScenarioError(f"Vote sans accusé de réception (contribution {item_id}).")
 
 
-async def partner_steps(session: AppSession, options: ScenarioOptions, index: int, rng: random.Random) -> None:
+async def partner_steps(
+    session: AppSession, options: ScenarioOptions, index: int, rng: random.Random
+) -> None:
     """`options.steps` actions of a partner who has joined, at a human pace."""
     for step in range(options.steps):
         await options.pace.think(rng)
