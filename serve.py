@@ -32,6 +32,11 @@ files a first visit needs (`deploy/first-visit-assets.txt`, and those `index.htm
 compressed in a background thread as the server starts. Everything else (other paths, a
 browser that accepts neither encoding, a `Range` request) goes to Streamlit unchanged.
 
+When `.streamlit/config.toml` gives the theme another font than Streamlit's Source Sans (the
+shipped one: the phone's own fonts), the page document (`index.html`, whatever the page's path)
+is also rewritten: its preload of Source Sans is dropped and the family is mapped to local
+fonts, so that a first visit downloads no text font at all (170 kB less); it is compressed here.
+
 It lives next to `app.py`, not in `ctg_workshop/`: the domain package never imports streamlit.
 """
 
@@ -422,6 +427,40 @@ def _header(scope: Scope, name: bytes) -> str:
     return ""
 
 
+# Requests that never return the page document (index.html): left to Streamlit as they are.
+_NOT_DOCUMENTS = ("/_stcore/", "/media/", "/component/", "/_components/", "/app/static/", "/bidi-components/")
+# Streamlit's page preloads its body font; useless (170 kB) when the theme names another font.
+_FONT_PRELOAD = re.compile(rb"""<link\s+rel="preload"\s+href="[^"]*SourceSans[^"]*"[^>]*>\s*""", re.S)
+# Streamlit still draws its first screen (before the theme arrives over the websocket) in
+# "Source Sans": declared again, after its stylesheet, as the phone's own fonts.
+_LOCAL_SOURCE_SANS = b"".join(
+    b'@font-face{font-family:"Source Sans";font-style:%s;font-weight:100 900;src:%s}' % (style, sources)
+    for style, sources in (
+        (
+            b"normal",
+            b'local("Roboto"),local("Helvetica Neue"),local("Arial"),local("Noto Sans"),local("DejaVu Sans")',
+        ),
+        (
+            b"italic",
+            b'local("Roboto Italic"),local("Helvetica Neue Italic"),local("Arial Italic"),local("Noto Sans Italic")',
+        ),
+    )
+)
+_STREAMLIT_FONTS = ("", "sans-serif", "serif", "monospace")
+
+
+def theme_font_is_streamlits(font: object) -> bool:
+    """True when `theme.font` leaves Streamlit's Source Sans as the body font."""
+    text = str(font or "").strip().lower()
+    return text in _STREAMLIT_FONTS or "source sans" in text
+
+
+def without_font_preload(document: bytes) -> bytes:
+    """The page without Streamlit's Source Sans: no preload, the family mapped to local fonts."""
+    document = _FONT_PRELOAD.sub(b"", document)
+    return document.replace(b"</head>", b"<style>" + _LOCAL_SOURCE_SANS + b"</style></head>", 1)
+
+
 class CompressedStatic:
     """ASGI middleware in front of Streamlit's application: its static files, compressed.
 
@@ -429,28 +468,41 @@ class CompressedStatic:
     compressible and whose browser accepts `br` or `gzip` is answered here, from
     `CompressedFiles`; every other request goes to `app` unchanged, except that the
     uncompressed answer of a compressible static file also says `Vary: Accept-Encoding`.
+
+    With `drop_font_preload` (the theme's font is not Streamlit's), the page document
+    (index.html, under any page's path) loses its preload of Source Sans, and is compressed
+    here (each rewritten document compressed once, kept by its content).
     """
 
-    def __init__(self, app: ASGIApp, files: CompressedFiles, base_url: str = "") -> None:
+    def __init__(
+        self, app: ASGIApp, files: CompressedFiles, base_url: str = "", *, drop_font_preload: bool = False
+    ) -> None:
         self.app = app
         self.files = files
         self.base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+        self.drop_font_preload = drop_font_preload
+        self._documents: dict[tuple[bytes, str | None], bytes] = {}
 
-    def _relative(self, scope: Scope) -> str | None:
+    def _route_path(self, scope: Scope) -> str:
         path: str = scope.get("path", "")
         for prefix in (scope.get("root_path", ""), self.base):
             if prefix and (path == prefix or path.startswith(prefix + "/")):
                 path = path[len(prefix) :]
-        if not path.startswith(STATIC_PREFIX):
-            return None
-        return path.lstrip("/")
+        return path or "/"
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
             await self.app(scope, receive, send)
             return
-        relative = self._relative(scope)
-        if relative is None or self.files.source(relative) is None:
+        path = self._route_path(scope)
+        if not path.startswith(STATIC_PREFIX):
+            if self.drop_font_preload and not path.startswith(_NOT_DOCUMENTS):
+                await self._document(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        relative = path.lstrip("/")
+        if self.files.source(relative) is None:
             await self.app(scope, receive, send)
             return
         encoding = chosen_encoding(_header(scope, b"accept-encoding"))
@@ -465,6 +517,54 @@ class CompressedStatic:
             await self.app(scope, receive, _with_vary(send))
             return
         await _send_variant(variant, scope, send)
+
+    async def _document(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Streamlit's answer, uncompressed; an HTML page comes back without the font preload,
+        compressed as the browser accepts; anything else passes unchanged."""
+        encoding = chosen_encoding(_header(scope, b"accept-encoding"))
+        plain_scope = dict(scope)
+        plain_scope["headers"] = [
+            (k, v) for k, v in scope.get("headers", ()) if k.lower() != b"accept-encoding"
+        ]
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict((k.lower(), v) for k, v in message.get("headers", ()))
+                if message.get("status") == 200 and headers.get(b"content-type", b"").startswith(
+                    b"text/html"
+                ):
+                    start = message
+                    return
+                await send(message)
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await self._send_document(start, b"".join(chunks), encoding, scope, send)
+            else:
+                await send(message)
+
+        await self.app(plain_scope, receive, capture)
+
+    async def _send_document(
+        self, start: Message, document: bytes, encoding: str | None, scope: Scope, send: Send
+    ) -> None:
+        key = (hashlib.sha256(document).digest(), encoding)
+        body = self._documents.get(key)
+        if body is None:
+            rewritten = without_font_preload(document)
+            body = compress(rewritten, encoding) if encoding else rewritten
+            if len(self._documents) < 64:  # a handful of distinct documents, never grows unbounded
+                self._documents[key] = body
+        dropped = {b"content-length", b"content-encoding", b"vary", b"etag", b"last-modified"}
+        headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in dropped]
+        headers += [(b"content-length", str(len(body)).encode()), (b"vary", b"Accept-Encoding")]
+        if encoding:
+            headers.append((b"content-encoding", encoding.encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
 
 
 def _with_vary(send: Send) -> Send:
@@ -527,7 +627,8 @@ def install_compression(cache_dir: Path | None = None) -> bool:
             target=files.warm, args=(first_visit_assets(static_dir),), name="ctg-warm-static", daemon=True
         ).start()
         base_url = config.get_option("server.baseUrlPath") or ""
-        return CompressedStatic(original(*args, **kwargs), files, base_url)
+        drop = not theme_font_is_streamlits(config.get_option("theme.font"))
+        return CompressedStatic(original(*args, **kwargs), files, base_url, drop_font_preload=drop)
 
     setattr(create_compressed_app, _COMPRESSING, True)
     starlette_server.create_starlette_app = create_compressed_app

@@ -3,6 +3,7 @@
     .venv/bin/python -m measure.capacity --database sqlite --processes 1 --partners 200 --phase vote
     .venv/bin/python -m measure.capacity --database postgres --processes 2 --partners 500 --phase collect
     .venv/bin/python -m measure.capacity --database postgres --processes 2 --nginx --partners 500
+    .venv/bin/python -m measure.capacity --scenario burst --partners 500 --ramp 60 --phase collect
 
 Creates a fresh database (a SQLite file, or a database on a throwaway PostgreSQL server started
 for the run — the same one the tests use), loads the demo workshop ARMDEMO in the chosen phase,
@@ -13,6 +14,10 @@ production), optionally nginx in front of them (docs/deploiement.md), then runs 
 actions. The report gives p50/p95/p99 per action, errors, CPU of each server, of PostgreSQL and
 of the whole machine, and the database check (every acknowledged item and vote present, no
 budget overspent, no duplicate participant). Everything it started is stopped at the end.
+
+`--scenario burst` is the start of the day: each partner first downloads what a phone's first
+visit downloads (the page and deploy/first-visit-assets.txt, compressed copies asked for), then
+joins and acts; the report adds the bytes served and the time to the join form.
 
 Each server starts as deployed, through `python serve.py` (TCP_NODELAY); a copy
 given by `--app-dir` that has no such launcher (the « before » of a change) runs plain
@@ -69,6 +74,12 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--processes", type=int, default=1, metavar="K", help="processus Streamlit (1 à 4)")
     parser.add_argument("--nginx", action="store_true", help="passer par nginx (hachage sur un cookie)")
     parser.add_argument("--partners", type=int, default=100, metavar="N", help="partenaires simulés")
+    parser.add_argument(
+        "--scenario",
+        choices=["partner", "burst"],
+        default="partner",
+        help="partner : pages déjà chargées ; burst : première visite (fichiers statiques) puis partner",
+    )
     parser.add_argument(
         "--phase", choices=["collect", "vote"], default="vote", help="phase de l'atelier pendant la mesure"
     )
@@ -128,7 +139,7 @@ def main(argv: list[str] | None = None) -> int:
                     balancer = stack.enter_context(start_nginx([server.port for server in servers]))
                     urls = [balancer.url]
                 command = [
-                    "--scenario", "partner",
+                    "--scenario", args.scenario,
                     "--url", ",".join(urls),
                     "--server-pid", ",".join(str(server.pid) for server in servers),
                     "--code", code,
@@ -149,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
                     command += ["--json", args.json]
                 print(
                     f"Base {args.database}, {args.processes} processus{' derrière nginx' if args.nginx else ''}, "
-                    f"{args.partners} partenaires, phase {args.phase}, "
+                    f"{args.partners} partenaires ({args.scenario}), phase {args.phase}, "
                     f"{'python serve.py' if launcher else 'streamlit run (sans lanceur)'}",
                     flush=True,
                 )

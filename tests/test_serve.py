@@ -23,6 +23,7 @@ import os
 import re
 import socket
 import sys
+import tomllib
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
@@ -333,8 +334,38 @@ def test_the_app_serves_its_static_files_compressed_once_and_identical(tmp_path:
             font_headers = _get(server.port, f"/{font[0]}", {"Accept-Encoding": "br, gzip"})[1]
             assert "content-encoding" not in font_headers
         assert _get(server.port, "/_stcore/health", {"Accept-Encoding": "br"})[2] == b"ok"
+        # The page itself (any page's path): without Streamlit's font, compressed as accepted.
+        status, headers, page = _get(server.port, "/participer?atelier=X", {})
+        assert status == 200 and "content-encoding" not in headers
+        assert int(headers["content-length"]) == len(page) and headers["cache-control"] == "no-cache"
+        assert b"SourceSansVF" not in page and b'font-family:"Source Sans"' in page
+        assert b'<div id="root">' in page
+        for accept, decompress in (("br", brotli.decompress), ("gzip", gzip.decompress)):
+            status, headers, body = _get(server.port, "/participer", {"Accept-Encoding": accept})
+            assert headers["content-encoding"] == accept and headers["vary"] == "Accept-Encoding"
+            assert int(headers["content-length"]) == len(body)
+            assert decompress(body) == page
     finally:
         server.stop()
+
+
+def test_the_theme_font_decides_whether_source_sans_goes() -> None:
+    assert serve.theme_font_is_streamlits(None)
+    assert serve.theme_font_is_streamlits("sans-serif")
+    assert serve.theme_font_is_streamlits("Source Sans, sans-serif")
+    assert not serve.theme_font_is_streamlits("system-ui, Roboto, sans-serif")
+    shipped = tomllib.loads((PROJECT_ROOT / ".streamlit" / "config.toml").read_text())["theme"]["font"]
+    assert not serve.theme_font_is_streamlits(shipped)
+
+
+def test_the_page_loses_the_preload_of_source_sans_and_nothing_else() -> None:
+    document = (Path(streamlit_static_dir()) / "index.html").read_bytes()
+    assert b"SourceSansVF-Upright" in document  # what Streamlit ships
+    rewritten = serve.without_font_preload(document)
+    assert b"SourceSansVF" not in rewritten
+    assert rewritten.count(b"<link") == document.count(b"<link") - 1
+    assert rewritten.count(b'rel="modulepreload"') == document.count(b'rel="modulepreload"')
+    assert rewritten.index(b'font-family:"Source Sans"') > rewritten.index(b'rel="stylesheet"')
 
 
 def streamlit_static_dir() -> str:

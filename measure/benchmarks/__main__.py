@@ -43,12 +43,20 @@ def parser() -> argparse.ArgumentParser:
     )
     command.add_argument("--no-diagnostic", action="store_true", help="sans la mesure TCP_NODELAY")
     command.add_argument("--no-profile", action="store_true", help="sans le profil du pire rapport")
+    command.add_argument(
+        "--no-first-visit", action="store_true", help="sans la première visite dans Chromium (lent, 4G)"
+    )
     return command
 
 
 def main(argv: list[str] | None = None) -> int:
     options = parser().parse_args(argv)
-    plan = Plan(scales=options.sizes, diagnostic=not options.no_diagnostic, profile=not options.no_profile)
+    plan = Plan(
+        scales=options.sizes,
+        diagnostic=not options.no_diagnostic,
+        profile=not options.no_profile,
+        first_visit=not options.no_first_visit,
+    )
     shown = " ".join(["python -m measure.benchmarks", *(argv if argv is not None else sys.argv[1:])]).strip()
     command = "make bench" if shown == "python -m measure.benchmarks" else shown
     results = run(plan, command)

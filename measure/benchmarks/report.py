@@ -23,6 +23,9 @@ ORDER = (
     "writes.lost",
     "export.convention",
     "export.again",
+    "first_visit.bytes",
+    "first_visit.slow",
+    "first_visit.4g",
 )
 
 CORRECTIONS = """\
@@ -98,6 +101,15 @@ METHOD = """\
   `synchronous=FULL`). Départ commun derrière une barrière ; les lignes sont comptées ensuite.
 - **Export** : `convention_data` + `build_convention` contre python-docx écrivant le même texte
   (chaque paragraphe du document produit, cellules comprises) dans un document vierge.
+- **Première visite** (`measure/benchmarks/first_visit.py`, `python -m measure.first_visit`) : le
+  Chromium de Debian piloté par Playwright, écran de téléphone 360 × 740, profil neuf à chaque
+  visite (cache vide), émulation du protocole DevTools : réseau (`Network.emulateNetworkConditions`,
+  lent 1,6 Mbit/s et 150 ms, 4G 9 Mbit/s et 70 ms) et processeur 4 × plus lent
+  (`Emulation.setCPUThrottlingRate`). Temps : de la navigation vers `/participer?atelier=ARMDEMO`
+  au bouton « Rejoindre l'atelier » visible ; octets : ce que Chromium compte sur le fil
+  (`encodedDataLength`, en-têtes compris) jusqu'au réseau calme, plus les trames du websocket.
+  Plancher : la même mesure d'une page Streamlit nue (`measure/floor_first_visit.py`, un
+  `st.write`), servie de même, jusqu'à son texte.
 - **Statistiques** : médiane ; dispersion en quartiles [Q1–Q3] et extrêmes (min–max) ; n mesures
   après échauffement. Rapport = médiane du sujet / médiane du plancher. Croissance : exposant k de
   coût ∝ tailleᵏ ajusté sur 1×, 4×, 16× (0 : constant, 1 : linéaire, au-delà : plus que
@@ -224,6 +236,8 @@ def amount(value: float, unit: str) -> str:
         return f"{number(value, 2)} s"
     if unit == "requêtes":
         return number(value, 2)
+    if unit == "Mio":
+        return f"{number(value, 2)} Mio"
     return f"{number(value, 0)} {unit}"
 
 

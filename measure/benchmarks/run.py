@@ -21,7 +21,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from ctg_workshop.storage.models import Phase
-from measure.benchmarks import counted_streamlit, partner, profiling, projection, writes
+from measure.benchmarks import counted_streamlit, first_visit, partner, profiling, projection, writes
 from measure.benchmarks.export import bench_export
 from measure.benchmarks.machine import Commit, Machine, commit, load_average, machine, now
 from measure.benchmarks.results import Figure
@@ -56,6 +56,7 @@ class Reps:
     writers: int
     per_writer: int
     export: int
+    first_visits: int = 1  # Chromium visits of the partners' page per emulated link
 
 
 FULL_REPS = {
@@ -70,6 +71,7 @@ FULL_REPS = {
         writers=200,
         per_writer=1,
         export=4,
+        first_visits=3,
     ),
     4.0: Reps(
         partner=10,
@@ -115,6 +117,7 @@ class Plan:
     scales: tuple[float, ...] = (1.0, 4.0, 16.0)
     reps: dict[float, Reps] = field(default_factory=lambda: dict(FULL_REPS))
     diagnostic: bool = True  # the first size again, on plain `streamlit run` (Nagle's algorithm on)
+    first_visit: bool = True  # a phone's first visit in Chromium (slow link, 4G), against a bare page
     profile: bool = True
     cache_wait: float = projection.CACHE_S + 0.3  # until the projection's shared cache expires
 
@@ -332,6 +335,16 @@ def run(plan: Plan, command: str, log: Log = print) -> Results:
                 workshops[scale] = workshop
                 results.figures += _bench_size(workshop, floor.url, directory, plan, steps)
             first = workshops[plan.scales[0]]
+            if plan.first_visit:
+                missing = first_visit.available()
+                if missing is None:
+                    scale = plan.scales[0]
+                    results.figures += steps.run(
+                        "première visite (Chromium)",
+                        lambda: first_visit.bench_first_visit(plan.reps_for(scale).first_visits, scale, log),
+                    )
+                else:
+                    log(f"Première visite non mesurée : {missing}")
             if plan.diagnostic:
                 log("Diagnostic : les mêmes exécutions sur `streamlit run` seul (algorithme de Nagle actif)")
                 results.diagnostics = _diagnostic(first, plan, steps)

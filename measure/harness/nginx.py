@@ -1,5 +1,5 @@
 """nginx in front of several Streamlit processes, for tests and measurements: deploy/nginx.conf
-itself, with only its listening port and its upstream servers changed.
+itself, with only its listening port, its upstream servers and its cache directory changed.
 
     with start_nginx([8501, 8502]) as balancer:
         balancer.url  # "http://127.0.0.1:PORT"
@@ -46,7 +46,12 @@ def site_config(backend_ports: Sequence[int], listen_port: int, source: Path = S
     return text
 
 
+SHIPPED_CACHE_DIR = "/var/cache/nginx/ctg-atelier"
+
+
 def _main_config(directory: Path, site: str) -> str:
+    # The static files' cache (proxy_cache_path) in `directory` too, fresh for each start.
+    site = site.replace(SHIPPED_CACHE_DIR, str(directory / "static-cache"))
     # Runs as the current user (no `user` directive): as root, workers keep root's rights on the
     # temporary directory. Logs and temporary files stay in `directory`.
     return f"""

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from measure.loadtest.checks import CheckReport, verify
+from measure.loadtest.first_visit import RECORDED_ASSETS, read_asset_list
 from measure.loadtest.ledger import Ledger
 from measure.loadtest.limits import MAX_DURATION_S, MAX_SESSIONS, LimitError, LoadTestError
 from measure.loadtest.runner import Group, LoadPlan, run_load_sync
@@ -109,6 +110,16 @@ def add_loadtest_arguments(parser: argparse.ArgumentParser) -> None:
         choices=["collect", "vote"],
         help="avant la charge, mettre l'atelier dans cette phase (demande --check-database ; base de mesure seulement)",
     )
+    burst = parser.add_argument_group(
+        "scénario « burst » (première visite : fichiers statiques, puis « partner »)"
+    )
+    burst.add_argument(
+        "--assets",
+        type=Path,
+        default=RECORDED_ASSETS,
+        metavar="FICHIER",
+        help="fichiers d'une première visite, un chemin par ligne (python -m measure.first_visit --record)",
+    )
     parser.add_argument(
         "--sample-postgres",
         action="store_true",
@@ -135,6 +146,7 @@ def scenario_options(args: argparse.Namespace) -> ScenarioOptions:
         code=args.code,
         ledger=Ledger(code=args.code),
         tag=args.tag or secrets.token_hex(3),
+        assets=read_asset_list(args.assets) if args.scenario == "burst" else (),
     )
 
 
@@ -221,8 +233,10 @@ def cmd_loadtest(args: argparse.Namespace, _engine: object = None) -> int:
     except LoadTestError as error:
         print(str(error), file=sys.stderr)
         return 2
+    if args.scenario == "burst":
+        report.parameters.update(options.tally.summary())
     check = None
-    if args.check_database and args.scenario == "partner":
+    if args.check_database and args.scenario in ("partner", "burst"):
         check = check_database(args.check_database, options.ledger)
         report.check = {"problems": check.problems, "counts": check.counts}
         report.parameters["accusés de réception"] = options.ledger.summary()

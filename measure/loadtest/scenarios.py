@@ -11,10 +11,12 @@ from __future__ import annotations
 import asyncio
 import random
 import re
+import time
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 from urllib.parse import parse_qs
 
+from measure.loadtest.first_visit import DownloadTally, download_first_visit
 from measure.loadtest.ledger import ItemRecord, Ledger, Outcome
 from measure.loadtest.limits import LoadTestError, check_count
 from measure.loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
@@ -77,6 +79,10 @@ class ScenarioOptions:
     code: str = "ARMDEMO"
     ledger: Ledger = field(default_factory=Ledger)
     tag: str = "charge"
+    # The burst scenario: what a first visit downloads (deploy/first-visit-assets.txt), and the
+    # tally of what every phone received.
+    assets: tuple[str, ...] = ()
+    tally: DownloadTally = field(default_factory=DownloadTally)
 
 
 def browse_home(options: ScenarioOptions, index: int = 0) -> Scenario:
@@ -175,12 +181,21 @@ async def _answered(ledger_action: Callable[[], None], call: Awaitable[RunResult
         raise
 
 
-async def join_workshop(session: AppSession, options: ScenarioOptions, index: int) -> str:
-    """Open the partner page with the code, join with a new organisation; returns the token."""
+async def open_partner_page(session: AppSession, options: ScenarioOptions) -> None:
+    """Open the partner page with the workshop's code (its join form)."""
+    await session.open(PARTNER_PATH, query=f"atelier={options.code}", action="ouvrir")
+
+
+async def join_workshop(
+    session: AppSession, options: ScenarioOptions, index: int, *, opened: bool = False
+) -> str:
+    """Open the partner page with the code (unless `opened`), join with a new organisation;
+    returns the token."""
     user = organisation_name(options, index)
     organisation = organisation_name(options, index)
     ledger = options.ledger
-    await session.open(PARTNER_PATH, query=f"atelier={options.code}", action="ouvrir")
+    if not opened:
+        await open_partner_page(session, options)
     field_ = session.find_widgets(label=NEW_ORGANISATION_LABEL, kind="text_input") or session.find_widgets(
         label=ORGANISATION_LABEL, kind="text_input"
     )
@@ -293,6 +308,24 @@ async def spend_dot(session: AppSession, options: ScenarioOptions, index: int, r
         raise ScenarioError(f"Vote sans accusé de réception (contribution {item_id}).")
 
 
+async def partner_steps(
+    session: AppSession, options: ScenarioOptions, index: int, rng: random.Random
+) -> None:
+    """`options.steps` actions of a partner who has joined, at a human pace."""
+    for step in range(options.steps):
+        await options.pace.think(rng)
+        phase = phase_of(session)
+        if phase == "collect":
+            if rng.random() < 0.15:
+                await switch_topic(session, rng)
+            else:
+                await add_item(session, options, index, step, rng)
+        elif phase == "vote":
+            await spend_dot(session, options, index, rng)
+        else:
+            await session.click(session.find_widget(key=REFRESH_KEY), action="actualiser")
+
+
 def partner(options: ScenarioOptions, index: int = 0) -> Scenario:
     """A partner on a phone: join with the code, then `steps` actions at a human pace — write an
     item in the collect phase, place (or take back) a dot in the vote phase, sometimes change
@@ -302,18 +335,46 @@ def partner(options: ScenarioOptions, index: int = 0) -> Scenario:
     async def scenario(session: AppSession) -> None:
         rng = options.pace.rng(index)
         await join_workshop(session, options, index)
-        for step in range(options.steps):
-            await options.pace.think(rng)
-            phase = phase_of(session)
-            if phase == "collect":
-                if rng.random() < 0.15:
-                    await switch_topic(session, rng)
-                else:
-                    await add_item(session, options, index, step, rng)
-            elif phase == "vote":
-                await spend_dot(session, options, index, rng)
-            else:
-                await session.click(session.find_widget(key=REFRESH_KEY), action="actualiser")
+        await partner_steps(session, options, index, rng)
+
+    return scenario
+
+
+DOWNLOAD_ACTION = "premiere_visite_fichiers"  # the page and its static files, over HTTP
+JOIN_FORM_ACTION = "formulaire_pret"  # from the first byte asked to the join form drawn
+
+
+def first_visit_partner(options: ScenarioOptions, index: int = 0) -> Scenario:
+    """A partner who has just scanned the QR code, phone never on the app before: download the
+    page and every static file a first visit downloads (`options.assets`, compressed copies
+    asked for, up to six connections), open the websocket (the join form), join, then act as
+    `partner`. Times `premiere_visite_fichiers` (the downloads) and `formulaire_pret` (downloads
+    and the page's first run: the join form on screen); the bytes go to `options.tally`.
+
+    A browser starts the websocket as soon as Streamlit's main script has run, while the last
+    files still arrive: doing both in turn, the time to the form measured here is an upper
+    bound of a real phone's on the same link (loopback here: no network time at all)."""
+    check_count("actions par partenaire", options.steps, MAX_STEPS)
+    if not options.assets:
+        raise LoadTestError("Le scénario « burst » demande la liste des fichiers d'une première visite.")
+
+    async def scenario(session: AppSession) -> None:
+        rng = options.pace.rng(index)
+        started = time.perf_counter()
+        page = f"{PARTNER_PATH}?atelier={options.code}"
+        try:
+            await download_first_visit(
+                session.base_url, page, options.assets, options.tally, timeout=session.action_timeout
+            )
+        except (LoadTestError, OSError, TimeoutError) as error:
+            session.recorder.error(DOWNLOAD_ACTION, type(error).__name__)
+            session.recorder.example(DOWNLOAD_ACTION, type(error).__name__, str(error))
+            raise
+        session.recorder.record(DOWNLOAD_ACTION, time.perf_counter() - started)
+        await open_partner_page(session, options)
+        session.recorder.record(JOIN_FORM_ACTION, time.perf_counter() - started)
+        await join_workshop(session, options, index, opened=True)
+        await partner_steps(session, options, index, rng)
 
     return scenario
 
@@ -333,4 +394,8 @@ def projection_tab(view_token: str, seconds: float) -> Scenario:
 
 # Scenario builders by the name the command line accepts: (options, index of the session).
 ScenarioBuilder = Callable[[ScenarioOptions, int], Scenario]
-SCENARIOS: dict[str, ScenarioBuilder] = {"home": browse_home, "partner": partner}
+SCENARIOS: dict[str, ScenarioBuilder] = {
+    "home": browse_home,
+    "partner": partner,
+    "burst": first_visit_partner,
+}
