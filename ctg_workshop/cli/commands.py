@@ -90,6 +90,17 @@ def cmd_export_convention(args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def cmd_export_bilan(args: argparse.Namespace, engine: Engine) -> int:
+    from ctg_workshop.documents.bilan import bilan_data, build_bilan
+
+    with read_session(engine) as session:
+        workshop = workshop_by_code(session=session, code=args.code)
+        data = bilan_data(session=session, workshop_id=workshop.id, year=args.annee)
+    _write_output(args.output, build_bilan(data))
+    print(f"Bilan annuel {args.annee} écrit : {args.output}")
+    return 0
+
+
 def cmd_export_deliberation(args: argparse.Namespace, engine: Engine) -> int:
     from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
 

@@ -132,6 +132,18 @@ COMMANDS = (
         ),
     ),
     Command(
+        "export-bilan",
+        "écrire le bilan annuel du suivi de la convention (Word)",
+        "Écrit le bilan d'une année pour le comité de pilotage : l'état de chaque fiche action, les "
+        "chiffres de ses indicateurs, un graphique par fiche, les décisions des réunions, ce qui manque.",
+        commands.cmd_export_bilan,
+        options=(
+            CODE,
+            option("--annee", metavar="AAAA", type=int, required=True, help="année du bilan (dans la période)"),
+            output("fichier .docx à écrire"),
+        ),
+    ),
+    Command(
         "export-data",
         "exporter les contributions et les votes (classeur Excel ou CSV)",
         "Écrit les contributions visibles et leurs votes, jamais de noms. En .xlsx, un classeur Excel : "
