@@ -10,6 +10,8 @@ st.sidebar.html("<script>document.documentElement.lang = 'fr';</script>", unsafe
 everyone = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/participer.py", title="Participer", icon=":material/edit_note:", url_path="participer"),
+    # A partner's reporting link (`?lien=…`): its figures for the convention's follow-up.
+    st.Page("pages/saisie.py", title="Saisie du suivi", icon=":material/edit_square:", url_path="saisie"),
 ]
 # Behind the facilitator's passphrase (the projection behind its view link).
 team = [
@@ -18,5 +20,6 @@ team = [
     st.Page("pages/projection.py", title="Projection", icon=":material/tv:", url_path="projection"),
     st.Page("pages/diagnostic.py", title="Diagnostic", icon=":material/query_stats:", url_path="diagnostic"),
     st.Page("pages/rediger.py", title="Rédiger", icon=":material/description:", url_path="rediger"),
+    st.Page("pages/suivre.py", title="Suivre", icon=":material/monitoring:", url_path="suivre"),
 ]
 st.navigation({"": everyone, "Équipe CTG": team}).run()

@@ -139,7 +139,9 @@ COMMANDS = (
         commands.cmd_export_bilan,
         options=(
             CODE,
-            option("--annee", metavar="AAAA", type=int, required=True, help="année du bilan (dans la période)"),
+            option(
+                "--annee", metavar="AAAA", type=int, required=True, help="année du bilan (dans la période)"
+            ),
             output("fichier .docx à écrire"),
         ),
     ),

@@ -156,9 +156,9 @@ def _link(session: Session, token: str, *, lock: bool = False) -> ReportingLink:
     return link
 
 
-def default_year(workshop: Workshop, today: dt.date) -> int:
+def default_year(period_start: int, period_end: int, today: dt.date) -> int:
     """The year partners report for: last year, within the period."""
-    return min(max(today.year - 1, workshop.period_start), workshop.period_end)
+    return min(max(today.year - 1, period_start), period_end)
 
 
 def reporting_screen(
@@ -168,7 +168,11 @@ def reporting_screen(
     link = _link(session, token)
     workshop = session.get(Workshop, link.workshop_id)
     years = tuple(range(workshop.period_start, workshop.period_end + 1))
-    chosen = year if year in years else default_year(workshop, today or dt.date.today())
+    chosen = (
+        year
+        if year in years
+        else default_year(workshop.period_start, workshop.period_end, today or dt.date.today())
+    )
     topics = session.scalars(select(Topic).where(Topic.id.in_(link.topic_ids)).order_by(Topic.position)).all()
     return ReportingScreen(
         organisation=link.organisation,

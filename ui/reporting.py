@@ -1,0 +1,119 @@
+"""Page « Saisie du suivi »: a partner organisation, from its reporting link, types the year's
+figures of the fiches it reports for, a comment, and where its action stands. Phone first; one
+« Enregistrer » for everything, all or nothing; texts shown as typed (widget values, `plain`)."""
+
+from __future__ import annotations
+
+import streamlit as st
+
+from ctg_workshop.errors import CtgError
+from ctg_workshop.follow_up.progress import STATUS_LABELS
+from ctg_workshop.follow_up.reporting import (
+    FicheEntry,
+    FicheReport,
+    ReportingScreen,
+    reporting_screen,
+    submit_report,
+)
+from ctg_workshop.storage.db import read_session, write_session
+from ctg_workshop.storage.models import ProgressStatus
+from ui.engine import engine
+from ui.safe import plain
+
+_FEEDBACK = "saisie_feedback"
+YEAR_KEY = "saisie_year"
+UNCHANGED = ""
+
+
+def load_screen(token: str, year: int | None) -> ReportingScreen | None:
+    try:
+        with read_session(engine()) as session:
+            return reporting_screen(session=session, token=token, year=year)
+    except CtgError as error:
+        st.error(plain(error.message), icon=":material/link_off:")
+        return None
+
+
+def reporting_form(token: str, screen: ReportingScreen) -> None:
+    st.title(plain(f"Suivi de la CTG — {screen.organisation}"), anchor=False)
+    st.caption(plain(f"{screen.workshop_title} · {screen.territory}"))
+    _show_feedback()
+    st.session_state.setdefault(YEAR_KEY, screen.year)
+    st.selectbox("Année", screen.years, key=YEAR_KEY)
+    if not screen.fiches:
+        st.info("Aucune fiche action n'est rattachée à ce lien : contactez la coordination CTG.")
+        return
+    st.write(
+        f"Vos chiffres de l'année {screen.year} : écrivez-les comme vous les lisez (« 18,5 », « 1 048 »). "
+        "Une case laissée vide ne change rien. Tout est enregistré en une fois."
+    )
+    with st.form(f"report_{screen.year}"):
+        for fiche in screen.fiches:
+            _fiche_fields(fiche, screen.year)
+        submitted = st.form_submit_button("Enregistrer", type="primary", width="stretch")
+    if submitted:
+        _submit(token, screen)
+
+
+def _field(kind: str, year: int, ident: object) -> str:
+    return f"saisie_{kind}_{year}_{ident}"
+
+
+def _fiche_fields(fiche: FicheEntry, year: int) -> None:
+    st.subheader(plain(fiche.title), anchor=False)
+    options = [UNCHANGED, *ProgressStatus]
+    st.selectbox(
+        f"Où en est l'action en {year} ?",
+        options,
+        index=options.index(fiche.status) if fiche.status else 0,
+        format_func=lambda s: "Choisir…" if s == UNCHANGED else STATUS_LABELS[s],
+        key=_field("status", year, fiche.topic_key),
+    )
+    st.text_area("Note sur l'action (facultatif)", value=fiche.note, max_chars=2000, height=80,
+                 key=_field("note", year, fiche.topic_key))  # fmt: skip
+    for indicator in fiche.indicators:
+        unit = f" ({indicator.unit})" if indicator.unit else ""
+        help_text = f"Cible : {indicator.target}" if indicator.target else None
+        st.text_input(
+            plain(f"{indicator.label}{unit}"),
+            value=indicator.figure,
+            max_chars=30,
+            placeholder="par exemple 18,5",
+            help=plain(help_text) if help_text else None,
+            key=_field("figure", year, indicator.id),
+        )
+        st.text_input(
+            "Commentaire (facultatif)",
+            value=indicator.comment,
+            max_chars=2000,
+            key=_field("comment", year, indicator.id),
+        )
+    st.divider()
+
+
+def _submit(token: str, screen: ReportingScreen) -> None:
+    state, year = st.session_state, screen.year
+    figures = {i.id: state[_field("figure", year, i.id)] for f in screen.fiches for i in f.indicators}
+    comments = {i.id: state[_field("comment", year, i.id)] for f in screen.fiches for i in f.indicators}
+    fiches = {
+        f.topic_key: FicheReport(
+            state[_field("status", year, f.topic_key)] or None, state[_field("note", year, f.topic_key)]
+        )
+        for f in screen.fiches
+    }
+    try:
+        with write_session(engine()) as session:
+            saved = submit_report(
+                session=session, token=token, year=year, figures=figures, comments=comments, fiches=fiches
+            )
+    except CtgError as error:
+        st.error(plain(error.message), icon=":material/error:")
+        return
+    st.session_state[_FEEDBACK] = f"Merci : {saved} information(s) enregistrée(s) pour {year}."
+    st.rerun()
+
+
+def _show_feedback() -> None:
+    message = st.session_state.pop(_FEEDBACK, None)
+    if message:
+        st.success(plain(message), icon=":material/check_circle:")
