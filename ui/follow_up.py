@@ -112,9 +112,7 @@ def _chart(overview: FollowUpOverview, indicator: IndicatorRow) -> None:
     if indicator.target_milli is not None:
         target = pd.DataFrame({"Cible": [indicator.target_milli / 1000]})
         layers.append(alt.Chart(target).mark_rule(color="#B3261E", strokeDash=[5, 4]).encode(y="Cible:Q"))
-    st.altair_chart(
-        alt.layer(*layers).properties(height=180, title=_short(indicator.label)), width="stretch"
-    )
+    st.altair_chart(alt.layer(*layers).properties(height=180, title=_short(indicator.label)), width="stretch")
     st.caption(plain(_chart_text(indicator)))
 
 
