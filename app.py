@@ -10,8 +10,14 @@ st.sidebar.html("<script>document.documentElement.lang = 'fr';</script>", unsafe
 everyone = [
     st.Page("pages/accueil.py", title="Accueil", icon=":material/home:", default=True),
     st.Page("pages/participer.py", title="Participer", icon=":material/edit_note:", url_path="participer"),
-    # A partner's reporting link (`?lien=…`): its figures for the convention's follow-up.
-    st.Page("pages/saisie.py", title="Saisie du suivi", icon=":material/edit_square:", url_path="saisie"),
+    # A partner's reporting link (`?lien=…`), opened from its link only: not in the menu.
+    st.Page(
+        "pages/saisie.py",
+        title="Saisie du suivi",
+        icon=":material/edit_square:",
+        url_path="saisie",
+        visibility="hidden",
+    ),
 ]
 # Behind the facilitator's passphrase (the projection behind its view link).
 team = [

@@ -15,6 +15,7 @@ from ctg_workshop.follow_up.reporting import create_link, revoke_link
 from ctg_workshop.follow_up.signature import set_signed_on
 from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import MeetingKind
+from ctg_workshop.wording import plural
 from ui.engine import engine
 from ui.facilitator import act
 from ui.projection import base_url, qr_png
@@ -41,13 +42,9 @@ def checklist_tab(overview: FollowUpOverview, year: int) -> None:
             "Aucun lien de saisie n'a été créé : les partenaires ne peuvent pas encore transmettre leurs chiffres."
         )
     elif missing:
-        st.warning(
-            plain(
-                f"{len(missing)} organisation(s) n'ont rien transmis pour {year} : "
-                + ", ".join(missing)
-                + "."
-            )
-        )
+        verb = "n'a" if len(missing) == 1 else "n'ont"
+        who = plural(len(missing), "organisation")
+        st.warning(plain(f"{who} {verb} rien transmis pour {year} : " + ", ".join(missing) + "."))
     else:
         st.success(
             f"Toutes les organisations qui ont un lien de saisie ont transmis leurs chiffres de {year}."

@@ -17,6 +17,7 @@ from ctg_workshop.follow_up.reporting import (
 )
 from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.models import ProgressStatus
+from ctg_workshop.wording import plural
 from ui.engine import engine
 from ui.safe import plain
 
@@ -35,22 +36,24 @@ def load_screen(token: str, year: int | None) -> ReportingScreen | None:
 
 
 def reporting_form(token: str, screen: ReportingScreen) -> None:
-    st.title(plain(f"Suivi de la CTG — {screen.organisation}"), anchor=False)
+    st.title("Suivi de la CTG", anchor=False)
+    st.markdown(f"**{plain(screen.organisation)}**")
     st.caption(plain(f"{screen.workshop_title} · {screen.territory}"))
-    _show_feedback()
     st.session_state.setdefault(YEAR_KEY, screen.year)
     st.selectbox("Année", screen.years, key=YEAR_KEY)
     if not screen.fiches:
         st.info("Aucune fiche action n'est rattachée à ce lien : contactez la coordination CTG.")
         return
     st.write(
-        f"Vos chiffres de l'année {screen.year} : écrivez-les comme vous les lisez (« 18,5 », « 1 048 »). "
+        f"Vos chiffres de l'année {screen.year}\u00a0: écrivez-les comme vous les lisez "
+        "(«\u00a018,5\u00a0», «\u00a01\u202f048\u00a0»). "
         "Une case laissée vide ne change rien. Tout est enregistré en une fois."
     )
     with st.form(f"report_{screen.year}"):
         for fiche in screen.fiches:
             _fiche_fields(fiche, screen.year)
         submitted = st.form_submit_button("Enregistrer", type="primary", width="stretch")
+    _show_feedback()  # under the button, where the phone's screen is
     if submitted:
         _submit(token, screen)
 
@@ -60,7 +63,8 @@ def _field(kind: str, year: int, ident: object) -> str:
 
 
 def _fiche_fields(fiche: FicheEntry, year: int) -> None:
-    st.subheader(plain(fiche.title), anchor=False)
+    # A level-2 heading sized for a phone: long titles wrap between words, not inside them.
+    st.markdown(f"#### {plain(fiche.title)}")
     options = [UNCHANGED, *ProgressStatus]
     st.selectbox(
         f"Où en est l'action en {year} ?",
@@ -109,7 +113,9 @@ def _submit(token: str, screen: ReportingScreen) -> None:
     except CtgError as error:
         st.error(plain(error.message), icon=":material/error:")
         return
-    st.session_state[_FEEDBACK] = f"Merci : {saved} information(s) enregistrée(s) pour {year}."
+    st.session_state[_FEEDBACK] = (
+        f"Merci\u00a0: {plural(saved, 'information enregistrée', 'informations enregistrées')} pour {year}."
+    )
     st.rerun()
 
 
