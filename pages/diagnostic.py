@@ -13,8 +13,9 @@ from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.lookups import workshop_by_id
 from ui.auth import require_facilitator
 from ui.engine import engine
-from ui.facilitator import bump, generation
+from ui.facilitator import bump, generation, show_flash
 from ui.narrative import narrative_section
+from ui.opendata_indicator import fill_indicator_panel
 from ui.safe import plain
 
 _FEEDBACK = "diagnostic_feedback"
@@ -228,6 +229,7 @@ def import_section(territory: str) -> None:
     source = right.text_input(
         "Source (précision)", value=profile.source if profile else "", key="diagnostic_source"
     )
+    fill_indicator_panel(workshop_id, table, mapping, commune.code)
     try:
         lines = opendata.extract_lines(table, mapping, commune=commune.code, section=section, source=source)
     except CtgError as error:
@@ -268,6 +270,7 @@ st.caption(
     "convention. Modifiez une cellule, ajoutez ou supprimez une ligne : le tableau est enregistré dès qu'il "
     "est complet. Pour déplacer une ligne, changez son numéro."
 )
+show_flash()
 table_editor(lines)
 show_feedback()  # below the table: a message never moves the cells being edited
 st.divider()

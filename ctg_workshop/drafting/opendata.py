@@ -318,6 +318,12 @@ def _commune_code(row: Sequence[str], indexes: Sequence[int]) -> str:
     return code.zfill(5) if code.isdigit() and len(code) == 4 else code
 
 
+def commune_rows(table: CsvTable, mapping: ColumnMapping, commune: str) -> list[tuple[str, ...]]:
+    """Every row of `commune` (one per year in a file with several years)."""
+    indexes = _indexes(table, mapping.commune_columns)
+    return [row for row in table.rows if _commune_code(row, indexes) == commune]
+
+
 def _indexes(table: CsvTable, columns: Sequence[str | None]) -> list[int]:
     try:
         return [table.column(c) for c in columns if c]

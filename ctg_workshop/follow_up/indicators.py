@@ -16,7 +16,7 @@ from ctg_workshop.follow_up.history import COORDINATION, record_value_change, tr
 from ctg_workshop.follow_up.numbers import parse_french_number
 from ctg_workshop.identifiers import utc_now
 from ctg_workshop.storage.lookups import topic_by_key, workshop_by_id
-from ctg_workshop.storage.models import ActionSheet, Indicator, IndicatorValue, Workshop
+from ctg_workshop.storage.models import ActionSheet, Indicator, IndicatorValue, Topic, Workshop
 from ctg_workshop.text import SHEET_TEXT_MAX, clean_optional_text, clean_text
 
 UNIT_MAX = 40
@@ -142,6 +142,21 @@ def set_value(
     return _write_value(session, indicator, year, milli, note, reported_by)
 
 
+def write_figure(
+    *,
+    session: Session,
+    workshop_id: int,
+    indicator_id: int,
+    year: int,
+    milli: int,
+    comment: str | None,
+    reported_by: str,
+) -> IndicatorValue | None:
+    """Set a figure already read as thousandths (an open-data file), with its history."""
+    indicator = indicator_in_workshop(session, workshop_id, indicator_id, lock=True)
+    return _write_value(session, indicator, year, milli, comment, reported_by)
+
+
 def _write_value(
     session: Session, indicator: Indicator, year: int, milli: int | None, note: str | None, by: str
 ) -> IndicatorValue | None:
@@ -244,3 +259,14 @@ def _new_key(session: Session, workshop_id: int, topic_key: str) -> str:
 def _next_position(session: Session, workshop_id: int) -> int:
     last = session.scalar(select(func.max(Indicator.position)).where(Indicator.workshop_id == workshop_id))
     return 0 if last is None else last + 1
+
+
+def indicator_choices(*, session: Session, workshop_id: int) -> list[tuple[int, str]]:
+    """(id, « fiche — indicateur ») of every indicator, in the fiches' order."""
+    rows = session.execute(
+        select(Indicator.id, Topic.title, Indicator.label)
+        .join(Topic, Topic.id == Indicator.topic_id)
+        .where(Indicator.workshop_id == workshop_id)
+        .order_by(Topic.position, Indicator.position)
+    ).all()
+    return [(indicator_id, f"{title} — {label}") for indicator_id, title, label in rows]

@@ -126,3 +126,30 @@ def test_an_empty_new_heading_is_refused_in_french(db):
     next(t for t in at.text_area if t.label == "Son analyse").set_value("Texte.")
     at = run(next(b for b in at.button if b.label == "Ajouter la rubrique").click())
     assert "Non enregistré" in at.error[0].value and "Rubrique" in at.error[0].value
+
+
+def test_a_caf_file_with_years_fills_an_indicator_of_the_follow_up(db):
+    from ctg_workshop.follow_up.overview import follow_up_overview
+
+    content = (
+        "numcom;nomcom;annee;txcouv_eaje_com\n59017;Armentières;2023;18,4\n59017;Armentières;2024;19,25\n"
+    ).encode()
+    at = logged_in(db)
+    at = run(at.file_uploader[0].upload("caf.csv", content, "text/csv"))
+    column = at.selectbox(key="opendata_fill_column")
+    column.set_value(next(o for o in column.options if "txcouv_eaje_com" in o))
+    indicator = at.selectbox(key="opendata_fill_indicator")
+    indicator.set_value(next(o for o in indicator.options if "Taux de couverture" in o))
+    at = run(at)
+    at = run(at.button(key="opendata_fill").click())
+    assert "2023, 2024 enregistrées" in shown(at.success[0].value)
+    with read_session(db) as session:
+        rows = [
+            i
+            for f in follow_up_overview(session=session, workshop_id=workshop_id(db)).fiches
+            for i in f.indicators
+        ]
+    coverage = next(i for i in rows if i.key == "pe-couverture")
+    assert (
+        coverage.values[2024].value_milli == 19_250 and coverage.values[2024].reported_by == "Open data CAF"
+    )
