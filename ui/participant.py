@@ -279,10 +279,17 @@ def remembered_codes() -> list[str]:
 
 
 def remember(identity: Identity) -> None:
-    """Keep the identity in the URL, the session and a cookie."""
+    """Keep the identity in the session, a cookie, and the URL until the browser has the cookie.
+
+    Once the browser sends the cookie back (it loaded the page with it), the token leaves the
+    address bar: sharing the page's address no longer hands over one's identity and dots. The
+    personal link stays in « Votre lien personnel »."""
     if st.query_params.get(CODE_PARAM) != identity.workshop_code:
         st.query_params[CODE_PARAM] = identity.workshop_code
-    if st.query_params.get(TOKEN_PARAM) != identity.token:
+    if browser_cookies().get(cookie_name(identity.workshop_code)) == identity.token:
+        if TOKEN_PARAM in st.query_params:
+            del st.query_params[TOKEN_PARAM]
+    elif st.query_params.get(TOKEN_PARAM) != identity.token:
         st.query_params[TOKEN_PARAM] = identity.token
     st.session_state[_IDENTITY] = {"code": identity.workshop_code, "token": identity.token}
     st.session_state.get(_FORGOTTEN, set()).discard(identity.workshop_code)

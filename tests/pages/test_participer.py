@@ -81,10 +81,22 @@ def texts(at: AppTest) -> str:
     return "\n".join(e.value for e in [*at.markdown, *at.text])
 
 
+ORGANISATION_FIELD = "participer_join_chosen"
+
+
+def type_organisation(at: AppTest, name: str) -> None:
+    """Choose a known organisation or type a new one in the one organisation field. AppTest
+    sends only listed options: a typed name is sent as the browser does (its text)."""
+    box = at.selectbox(key=ORGANISATION_FIELD)
+    if name not in box.options:
+        box.options.append(name)
+    box.set_value(name)
+
+
 def joined(organisation: str = "Maison des familles", name: str = "") -> AppTest:
     at = page(atelier=CODE)
-    at.text_input[0].input(organisation)
-    at.text_input[1].input(name)
+    type_organisation(at, organisation)
+    at.text_input(key="participer_join_name").input(name)
     return run(button(at, "Rejoindre l'atelier").click())
 
 
@@ -98,7 +110,7 @@ def test_join_by_typed_code_then_write_an_item(db):
     run(button(at, "Continuer").click())
     assert at.query_params["atelier"] == CODE
     assert "Vos données" in texts(at)
-    at.text_input[0].input("Maison des familles")
+    type_organisation(at, "Maison des familles")
     run(button(at, "Rejoindre l'atelier").click())
     token = at.query_params["jeton"]
     assert len(token) == 22
@@ -141,10 +153,10 @@ def test_known_organisation_picked_from_the_list(db):
 
 def test_join_without_organisation_is_explained_and_keeps_the_name(db):
     at = page(atelier=CODE)
-    at.text_input[1].input("Camille")
+    at.text_input(key="participer_join_name").input("Camille")
     run(button(at, "Rejoindre l'atelier").click())
     assert "choisissez\\-la dans la liste" in at.error[0].value
-    assert at.text_input[1].value == "Camille"
+    assert at.text_input(key="participer_join_name").value == "Camille"
     assert "jeton" not in at.query_params
 
 
@@ -328,7 +340,7 @@ def test_organisations_hidden_when_the_workshop_says_so(db):
         session.execute(update(Workshop).values(show_organisations=False))
     at = page(atelier=CODE)
     assert "sans votre organisation ni votre nom" in texts(at)
-    at.text_input[0].input("Maison des familles")
+    type_organisation(at, "Maison des familles")
     run(button(at, "Rejoindre l'atelier").click())
     assert "sans votre organisation ni votre nom" in texts(at)
     assert not [t for t in at.text if t.value.startswith("• ") and " — " in t.value]
@@ -360,11 +372,17 @@ def test_overspending_is_refused_in_french_even_from_a_second_device(db):
     first, second, third = vote_keys(phone)[:3]
     for _ in range(3):
         run(phone.button(key=f"more_{first}").click())
-    run(phone.button(key=f"more_{first}").click())
-    assert phone.error[0].value == plain("Vote refusé : 3 points au plus sur une même contribution.")
+    # At the cap, « Ajouter un point » is disabled and the card says why, in words.
+    assert phone.button(key=f"more_{first}").disabled
+    assert "Plafond atteint : 3 points au plus sur une même contribution." in [c.value for c in phone.caption]
+    assert not phone.button(key=f"more_{second}").disabled
     for _ in range(2):
         run(phone.button(key=f"more_{second}").click())
     assert "0 point restant sur 5" in phone.info[1].value
+    # No dot left: every card's « Ajouter un point » is disabled, with the reason.
+    assert phone.button(key=f"more_{third}").disabled
+    assert any(c.value.startswith("Plus de point à placer dans ce sujet") for c in phone.caption)
+    assert not phone.button(key=f"less_{first}").disabled
     # The laptop still shows 5 points: the database decides, and the page says why.
     run(laptop.button(key=f"more_{third}").click())
     assert "déjà tous placés" in laptop.error[0].value

@@ -1,0 +1,56 @@
+"""Participer, the trial's smaller findings: what the vote page says it shows, one organisation
+field, and the token that leaves the address bar once the browser holds the cookie."""
+
+from __future__ import annotations
+
+import pytest
+
+import ui.participant
+from tests.pages.test_participer import (
+    CODE,
+    ORGANISATION_FIELD,
+    db,
+    joined,
+    page,
+    run,
+    texts,
+    type_organisation,
+)
+
+__all__ = ["db"]  # the page tests' database fixture
+
+
+def test_the_vote_page_says_what_it_shows(db):
+    at = joined()
+    body = texts(at)
+    assert "les plus récentes" not in body
+    assert "5 contributions de chaque case, dans un ordre propre à votre téléphone" in body
+
+
+def test_one_organisation_field_suggests_known_names_and_takes_a_new_one(db):
+    at = page(atelier=CODE)
+    box = at.selectbox(key=ORGANISATION_FIELD)
+    assert box.label == "Votre organisation"
+    assert box.proto.accept_new_options
+    assert "CAF du Nord" in box.options
+    assert not [t for t in at.text_input if "liste" in t.label]  # no second field for a new name
+    type_organisation(at, "Association des Jardins Partagés")
+    run(next(b for b in at.button if b.label == "Rejoindre l'atelier").click())
+    assert "Vous participez au nom de : Association des Jardins Partagés" in texts(at)
+    known = page(atelier=CODE)
+    type_organisation(known, "caf  du nord")  # spelt like a known one but for case and spaces
+    run(next(b for b in known.button if b.label == "Rejoindre l'atelier").click())
+    assert "Vous participez au nom de : CAF du Nord" in texts(known)
+
+
+def test_the_token_leaves_the_address_bar_once_the_browser_has_the_cookie(
+    db, monkeypatch: pytest.MonkeyPatch
+):
+    at = joined()
+    token = at.query_params["jeton"]  # the first visit: the URL keeps it (a reload finds the partner)
+    cookies = {ui.participant.cookie_name(CODE): token}
+    monkeypatch.setattr(ui.participant, "browser_cookies", lambda: dict(cookies))
+    again = page(atelier=CODE, jeton=token)  # the next page load sends the cookie
+    assert "jeton" not in again.query_params
+    assert "Vous participez au nom de : Maison des familles" in texts(again)
+    assert "jeton" not in run(again).query_params  # and it does not come back
