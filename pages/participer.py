@@ -46,7 +46,7 @@ from ui.safe import plain
 _EDITING = "participer_editing"
 _CONFIRM_DELETE = "participer_confirm_delete"
 _PENDING_TOKEN = "participer_pending_token"
-_JOIN_CHOSEN = "participer_join_chosen"
+_JOIN_TYPED = "participer_join_typed"
 _JOIN_NAME = "participer_join_name"
 _TOPIC = "participer_topic"
 # What the last dot changed, for the card and the counter redrawn alone (cleared by a full run).
@@ -244,7 +244,7 @@ def workshop_heading(workshop: WorkshopInfo) -> None:
 
 def on_join(workshop_code: str) -> None:
     """Join in the button's callback: the same run then draws the participant's page."""
-    organisation = st.session_state.get(_JOIN_CHOSEN) or ""
+    organisation = st.session_state.get(_JOIN_TYPED) or ""
     token = st.session_state.setdefault(_PENDING_TOKEN, new_token())
     try:
         with write_session(engine()) as session:
@@ -267,17 +267,16 @@ def show_join(workshop: WorkshopInfo) -> None:
     st.header("Rejoindre l'atelier", anchor=False)
     organisations = ui.organisations_of(workshop.id)
     with st.form("participer_join"):
-        # One field: it suggests the organisations already there and takes a new name as typed.
-        st.selectbox(
+        # One field: the browser suggests the organisations already there as the partner types
+        # (ui.organisation_suggestions), and a new name is taken as typed.
+        st.text_input(
             "Votre organisation",
-            organisations,
-            index=None,
-            accept_new_options=True,
-            placeholder="Choisissez-la ou écrivez son nom",
-            help="Tapez les premières lettres : si elle est déjà là, choisissez-la ; sinon, votre texte "
-            "devient son nom.",
-            key=_JOIN_CHOSEN,
+            max_chars=SHORT_TEXT_MAX,
+            key=_JOIN_TYPED,
+            placeholder="Tapez son nom : celles déjà présentes sont proposées",
+            autocomplete="off",
         )
+        ui.organisation_suggestions(_JOIN_TYPED, organisations)
         st.text_input("Votre nom (facultatif)", max_chars=SHORT_TEXT_MAX, key=_JOIN_NAME)
         st.markdown(ui.short_privacy_notice(workshop.show_organisations))
         ui.tap_button("Rejoindre l'atelier", on_join, workshop.code, form=True, type="primary")

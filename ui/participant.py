@@ -235,6 +235,33 @@ def page_style() -> None:
     st.html(_PAGE_CSS)
 
 
+def organisation_suggestions(widget_key: str, organisations: list[str]) -> None:
+    """Give the text field `widget_key` the browser's own suggestion list (an HTML `datalist`)
+    of the organisations already in the workshop: one field that offers the known names as the
+    partner types and takes a new one as typed (a text field keeps what was typed, a select box
+    with new options drops it on blur and says « Add: » in English).
+
+    The names are participant data: they travel as a JSON array (every `<` written `\\u003c`,
+    so no tag can close the script) and become `option.value` through the DOM, never markup."""
+    names = json.dumps(organisations, ensure_ascii=False).replace("<", "\\u003c")
+    list_id = f"ctg-suggestions-{widget_key}"
+    st.html(
+        "<script>(() => {"
+        f"const names = {names}; const id = {json.dumps(list_id)};"
+        f"const selector = {json.dumps(f'.st-key-{widget_key} input')};"
+        "let list = document.getElementById(id);"
+        "if (!list) { list = document.createElement('datalist'); list.id = id; document.body.append(list); }"
+        "list.replaceChildren(...names.map((name) => { const o = document.createElement('option');"
+        " o.value = name; return o; }));"
+        "const attach = () => { const input = document.querySelector(selector);"
+        " if (input && input.getAttribute('list') !== id) input.setAttribute('list', id); };"
+        "attach(); new MutationObserver(attach).observe(document.body, {childList: true, subtree: true});"
+        "})();</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
 # --- Identity ----------------------------------------------------------------------------------
 
 

@@ -264,9 +264,8 @@ def test_03_three_partners_join_by_the_link_and_write(day: Day) -> None:
     for partner in PARTNERS:
         page = day.partners[partner] = day.page(partner.viewport, phone=partner.phone)
         open_page(page, day.partner_link, shows=page.get_by_role("heading", name="Rejoindre l'atelier"))
-        # The first partner types the organisation; the next ones may pick it or type a new one.
-        typed = re.compile("^(Votre organisation|Elle n'est pas dans la liste \\? Écrivez son nom)$")
-        page.get_by_role("textbox", name=typed).fill(partner.organisation)
+        # One field: the browser suggests the organisations already there; each partner types.
+        page.get_by_label("Votre organisation", exact=True).fill(partner.organisation)
         if partner.name:
             page.get_by_label("Votre nom (facultatif)").fill(partner.name)
         # A text input sends its value on blur: commit it before the click, or a loaded

@@ -4,6 +4,7 @@ field, and the token that leaves the address bar once the browser holds the cook
 from __future__ import annotations
 
 import pytest
+import streamlit as st
 
 import ui.participant
 from tests.pages.test_participer import (
@@ -29,11 +30,12 @@ def test_the_vote_page_says_what_it_shows(db):
 
 def test_one_organisation_field_suggests_known_names_and_takes_a_new_one(db):
     at = page(atelier=CODE)
-    box = at.selectbox(key=ORGANISATION_FIELD)
-    assert box.label == "Votre organisation"
-    assert box.proto.accept_new_options
-    assert "CAF du Nord" in box.options
-    assert not [t for t in at.text_input if "liste" in t.label]  # no second field for a new name
+    field = at.text_input(key=ORGANISATION_FIELD)
+    assert field.label == "Votre organisation"
+    assert not at.selectbox  # no list that drops a new name, no second field for it
+    assert len(at.text_input) == 2  # the organisation and the (optional) name
+    script = next(h.proto.body for h in at.get("html") if "datalist" in h.proto.body)
+    assert '"CAF du Nord"' in script and f".st-key-{ORGANISATION_FIELD} input" in script
     type_organisation(at, "Association des Jardins Partagés")
     run(next(b for b in at.button if b.label == "Rejoindre l'atelier").click())
     assert "Vous participez au nom de : Association des Jardins Partagés" in texts(at)
@@ -54,3 +56,15 @@ def test_the_token_leaves_the_address_bar_once_the_browser_has_the_cookie(
     assert "jeton" not in again.query_params
     assert "Vous participez au nom de : Maison des familles" in texts(again)
     assert "jeton" not in run(again).query_params  # and it does not come back
+
+
+def test_suggested_names_cannot_close_the_script(db):
+    """An organisation called « </script><script>alert(1)</script> » stays a string in the JSON."""
+    hostile = "</script><script>alert(1)</script>"
+    first = page(atelier=CODE)
+    type_organisation(first, hostile)
+    run(next(b for b in first.button if b.label == "Rejoindre l'atelier").click())
+    st.cache_data.clear()  # the page keeps the known organisations for a few seconds
+    script = next(h.proto.body for h in page(atelier=CODE).get("html") if "datalist" in h.proto.body)
+    assert "</script><script>" not in script.removesuffix("</script>")
+    assert "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>" in script
