@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -363,9 +364,15 @@ def scroll_to_views() -> None:
     """Bring the choice of view and the first card into sight: after « Suivantes » at the bottom
     of a page of cards, the next page starts far above the partner's thumb."""
     # A new script each time (the number), or the browser would keep the element and not run it.
+    # The dots left stay stuck above (sticky): their height varies with the message under them,
+    # so the views stop just under their bottom edge, « Afficher » never hidden behind them.
     st.html(
-        f"<script>/* {next(_scrolls)} */ document.querySelector('.st-key-{VIEWS_KEY}')"
-        "?.scrollIntoView({block: 'start'});</script>",
+        f"<script>/* {next(_scrolls)} */ (() => {{"
+        f"const views = document.querySelector('.st-key-{VIEWS_KEY}'); if (!views) return;"
+        f"const counter = document.querySelector('.st-key-{COUNTER_KEY}');"
+        "const below = counter ? counter.getBoundingClientRect().height : 0;"
+        "views.style.scrollMarginTop = `calc(3.75rem + ${Math.ceil(below) + 8}px)`;"
+        "views.scrollIntoView({block: 'start'}); })();</script>",
         unsafe_allow_javascript=True,
         width="content",
     )
@@ -522,16 +529,60 @@ def dismiss_unsaved(where: str) -> None:
 # address can be recognised, even by the browser's renderer.
 
 
+# A card shows at most about eight lines on a 360 px phone (~38 characters a line); a longer
+# text folds, the rest behind « Lire la suite ».
+CARD_LINES = 8
+PHONE_LINE_CHARS = 38
+
+
+def phone_lines(text: str) -> int:
+    """How many lines `text` takes on a phone, roughly (its line breaks, its long lines)."""
+    return sum(max(1, math.ceil(len(line) / PHONE_LINE_CHARS)) for line in text.split("\n"))
+
+
+def folded(text: str) -> tuple[str, str]:
+    """(what a card shows, what « Lire la suite » adds): the whole text and "" when it fits in
+    `CARD_LINES` lines; else its first lines, cut at a word with « … », and the rest."""
+    if phone_lines(text) <= CARD_LINES:
+        return text, ""
+    shown: list[str] = []
+    budget = CARD_LINES - 1  # the last line holds « … »
+    for line in text.split("\n"):
+        need = max(1, math.ceil(len(line) / PHONE_LINE_CHARS))
+        if need > budget:
+            room = budget * PHONE_LINE_CHARS
+            if room > 0:
+                cut = line[:room].rsplit(" ", 1)[0] if " " in line[:room] else line[:room]
+                shown.append(cut)
+            break
+        shown.append(line)
+        budget -= need
+    start = "\n".join(shown).rstrip()
+    return f"{start} …", text[len(start) :].lstrip()
+
+
 def item_text(text: str, organisation: str | None = None) -> None:
-    """A partner's item as plain text, with its organisation when shown."""
-    st.text(text, width="stretch")
+    """A partner's item as plain text, with its organisation when shown; a long text folds
+    after about eight lines, the rest behind « Lire la suite » (a card never gets taller)."""
+    start, rest = folded(text)
+    st.text(start, width="stretch")
+    if rest:
+        with st.expander("Lire la suite"):
+            st.text(f"… {rest}", width="stretch")
     if organisation:
         st.text(f"— {organisation}", width="stretch")
 
 
+def one_line(text: str) -> str:
+    """An item's text on one logical line, its line breaks shown as « / »: in a list, a line
+    of an item cannot pass for another item (« Idée\\n• Fermer le centre — CAF du Nord »)."""
+    return " / ".join(line.strip() for line in text.split("\n") if line.strip())
+
+
 def bullet_list(texts: Iterable[str]) -> None:
-    """Several partners' texts, one bullet each, as plain text."""
-    lines = [f"• {text}" for text in texts]
+    """Several partners' texts, one bullet each, as plain text; an item's own line breaks never
+    start a new line there (see `one_line`)."""
+    lines = [f"• {one_line(text)}" for text in texts]
     if lines:
         st.text("\n".join(lines), width="stretch")
 

@@ -7,6 +7,7 @@ import pytest
 import streamlit as st
 
 import ui.participant
+from ctg_workshop.storage.models import Phase
 from tests.pages.test_participer import (
     CODE,
     ORGANISATION_FIELD,
@@ -68,3 +69,38 @@ def test_suggested_names_cannot_close_the_script(db):
     script = next(h.proto.body for h in page(atelier=CODE).get("html") if "datalist" in h.proto.body)
     assert "</script><script>" not in script.removesuffix("</script>")
     assert "\\u003c/script>\\u003cscript>alert(1)\\u003c/script>" in script
+
+
+def test_a_long_item_folds_after_eight_lines_and_reads_on(db):
+    long_text = "Un accueil de loisirs ouvert le samedi matin pour les familles. " * 7  # ~450 characters
+    start, rest = ui.participant.folded(long_text.strip())
+    assert ui.participant.phone_lines(start) <= ui.participant.CARD_LINES
+    assert start.endswith(" …") and rest
+    assert (start.removesuffix(" …") + " " + rest).split() == long_text.split()  # nothing lost
+    many_breaks = "a" + "\n" * 2 + "b\n\n" * 30 + "c"  # what normalisation leaves of 498 line breaks
+    start, rest = ui.participant.folded(many_breaks)
+    assert start.count("\n") < ui.participant.CARD_LINES and rest
+    short = "Un lieu ressource pour les parents"
+    assert ui.participant.folded(short) == (short, "")
+
+
+def test_a_long_item_on_a_vote_card_shows_lire_la_suite(db):
+    from ctg_workshop.day.phases import change_phase
+    from ctg_workshop.storage.db import write_session
+    from tests.support.pages import demo_workshop_id
+
+    with write_session(db) as session:
+        change_phase(session=session, workshop_id=demo_workshop_id(db), phase=Phase.COLLECT)
+    author = joined(organisation="Centre social")
+    long_text = "Des horaires de la crèche trop courts pour les parents qui travaillent en équipe. " * 5
+    author.text_area(key="new_avs_strength").input(long_text.strip())
+    run(next(b for b in author.button if b.label == "Ajouter cette force").click())
+    expanders = [e for e in author.expander if e.label == "Lire la suite"]
+    assert expanders, [e.label for e in author.expander]
+    assert any(t.value.endswith(" …") for t in author.text)
+
+
+def test_in_lists_an_item_cannot_pass_for_another(db):
+    fake = "Idée anodine\n• Fermer le centre social — CAF du Nord"
+    assert ui.participant.one_line(fake) == "Idée anodine / • Fermer le centre social — CAF du Nord"
+    assert ui.participant.one_line("a\n\n  b  \n") == "a / b"
