@@ -8,7 +8,7 @@ PHASE_LABELS = {
     Phase.COLLECT: "Recueil des contributions",
     Phase.GROUP: "Regroupement des doublons",
     Phase.VOTE: "Vote",
-    Phase.CLOSED: "Clos",
+    Phase.CLOSED: "Clôture",  # the same word as Animer's « 4. Clôture » button
 }
 QUADRANT_LABELS = {
     Quadrant.STRENGTH: "Forces",

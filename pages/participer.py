@@ -46,7 +46,6 @@ from ui.safe import plain
 _EDITING = "participer_editing"
 _CONFIRM_DELETE = "participer_confirm_delete"
 _PENDING_TOKEN = "participer_pending_token"
-_JOIN_CHOSEN = "participer_join_chosen"
 _JOIN_TYPED = "participer_join_typed"
 _JOIN_NAME = "participer_join_name"
 _TOPIC = "participer_topic"
@@ -56,6 +55,7 @@ _FRESH_BALANCE = "participer_fresh_balance"
 # What the last dot did (« Point ajouté : … »), shown under the dots left by the run that follows
 # the tap: {"text": …, "shown": bool}; a later run of the whole page no longer shows it.
 _DOT_NOTE = "participer_dot_note"
+_REDRAW_VOTE = "participer_redraw_vote"  # a tap changed more than its own card: draw the whole vote
 # Which cards the vote shows: the view of each topic (a widget key per topic) and its page.
 _VIEW = "participer_vote_view"
 _VIEW_PAGES = "participer_vote_pages"
@@ -170,12 +170,19 @@ def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
         ui.flash("top", "error", error.message)
     except CtgError as error:
         ui.flash(f"vote_{item_id}", "error", error.message)
+        # Refused (another phone of the partner took the last dot, a cap): the counter and the
+        # cards are redrawn from the database, not from what this phone believed.
+        st.session_state[_REDRAW_VOTE] = True
     else:
         done = "Point ajouté" if more else "Point retiré"
         st.session_state[_DOT_NOTE] = {"text": f"{done} : {balance.sentence()}.", "shown": False}
         # The card and the counter show what the database now says, without a new query.
         st.session_state.setdefault(_FRESH_DOTS, {})[item_id] = balance.on_item
         st.session_state[_FRESH_BALANCE] = (balance.topic_id, balance.budget, balance.spent)
+        if balance.remaining == 0 or (not more and balance.remaining == 1):
+            # The last dot placed, or the first one freed: every card's « Ajouter un point »
+            # changes, so the whole vote is redrawn.
+            st.session_state[_REDRAW_VOTE] = True
     # The card redraws itself and the dots left (see vote_card): one run, unless another card
     # still shows a refusal.
     ui.redraw_after_tap(card_fragment_key(item_id))
@@ -237,9 +244,7 @@ def workshop_heading(workshop: WorkshopInfo) -> None:
 
 def on_join(workshop_code: str) -> None:
     """Join in the button's callback: the same run then draws the participant's page."""
-    typed = st.session_state.get(_JOIN_TYPED) or ""
-    chosen = st.session_state.get(_JOIN_CHOSEN)
-    organisation = typed if typed.strip() else (chosen or "")
+    organisation = st.session_state.get(_JOIN_TYPED) or ""
     token = st.session_state.setdefault(_PENDING_TOKEN, new_token())
     try:
         with write_session(engine()) as session:
@@ -262,18 +267,16 @@ def show_join(workshop: WorkshopInfo) -> None:
     st.header("Rejoindre l'atelier", anchor=False)
     organisations = ui.organisations_of(workshop.id)
     with st.form("participer_join"):
-        if organisations:
-            st.selectbox(
-                "Votre organisation",
-                organisations,
-                index=None,
-                placeholder="Choisissez dans la liste",
-                key=_JOIN_CHOSEN,
-            )
-        new_label = (
-            "Elle n'est pas dans la liste ? Écrivez son nom" if organisations else "Votre organisation"
+        # One field: the browser suggests the organisations already there as the partner types
+        # (ui.organisation_suggestions), and a new name is taken as typed.
+        st.text_input(
+            "Votre organisation",
+            max_chars=SHORT_TEXT_MAX,
+            key=_JOIN_TYPED,
+            placeholder="Tapez son nom : celles déjà présentes sont proposées",
+            autocomplete="off",
         )
-        st.text_input(new_label, max_chars=SHORT_TEXT_MAX, key=_JOIN_TYPED)
+        ui.organisation_suggestions(_JOIN_TYPED, organisations)
         st.text_input("Votre nom (facultatif)", max_chars=SHORT_TEXT_MAX, key=_JOIN_NAME)
         st.markdown(ui.short_privacy_notice(workshop.show_organisations))
         ui.tap_button("Rejoindre l'atelier", on_join, workshop.code, form=True, type="primary")
@@ -439,6 +442,15 @@ def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None) -> Non
             st.success(plain(note))
 
 
+def add_refusal(my_dots: int, max_dots: int, balance: DotBalance) -> str | None:
+    """Why « Ajouter un point » is disabled on a card, or None when it is not."""
+    if my_dots >= max_dots:
+        return f"Plafond atteint : {max_dots} points au plus sur une même contribution."
+    if balance.remaining <= 0:
+        return "Plus de point à placer dans ce sujet : retirez-en un d'une autre contribution pour le mettre ici."
+    return None
+
+
 def vote_card(
     identity: Identity, choice: VoteChoice, max_dots: int, slot, balance: DotBalance, page_note: str | None
 ) -> None:
@@ -450,7 +462,13 @@ def vote_card(
     The last card's copy is the one shown; in a fragment run, the tapped card's. `page_note` is
     what the tap that caused a full run did (a restarted server, AppTest)."""
     ui.follow_the_page()
+    if ui.fragment_run() and st.session_state.pop(_REDRAW_VOTE, False):
+        st.rerun()  # the whole page, from the database (see on_change_dots)
     my_dots = st.session_state.get(_FRESH_DOTS, {}).get(choice.item_id, choice.my_dots)
+    fresh = st.session_state.get(_FRESH_BALANCE)
+    if fresh is not None and fresh[0] == balance.topic_id:
+        balance = DotBalance(fresh[0], fresh[1], fresh[2], 0)
+    why_not = add_refusal(my_dots, max_dots, balance)
     with st.container(border=True):
         ui.item_text(choice.text, choice.organisation)
         ui.member_list(choice.members)
@@ -476,14 +494,14 @@ def vote_card(
                 key=f"more_{choice.item_id}",
                 icon=":material/add:",
                 type="primary",
+                disabled=why_not is not None,
             )
+        if why_not is not None:
+            st.caption(why_not)  # the reason, readable on a phone (a tooltip is not)
         ui.show_flash(f"vote_{choice.item_id}", card_fragment_key(choice.item_id))
     if not ui.fragment_run():
         dots_left(slot, balance, max_dots, page_note)
         return
-    fresh = st.session_state.get(_FRESH_BALANCE)
-    if fresh is not None and fresh[0] == balance.topic_id:
-        balance = DotBalance(fresh[0], fresh[1], fresh[2], 0)
     note = st.session_state.get(_DOT_NOTE)
     if note is not None:
         note["shown"] = True
@@ -512,8 +530,9 @@ def all_quadrants(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
     """The newest cards of each quadrant, and a way to see the others."""
     if any(count > len(sheet.choices_in(quadrant)) for quadrant, count in sheet.counts.items()):
         st.markdown(
-            f"Les {PREVIEW_PER_QUADRANT} contributions les plus récentes de chaque case ; "
-            "« Voir les … » les montre toutes, page par page."
+            f"{PREVIEW_PER_QUADRANT} contributions de chaque case, dans un ordre propre à votre "
+            "téléphone (le même à chaque visite, pas le même pour tous) ; « Voir les … » les montre "
+            "toutes, page par page."
         )
     for quadrant in Quadrant:
         count = sheet.counts[quadrant.value]
@@ -594,6 +613,7 @@ def show_vote(identity: Identity, topic: TopicInfo) -> None:
     # A full run reads the database: what the last taps remembered is no longer needed.
     st.session_state.pop(_FRESH_DOTS, None)
     st.session_state.pop(_FRESH_BALANCE, None)
+    st.session_state.pop(_REDRAW_VOTE, None)
     # What a tap did, if that tap caused this run (a fragment run has shown it already).
     tapped = st.session_state.pop(_DOT_NOTE, None)
     note = tapped["text"] if tapped and not tapped["shown"] else None

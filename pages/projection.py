@@ -225,7 +225,11 @@ with main:
     chosen_topic = _topic_choice(first)
     topic_panel(chosen_topic)
 with side:
-    _join(first)
+    if first.phase == Phase.CLOSED:
+        # Closed: no one can join any more, the room reads the results.
+        st.markdown("**L'atelier est clos.** Merci pour vos contributions et vos votes !")
+    else:
+        _join(first)
     # The clock ticks every second only while a countdown runs (from the shared cache, no query).
     st.fragment(_clock, run_every=1 if first.timer_ends_at else None)()
     counters_panel()

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import itertools
 import json
+import math
 import re
 import threading
 from collections.abc import Callable, Iterable
@@ -235,6 +236,33 @@ def page_style() -> None:
     st.html(_PAGE_CSS)
 
 
+def organisation_suggestions(widget_key: str, organisations: list[str]) -> None:
+    """Give the text field `widget_key` the browser's own suggestion list (an HTML `datalist`)
+    of the organisations already in the workshop: one field that offers the known names as the
+    partner types and takes a new one as typed (a text field keeps what was typed, a select box
+    with new options drops it on blur and says « Add: » in English).
+
+    The names are participant data: they travel as a JSON array (every `<` written `\\u003c`,
+    so no tag can close the script) and become `option.value` through the DOM, never markup."""
+    names = json.dumps(organisations, ensure_ascii=False).replace("<", "\\u003c")
+    list_id = f"ctg-suggestions-{widget_key}"
+    st.html(
+        "<script>(() => {"
+        f"const names = {names}; const id = {json.dumps(list_id)};"
+        f"const selector = {json.dumps(f'.st-key-{widget_key} input')};"
+        "let list = document.getElementById(id);"
+        "if (!list) { list = document.createElement('datalist'); list.id = id; document.body.append(list); }"
+        "list.replaceChildren(...names.map((name) => { const o = document.createElement('option');"
+        " o.value = name; return o; }));"
+        "const attach = () => { const input = document.querySelector(selector);"
+        " if (input && input.getAttribute('list') !== id) input.setAttribute('list', id); };"
+        "attach(); new MutationObserver(attach).observe(document.body, {childList: true, subtree: true});"
+        "})();</script>",
+        unsafe_allow_javascript=True,
+        width="content",
+    )
+
+
 # --- Identity ----------------------------------------------------------------------------------
 
 
@@ -279,10 +307,17 @@ def remembered_codes() -> list[str]:
 
 
 def remember(identity: Identity) -> None:
-    """Keep the identity in the URL, the session and a cookie."""
+    """Keep the identity in the session, a cookie, and the URL until the browser has the cookie.
+
+    Once the browser sends the cookie back (it loaded the page with it), the token leaves the
+    address bar: sharing the page's address no longer hands over one's identity and dots. The
+    personal link stays in « Votre lien personnel »."""
     if st.query_params.get(CODE_PARAM) != identity.workshop_code:
         st.query_params[CODE_PARAM] = identity.workshop_code
-    if st.query_params.get(TOKEN_PARAM) != identity.token:
+    if browser_cookies().get(cookie_name(identity.workshop_code)) == identity.token:
+        if TOKEN_PARAM in st.query_params:
+            del st.query_params[TOKEN_PARAM]
+    elif st.query_params.get(TOKEN_PARAM) != identity.token:
         st.query_params[TOKEN_PARAM] = identity.token
     st.session_state[_IDENTITY] = {"code": identity.workshop_code, "token": identity.token}
     st.session_state.get(_FORGOTTEN, set()).discard(identity.workshop_code)
@@ -329,9 +364,15 @@ def scroll_to_views() -> None:
     """Bring the choice of view and the first card into sight: after « Suivantes » at the bottom
     of a page of cards, the next page starts far above the partner's thumb."""
     # A new script each time (the number), or the browser would keep the element and not run it.
+    # The dots left stay stuck above (sticky): their height varies with the message under them,
+    # so the views stop just under their bottom edge, « Afficher » never hidden behind them.
     st.html(
-        f"<script>/* {next(_scrolls)} */ document.querySelector('.st-key-{VIEWS_KEY}')"
-        "?.scrollIntoView({block: 'start'});</script>",
+        f"<script>/* {next(_scrolls)} */ (() => {{"
+        f"const views = document.querySelector('.st-key-{VIEWS_KEY}'); if (!views) return;"
+        f"const counter = document.querySelector('.st-key-{COUNTER_KEY}');"
+        "const below = counter ? counter.getBoundingClientRect().height : 0;"
+        "views.style.scrollMarginTop = `calc(3.75rem + ${Math.ceil(below) + 8}px)`;"
+        "views.scrollIntoView({block: 'start'}); })();</script>",
         unsafe_allow_javascript=True,
         width="content",
     )
@@ -488,16 +529,60 @@ def dismiss_unsaved(where: str) -> None:
 # address can be recognised, even by the browser's renderer.
 
 
+# A card shows at most about eight lines on a 360 px phone (~38 characters a line); a longer
+# text folds, the rest behind « Lire la suite ».
+CARD_LINES = 8
+PHONE_LINE_CHARS = 38
+
+
+def phone_lines(text: str) -> int:
+    """How many lines `text` takes on a phone, roughly (its line breaks, its long lines)."""
+    return sum(max(1, math.ceil(len(line) / PHONE_LINE_CHARS)) for line in text.split("\n"))
+
+
+def folded(text: str) -> tuple[str, str]:
+    """(what a card shows, what « Lire la suite » adds): the whole text and "" when it fits in
+    `CARD_LINES` lines; else its first lines, cut at a word with « … », and the rest."""
+    if phone_lines(text) <= CARD_LINES:
+        return text, ""
+    shown: list[str] = []
+    budget = CARD_LINES - 1  # the last line holds « … »
+    for line in text.split("\n"):
+        need = max(1, math.ceil(len(line) / PHONE_LINE_CHARS))
+        if need > budget:
+            room = budget * PHONE_LINE_CHARS
+            if room > 0:
+                cut = line[:room].rsplit(" ", 1)[0] if " " in line[:room] else line[:room]
+                shown.append(cut)
+            break
+        shown.append(line)
+        budget -= need
+    start = "\n".join(shown).rstrip()
+    return f"{start} …", text[len(start) :].lstrip()
+
+
 def item_text(text: str, organisation: str | None = None) -> None:
-    """A partner's item as plain text, with its organisation when shown."""
-    st.text(text, width="stretch")
+    """A partner's item as plain text, with its organisation when shown; a long text folds
+    after about eight lines, the rest behind « Lire la suite » (a card never gets taller)."""
+    start, rest = folded(text)
+    st.text(start, width="stretch")
+    if rest:
+        with st.expander("Lire la suite"):
+            st.text(f"… {rest}", width="stretch")
     if organisation:
         st.text(f"— {organisation}", width="stretch")
 
 
+def one_line(text: str) -> str:
+    """An item's text on one logical line, its line breaks shown as « / »: in a list, a line
+    of an item cannot pass for another item (« Idée\\n• Fermer le centre — CAF du Nord »)."""
+    return " / ".join(line.strip() for line in text.split("\n") if line.strip())
+
+
 def bullet_list(texts: Iterable[str]) -> None:
-    """Several partners' texts, one bullet each, as plain text."""
-    lines = [f"• {text}" for text in texts]
+    """Several partners' texts, one bullet each, as plain text; an item's own line breaks never
+    start a new line there (see `one_line`)."""
+    lines = [f"• {one_line(text)}" for text in texts]
     if lines:
         st.text("\n".join(lines), width="stretch")
 

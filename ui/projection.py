@@ -59,6 +59,9 @@ def quadrant_counts_spec(topics: tuple[TopicLive, ...]) -> dict:
     return _fit_width_only(quadrant_counts_chart(topics, font_size=19, width=280, label_width=26).to_dict())
 
 
+PROJECTION_ROW_HEIGHT = 76
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def ranking_spec(result: TopicResult) -> dict:
     """A closed topic's ranking chart as a Vega-Lite spec, built once per ranking."""
@@ -68,7 +71,10 @@ def ranking_spec(result: TopicResult) -> dict:
         limit=8,
         font_size=19,
         width=640,
-        row_height=100,
+        # 8 rows of 76 px (three label lines of 19 px), the legend above the bars: the whole
+        # chart, legend included, fits a 1920 × 1080 screen under the page's title and tabs.
+        row_height=PROJECTION_ROW_HEIGHT,
+        legend_orient="top",
     )
     return _fit_width_only(chart.to_dict())
 

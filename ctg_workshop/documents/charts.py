@@ -77,6 +77,7 @@ def ranking_chart(
     font_size: int = 14,
     width: int = 520,
     row_height: int | None = None,
+    legend_orient: str = "bottom",
 ) -> alt.Chart:
     """Horizontal bars of the top items by dots, coloured by quadrant, best at the top.
 
@@ -98,7 +99,7 @@ def ranking_chart(
         .encode(
             y=y,
             x=alt.X("points:Q", title="Points reçus", axis=alt.Axis(tickMinStep=1, format="d", grid=False)),
-            color=alt.Color("quadrant:N", title=None, scale=palette, legend=alt.Legend(orient="bottom")),
+            color=alt.Color("quadrant:N", title=None, scale=palette, legend=alt.Legend(orient=legend_orient)),
             tooltip=[
                 alt.Tooltip("contribution:N", title="Contribution"),
                 alt.Tooltip("quadrant:N", title="Quadrant"),

@@ -99,8 +99,8 @@ def test_a_partner_joins_and_writes_with_the_keyboard_only(browser: Browser, ser
         join = page.get_by_role("heading", name="Rejoindre l'atelier")
         press_and_see(page, "Enter", join)
 
-        # The organisations already present are offered in a list; a new one is typed.
-        organisation = page.get_by_role("textbox", name="Elle n'est pas dans la liste ? Écrivez son nom")
+        # One field: the browser suggests the organisations already present; a new one is typed.
+        organisation = page.get_by_role("combobox", name="Votre organisation")
         tab_to(page, organisation)
         page.keyboard.type("Association des familles")
         tab_to(page, page.get_by_role("textbox", name="Votre nom (facultatif)"))

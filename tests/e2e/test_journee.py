@@ -264,9 +264,8 @@ def test_03_three_partners_join_by_the_link_and_write(day: Day) -> None:
     for partner in PARTNERS:
         page = day.partners[partner] = day.page(partner.viewport, phone=partner.phone)
         open_page(page, day.partner_link, shows=page.get_by_role("heading", name="Rejoindre l'atelier"))
-        # The first partner types the organisation; the next ones may pick it or type a new one.
-        typed = re.compile("^(Votre organisation|Elle n'est pas dans la liste \\? Écrivez son nom)$")
-        page.get_by_role("textbox", name=typed).fill(partner.organisation)
+        # One field: the browser suggests the organisations already there; each partner types.
+        page.get_by_label("Votre organisation", exact=True).fill(partner.organisation)
         if partner.name:
             page.get_by_label("Votre nom (facultatif)").fill(partner.name)
         # A text input sends its value on blur: commit it before the click, or a loaded
@@ -291,7 +290,10 @@ def test_04_a_partner_reloads_half_way_and_keeps_identity_and_items(day: Day) ->
     page.reload()
     expect(page.get_by_text(f"Vous participez au nom de : {PHONE_PARTNER.who}")).to_be_visible()
     wait_idle(page)
-    assert page.url == url_before
+    # The browser sent the identity cookie back: the token has left the address bar (sharing
+    # the address no longer hands over one's identity), the rest of the address is the same.
+    assert "jeton=" in url_before and "jeton=" not in page.url
+    assert page.url == re.sub(r"&jeton=[^&]*", "", url_before)
     for section, text in ITEMS[PHONE_PARTNER][:-1]:
         expect(shown_text(quadrant(page, section), text)).to_be_visible()
     expect(page.get_by_role("heading", name="Rejoindre l'atelier")).to_have_count(0)
@@ -354,12 +356,14 @@ def test_07_partners_spend_their_dots_and_overspending_is_refused(day: Day) -> N
     for spent in (1, 2):
         add_dot(page, crèche, shows=f"^Vos points ici : {spent} sur 3")
     expect(page.get_by_text("0 point restant sur 5", exact=True)).to_be_visible()
-    # A sixth dot: refused, with the reason, where the partner tapped; nothing spent.
+    # No sixth dot: every card's « Ajouter un point » is disabled, the reason written under it.
     transport = ITEMS[NURSERY][0][1]
-    add_dot(page, transport, shows="^Vote refusé : vos 5 points de ce sujet sont déjà tous placés")
+    expect(card(page, transport).get_by_role("button", name="Ajouter un point")).to_be_disabled()
+    expect(card(page, transport)).to_contain_text("Plus de point à placer dans ce sujet")
+    expect(card(page, DUPLICATE_KEPT)).to_contain_text("Plafond atteint")
     expect(card(page, transport)).to_contain_text("Vos points ici : 0 sur 3")
     expect(page.get_by_text("0 point restant sur 5", exact=True)).to_be_visible()
-    screenshot(page, "journee-07-participer-vote-refuse")
+    screenshot(page, "journee-07-participer-vote-plus-de-point")
     day.audit(page, "vote refusé (téléphone)")
 
     projection = day.projection
