@@ -27,9 +27,11 @@ def fiches_tab(overview: FollowUpOverview, year: int) -> None:
         )
         return
     st.dataframe(_status_frame(overview, fiches), hide_index=True, width="stretch")
-    for fiche in fiches:
-        with st.container(border=True):
-            _fiche(overview, fiche, year)
+    # One fiche at a time: a page of thirty charts and forms would be slow to run and to read.
+    titles = {f.title: f for f in fiches}
+    chosen = st.selectbox("Fiche action", list(titles), key="suivre_fiche")
+    with st.container(border=True):
+        _fiche(overview, titles[chosen], year)
 
 
 def _status_frame(overview: FollowUpOverview, fiches: list[FicheFollowUp]) -> pd.DataFrame:
@@ -91,29 +93,44 @@ def _point(milli: int | None, unit: str | None, year: int | None) -> str:
 
 
 def _chart(overview: FollowUpOverview, indicator: IndicatorRow) -> None:
-    points = [{"Année": str(y), "Valeur": v.value_milli / 1000} for y, v in indicator.values.items()]
+    points = tuple((y, v.value_milli) for y, v in indicator.values.items())
     if indicator.baseline_milli is not None:
-        points.insert(0, {"Année": str(indicator.baseline_year), "Valeur": indicator.baseline_milli / 1000})
+        points = ((indicator.baseline_year, indicator.baseline_milli), *points)
     if not points:
         st.caption(plain(f"{indicator.label} : aucun chiffre encore."))
         return
-    frame = pd.DataFrame(points).drop_duplicates("Année", keep="last").sort_values("Année")
-    years = [str(y) for y in range(min(int(p["Année"]) for p in points), overview.period_end + 1)]
+    target = indicator.target_milli
+    spec = chart_spec(_short(indicator.label), indicator.unit, points, target, overview.period_end)
+    st.vega_lite_chart(spec, width="stretch")
+    st.caption(plain(_chart_text(indicator)))
+
+
+@st.cache_data(max_entries=1000, show_spinner=False)
+def chart_spec(
+    title: str, unit: str | None, points: tuple[tuple[int, int], ...], target: int | None, last_year: int
+) -> dict:
+    """An indicator's Altair chart as its Vega-Lite spec: built once per set of figures (Altair
+    takes ~40 ms a chart to serialise, and a rerun redraws every chart shown)."""
+    frame = (
+        pd.DataFrame({"Année": [str(y) for y, _ in points], "Valeur": [m / 1000 for _, m in points]})
+        .drop_duplicates("Année", keep="last")
+        .sort_values("Année")
+    )
+    years = [str(y) for y in range(min(y for y, _ in points), last_year + 1)]
     line = (
         alt.Chart(frame)
         .mark_line(point=True, color="#0B5563")
         .encode(
             x=alt.X("Année:O", scale=alt.Scale(domain=years), title=None),
-            y=alt.Y("Valeur:Q", title=indicator.unit or "valeur"),
+            y=alt.Y("Valeur:Q", title=unit or "valeur"),
             tooltip=["Année", "Valeur"],
         )
     )
     layers = [line]
-    if indicator.target_milli is not None:
-        target = pd.DataFrame({"Cible": [indicator.target_milli / 1000]})
-        layers.append(alt.Chart(target).mark_rule(color="#B3261E", strokeDash=[5, 4]).encode(y="Cible:Q"))
-    st.altair_chart(alt.layer(*layers).properties(height=180, title=_short(indicator.label)), width="stretch")
-    st.caption(plain(_chart_text(indicator)))
+    if target is not None:
+        goal = pd.DataFrame({"Cible": [target / 1000]})
+        layers.append(alt.Chart(goal).mark_rule(color="#B3261E", strokeDash=[5, 4]).encode(y="Cible:Q"))
+    return alt.layer(*layers).properties(height=180, title=title).to_dict()
 
 
 def _chart_text(indicator: IndicatorRow) -> str:

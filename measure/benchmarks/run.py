@@ -22,7 +22,9 @@ from typing import TypeVar
 
 from ctg_workshop.storage.models import Phase
 from measure.benchmarks import counted_streamlit, first_visit, partner, profiling, projection, writes
+from measure.benchmarks import follow_up as follow_up_bench
 from measure.benchmarks.export import bench_export
+from measure.benchmarks.follow_up import bench_follow_up
 from measure.benchmarks.machine import Commit, Machine, commit, load_average, machine, now
 from measure.benchmarks.results import Figure
 from measure.benchmarks.workshop import BenchWorkshop, WorkshopSize, create_workshop
@@ -252,6 +254,9 @@ def _bench_size(
         lambda: writes.bench_writes(writers, workshop.size.scale, reps.write_runs, reps.per_writer),
     )
     figures += steps.run(f"{label} export de la convention", lambda: bench_export(workshop, reps.export))
+    figures += steps.run(
+        f"{label} suivi de la convention", lambda: bench_follow_up(directory, workshop.size, reps.export)
+    )
     return figures
 
 
@@ -278,6 +283,9 @@ def _diagnostic(workshop: BenchWorkshop, plan: Plan, steps: _Steps) -> list[Figu
 
 def _profile(figure: Figure, workshop: BenchWorkshop, directory: Path, floor_url: str) -> profiling.Profile:
     key = figure.key
+    if key.startswith("follow_up."):
+        text = follow_up_bench.profile_report(directory / "profil-suivi", workshop.size)
+        return profiling.Profile(figure, "un bilan annuel en mémoire, dans ce processus", text)
     if key.startswith("export."):
         text = profiling.profile_export(workshop, first=key == "export.convention")
         return profiling.Profile(figure, "export en mémoire, dans ce processus", text)
