@@ -31,6 +31,7 @@ from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui.auth import require_facilitator
+from ui.countdown import announce
 from ui.engine import engine
 from ui.facilitator import act, flash, show_flash
 from ui.paper_cards import paper_cards_panel
@@ -150,6 +151,7 @@ def _remaining() -> None:
     running = countdown_from(state.timer_ends_at)
     if running is not None:
         st.markdown("Temps écoulé." if running.finished else f"Temps restant : **{running.clock}**")
+        announce(running)  # for screen readers: once a minute, not every second
 
 
 def links_panel() -> None:

@@ -18,6 +18,7 @@ from ctg_workshop.errors import CtgError
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui.auth import authorised_workshop_id
+from ui.countdown import announce
 from ui.projection import (
     PROJECTION_CSS,
     REFRESH_SECONDS,
@@ -134,14 +135,16 @@ def _top3(result: TopicResult) -> None:
     # Tied items share a number; an item without points is not a priority.
     ranks = display_ranks(result.ranking)[: len(result.top3)]
     lines = [
-        f"{rank.label}\\. {plain(_short(item.text, 110))} — **{item.dots} point{'s' if item.dots > 1 else ''}**"
+        f"- {rank.label}\\. {plain(_short(item.text, 110))} — **{item.dots} point{'s' if item.dots > 1 else ''}**"
         for rank, item in zip(ranks, result.top3, strict=True)
         if rank.number is not None
     ]
     if not lines:
         st.caption("Aucun point placé dans ce sujet.")
         return
-    st.markdown("  \n".join(lines))
+    # A list (read as one by screen readers); the rank written in each line, not Markdown's own
+    # numbering, which would renumber tied items 1, 2, 3.
+    st.markdown("\n".join(lines))
 
 
 def _results(snapshot: ProjectionSnapshot, topic_id: int) -> None:
@@ -198,6 +201,7 @@ def _clock() -> None:
     if countdown is not None:
         with st.container(key="projection_clock"):
             st.markdown("Temps écoulé" if countdown.finished else f":material/timer: {countdown.clock}")
+            announce(countdown)  # for screen readers: once a minute, not every second
 
 
 @st.fragment(run_every=REFRESH_SECONDS)

@@ -231,6 +231,8 @@ def cookie_scripts() -> None:
 
 def login_form(*, intro: str | None = None) -> None:
     """The facilitator login form (code + passphrase); reruns the page once logged in."""
+    with st.sidebar:
+        cookie_scripts()  # a cookie to expire (after a logout), the throttle's client id
     st.header("Accès animateur", anchor=False)
     st.write(
         intro
@@ -252,6 +254,8 @@ def login_form(*, intro: str | None = None) -> None:
 
 def logout_button() -> None:
     """A sidebar button that ends the facilitator session."""
+    with st.sidebar:
+        cookie_scripts()  # the cookie to set after a login or a creation
     if st.sidebar.button("Se déconnecter de l'animation", key="facilitator_logout", icon=":material/logout:"):
         logout()
         st.rerun()
@@ -260,8 +264,6 @@ def logout_button() -> None:
 def require_facilitator() -> int:
     """The authorised workshop id; otherwise the login form is shown and the script stops."""
     workshop_id = authorised_workshop_id()
-    with st.sidebar:
-        cookie_scripts()
     if workshop_id is not None:
         logout_button()
         return workshop_id

@@ -384,7 +384,7 @@ def test_08_closing_shows_the_ranking(day: Day) -> None:
     overview = page.get_by_role("radio", name="Vue d'ensemble")
     act(page, overview.click, page.get_by_text("Les trois priorités de chaque sujet"))
     # Rank 1 of the topic: the merged group, with the dots of the three partners.
-    expect(page.get_by_role("listitem").first).to_have_text(f"{DUPLICATE_KEPT} — 5 points")
+    expect(page.get_by_role("listitem").first).to_have_text(f"1. {DUPLICATE_KEPT} — 5 points")
     screenshot(page, "journee-08-projection-vue-d-ensemble")
 
     partner = day.partners[NURSERY]
