@@ -274,3 +274,27 @@ def test_export_data_command_chooses_the_format_by_extension(demo_engine, tmp_pa
     assert main(["--database-url", url, "export-data", "ARMDEMO", "-o", str(tmp_path / "x.xls")]) == 2
     assert "doit finir par .xlsx" in capsys.readouterr().err
     assert not (tmp_path / "x.xls").exists()
+
+
+def test_the_follow_up_s_indicators_get_their_sheet_with_figures_as_numbers(
+    sqlite_engine, follow_up_archive
+) -> None:
+    with write_session(sqlite_engine) as session:
+        workshop_id = import_archive(session=session, data=follow_up_archive).id
+    with read_session(sqlite_engine) as session:
+        data = export_workbook(session=session, workshop_id=workshop_id)
+    book = openpyxl.load_workbook(io.BytesIO(data))
+    assert book.sheetnames[-1] == "Indicateurs"
+    sheet = book["Indicateurs"]
+    assert [c.value for c in sheet[1]][:5] == [
+        "Fiche action",
+        "Indicateur",
+        "Unité",
+        "Année de départ",
+        "Valeur de départ",
+    ]
+    places = next(
+        row for row in sheet.iter_rows(min_row=2, values_only=True) if row[1].startswith("Nombre des places")
+    )
+    assert places[3:9] == (2022, 175, 175, 190, 202.5, None)
+    assert sheet.freeze_panes == "A2"

@@ -68,7 +68,7 @@ class Sheet:
     rows: tuple[tuple[Value, ...], ...]
 
 
-SheetBuilder = Callable[[Session, int], Sheet]
+SheetBuilder = Callable[[Session, int], Sheet | None]  # None: a sheet with nothing to show yet
 
 
 # --------------------------------------------------------------------------- the sheets
@@ -217,14 +217,68 @@ def action_sheets_sheet(session: Session, workshop_id: int) -> Sheet:
     )
 
 
-SHEET_BUILDERS: list[SheetBuilder] = [contributions_sheet, votes_sheet, ranking_sheet, action_sheets_sheet]
+def _number(milli: int | None) -> int | float | None:
+    if milli is None:
+        return None
+    return milli // 1000 if milli % 1000 == 0 else milli / 1000
+
+
+def indicators_sheet(session: Session, workshop_id: int) -> Sheet | None:
+    """The follow-up's indicators, one row each with its baseline, a column per year of the
+    period and its target, figures as numbers; None before any indicator exists."""
+    from ctg_workshop.follow_up.overview import follow_up_overview
+
+    overview = follow_up_overview(session=session, workshop_id=workshop_id)
+    indicators = [(f, i) for f in overview.fiches for i in f.indicators]
+    if not indicators:
+        return None
+    rows = tuple(
+        (
+            fiche.title,
+            indicator.label,
+            indicator.unit,
+            indicator.baseline_year,
+            _number(indicator.baseline_milli),
+            *(
+                _number(indicator.values[y].value_milli) if y in indicator.values else None
+                for y in overview.years
+            ),
+            indicator.target_year,
+            _number(indicator.target_milli),
+        )
+        for fiche, indicator in indicators
+    )
+    return Sheet(
+        "Indicateurs",
+        (
+            Column("Fiche action"),
+            Column("Indicateur"),
+            Column("Unité"),
+            Column("Année de départ", Kind.NUMBER),
+            Column("Valeur de départ", Kind.NUMBER),
+            *(Column(str(year), Kind.NUMBER) for year in overview.years),
+            Column("Année de la cible", Kind.NUMBER),
+            Column("Cible", Kind.NUMBER),
+        ),
+        rows,
+    )
+
+
+SHEET_BUILDERS: list[SheetBuilder] = [
+    contributions_sheet,
+    votes_sheet,
+    ranking_sheet,
+    action_sheets_sheet,
+    indicators_sheet,
+]
 
 
 def workbook_sheets(
     *, session: Session, workshop_id: int, builders: Sequence[SheetBuilder] = SHEET_BUILDERS
 ) -> list[Sheet]:
     """Every sheet of the workbook, read in the caller's session."""
-    return [build(session, workshop_id) for build in builders]
+    sheets = (build(session, workshop_id) for build in builders)
+    return [sheet for sheet in sheets if sheet is not None]
 
 
 # --------------------------------------------------------------------------- writing
