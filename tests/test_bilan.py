@@ -14,6 +14,7 @@ import pytest
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.documents.bilan import bilan_data, build_bilan
+from ctg_workshop.documents.typography import french_typography as typeset
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.follow_up.reporting import create_link
 from ctg_workshop.storage.db import read_session, write_session
@@ -54,10 +55,10 @@ def test_every_indicator_and_the_year_s_figures_in_french(report_2024):
         "Présence d'un projet écrit de territoire partagé",
         "Taux de couverture (places pour 100 enfants de moins de 3 ans)",
     ):
-        assert label in text
+        assert typeset(label) in text
     assert "190\u00a0places" in text  # 2024's figure, unit kept on its line
     assert "16,7\u00a0% (2022)" in text  # the baseline, decimal comma
-    assert "Un groupe « aller vers » en plus." in text  # the partner's comment, as typed
+    assert typeset("Un groupe « aller vers » en plus.") in text  # the partner's comment, as typed
 
 
 def test_statuses_notes_meetings_and_what_is_missing(report_2024):

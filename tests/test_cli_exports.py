@@ -7,6 +7,7 @@ import docx
 import pytest
 
 from ctg_workshop.cli.main import main
+from ctg_workshop.documents.typography import french_typography as typeset
 
 
 @pytest.fixture
@@ -28,9 +29,9 @@ def test_export_deliberation_with_the_towns_details(url, tmp_path):
     argv = ["--database-url", url, "export-deliberation", "ARMDEMO", "-o", str(output)]
     assert main([*argv, "--seance", "09/02/2023", "--numero", "DE23.027", "--bonus", "618 000"]) == 0
     text = "\n".join(p.text for p in docx.Document(str(output)).paragraphs)
-    assert "Séance du : 9 février 2023" in text
+    assert typeset("Séance du : 9 février 2023") in text
     assert "DE23.027" in text
-    assert "618\u00a0000\u00a0€" in text
+    assert typeset("618 000 €") in text
 
 
 def test_export_data_writes_a_csv_for_excel(url, tmp_path):

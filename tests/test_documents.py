@@ -23,6 +23,7 @@ from ctg_workshop.documents.deliberation import (
     number_words,
 )
 from ctg_workshop.documents.facts import Participation, WorkshopFacts
+from ctg_workshop.documents.typography import french_typography as typeset
 from ctg_workshop.drafting.sheets import Objective, SheetData
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.storage.db import open_database, read_session, write_session
@@ -121,7 +122,7 @@ def test_convention_follows_the_seed_structure_with_real_headings(convention, de
         assert section in level2
     for topic in ("Animation de la Vie Sociale", "Parentalité/Insertion", "Égalité des chances"):
         assert topic in level2
-    assert "Fiche action n°1 : Animation de la Vie Sociale" in level2
+    assert typeset("Fiche action n°1 : Animation de la Vie Sociale") in level2
     assert "Annexe 2 — Organisations contributrices" in level2
     assert headings(convention, 3).count("Synthèse SWOT") == 4
     assert headings(convention, 3).count("Résultats du vote") == 4
@@ -149,7 +150,7 @@ def test_the_diagnostic_figures_are_tables_by_section(convention):
     figures = [t for t in convention.tables if row_texts(t.rows[0]) == ("Indicateur", "Valeur", "Précision")]
     assert len(figures) == 5
     first = [row_texts(r) for r in figures[0].rows[1:]]
-    assert ("Habitants", "24 882", "dont 1 713 résidant en QPV") in first
+    assert tuple(map(typeset, ("Habitants", "24 882", "dont 1 713 résidant en QPV"))) in first
 
 
 def test_four_fiches_action_laid_out_like_the_seed(convention):
@@ -157,9 +158,11 @@ def test_four_fiches_action_laid_out_like_the_seed(convention):
     assert len(tables) == 4
     for table in tables:
         assert len(table.columns) == 2
-        assert [row_texts(table.rows[i]) for i in (1, 3, 5, 7)] == FICHE_LABELS
+        assert [row_texts(table.rows[i]) for i in (1, 3, 5, 7)] == [
+            tuple(map(typeset, r)) for r in FICHE_LABELS
+        ]
         assert "Échéances de réalisation" in table.rows[4].cells[1].text
-        assert "Responsable de l'action : Chargé de Coopération CTG" in table.rows[6].cells[0].text
+        assert typeset("Responsable de l'action : Chargé de Coopération CTG") in table.rows[6].cells[0].text
     avs = tables[0]
     assert avs.rows[0].cells[0].text == "Fiche action n°1 — Animation de la Vie Sociale"
     assert avs.rows[2].cells[0].text == "Animation de la Vie Sociale"
@@ -181,7 +184,7 @@ def test_a_swot_synthesis_and_a_chart_per_topic(convention, demo_db, demo_id):
         ranked = rankings(session=session, workshop_id=demo_id)
         first_topic = workshop_by_code(session=session, code="ARMDEMO").topics[0].id
     best = next(i for i in ranked[first_topic] if i.quadrant == "weakness")
-    assert f"{best.text} — {best.dots} points" in tables[0].rows[1].cells[1].text
+    assert typeset(f"{best.text} — {best.dots} points") in tables[0].rows[1].cells[1].text
     assert len(convention.inline_shapes) == 4
 
 
@@ -230,14 +233,14 @@ def test_annexes_list_every_contribution_with_its_points_and_the_organisations(c
         organisations = set(session.scalars(select(Participant.organisation)))
     for items in ranked.values():
         for item in items:
-            assert cells[item.text][2:] == (str(item.dots), str(item.voters))
+            assert cells[typeset(item.text)][2:] == (str(item.dots), str(item.voters))
             for member in item.members:
-                assert f"↳ regroupée : {member.text}" in cells
+                assert typeset(f"↳ regroupée : {member.text}") in cells
     listed = [
         t for t in convention.tables if row_texts(t.rows[0]) == ("Organisation", "Contributions écrites")
     ]
     names = {row_texts(r)[0] for r in listed[0].rows[1:]}
-    assert names <= organisations
+    assert names <= {typeset(name) for name in organisations}
     assert {"CAF du Nord", "Centre social Salengro", "Mission Locale"} <= names
 
 
@@ -292,17 +295,20 @@ def test_deliberation_follows_the_seed(deliberation):
     text = "\n".join(p.text for p in document.paragraphs)
     assert document.paragraphs[0].text == "EXTRAIT DU REGISTRE DES DELIBERATIONS"
     assert headings(document, 1) == ["CONVENTION TERRITORIALE GLOBALE 2023/2026 — Autorisation - Approbation"]
-    assert "Séance du : 9 février 2023" in text
-    assert "L'AN DEUX MILLE VINGT-TROIS, le neuf février à [heure]" in text
-    assert "DE23.027" in text
-    assert "PETITE ENFANCE/ENFANCE/JEUNESSE/PARENTALITÉ" in text
-    assert "1. Animation de la Vie Sociale" in text
-    assert "↳ Identifier les étapes" in text
-    assert "enveloppe de 618\u00a0000\u00a0€." in text
-    assert "Après en avoir délibéré le Conseil Municipal décide d'autoriser Monsieur le Maire à :" in text
-    assert "est annexée à la présente délibération" in text
-    assert "Conseillers présents : [nombre]" in text
-    assert "PRÉSENTS : [liste des conseillers présents]" in text
+    assert typeset("Séance du : 9 février 2023") in text
+    assert typeset("L'AN DEUX MILLE VINGT-TROIS, le neuf février à [heure]") in text
+    assert typeset("DE23.027") in text
+    assert typeset("PETITE ENFANCE/ENFANCE/JEUNESSE/PARENTALITÉ") in text
+    assert typeset("1. Animation de la Vie Sociale") in text
+    assert typeset("↳ Identifier les étapes") in text
+    assert typeset("enveloppe de 618 000 €.") in text
+    assert (
+        typeset("Après en avoir délibéré le Conseil Municipal décide d'autoriser Monsieur le Maire à :")
+        in text
+    )
+    assert typeset("est annexée à la présente délibération") in text
+    assert typeset("Conseillers présents : [nombre]") in text
+    assert typeset("PRÉSENTS : [liste des conseillers présents]") in text
     defaults = document.styles.element.find(qn("w:docDefaults"))
     assert defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "fr-FR"
     for forbidden in (*NAMES, *HIDDEN):
@@ -313,9 +319,9 @@ def test_deliberation_without_options_keeps_placeholders(demo_db, demo_id):
     with read_session(demo_db) as session:
         data = deliberation_data(session=session, workshop_id=demo_id)
     text = "\n".join(p.text for p in docx.Document(io.BytesIO(build_deliberation(data))).paragraphs)
-    assert "Séance du : [date de la séance]" in text
-    assert "[numéro de la délibération]" in text
-    assert "enveloppe de [montant en euros]." in text
+    assert typeset("Séance du : [date de la séance]") in text
+    assert typeset("[numéro de la délibération]") in text
+    assert typeset("enveloppe de [montant en euros].") in text
 
 
 @pytest.mark.parametrize(
@@ -345,3 +351,31 @@ def test_bad_options_are_refused_in_french():
         make_options(session_date="2023-02-09", bonus_amount="618 000 €").bonus_amount
         == "618\u00a0000\u00a0€"
     )
+
+
+def _visible_text(data: bytes) -> str:
+    document = docx.Document(io.BytesIO(data))
+    cells = [p.text for t in document.tables for c in t._cells for p in c.paragraphs]
+    return "\n".join([p.text for p in document.paragraphs] + cells)
+
+
+def test_french_typography_everywhere_in_the_convention(convention_bytes):
+    import re
+
+    text = _visible_text(convention_bytes)
+    assert not re.search(r" [:;!?»]", text), re.findall(r".{20} [:;!?»]", text)[:5]
+    assert not re.search(r"« ", text)
+    assert not re.search(r"\d \d{3}\b", text), re.findall(r".{10}\d \d{3}\b", text)[:5]
+    assert not re.search(r"\d %", text)
+    assert "24\u202f882" in text
+
+
+def test_core_properties_are_today_s_with_nothing_from_the_template(convention_bytes):
+    properties = docx.Document(io.BytesIO(convention_bytes)).core_properties
+    assert properties.created.date() == dt.datetime.now(dt.UTC).date()
+    assert properties.modified.date() == properties.created.date()
+    assert properties.author == properties.last_modified_by == "CTG Atelier"
+    assert properties.title.startswith("Convention Territoriale Globale") and properties.language == "fr-FR"
+    with zipfile.ZipFile(io.BytesIO(convention_bytes)) as package:
+        core = package.read("docProps/core.xml").decode()
+    assert "python-docx" not in core and "2013" not in core

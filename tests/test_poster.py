@@ -8,6 +8,7 @@ import io
 from docx import Document
 
 from ctg_workshop.documents.poster import STEPS, PosterData, build_poster, qr_code_png
+from ctg_workshop.documents.typography import french_typography as typeset
 
 DATA = PosterData(
     title="Journée participative CTG 2026",
@@ -20,11 +21,11 @@ DATA = PosterData(
 def test_the_poster_holds_the_code_the_address_and_the_steps() -> None:
     document = Document(io.BytesIO(build_poster(DATA)))
     text = "\n".join(paragraph.text for paragraph in document.paragraphs)
-    assert "Code de l'atelier : ARM2026" in text
+    assert typeset("Code de l'atelier : ARM2026") in text
     assert DATA.partner_url in text
     assert f"{DATA.title} · {DATA.territory}" in text
     for step in STEPS:
-        assert step in text
+        assert typeset(step) in text
     assert document.core_properties.title == "Rejoindre l'atelier ARM2026"
 
 
