@@ -263,7 +263,7 @@ def minimal_data(**changes) -> ConventionData:
         operational_objectives=(Objective("# pas un titre", ("**pas gras**",)),),
     )
     topic = TopicFacts("t", "Sujet <script>", None, (), (), sheet)
-    data = ConventionData(workshop, (), (topic,), (), Participation(0, 0, 0, 0, 0), dt.date(2026, 1, 1))
+    data = ConventionData(workshop, (), (), (topic,), (), Participation(0, 0, 0, 0, 0), dt.date(2026, 1, 1))
     return ConventionData(**{**data.__dict__, **changes})
 
 
@@ -379,3 +379,43 @@ def test_core_properties_are_today_s_with_nothing_from_the_template(convention_b
     with zipfile.ZipFile(io.BytesIO(convention_bytes)) as package:
         core = package.read("docProps/core.xml").decode()
     assert "python-docx" not in core and "2013" not in core
+
+
+def test_each_section_s_analysis_is_printed_under_its_heading(convention):
+    paragraphs = [p.text for p in convention.paragraphs]
+    heading = next(
+        i
+        for i, p in enumerate(convention.paragraphs)
+        if p.text == "Le territoire" and p.style.name == "Heading 2"
+    )
+    assert paragraphs[heading + 1].startswith("Armentières est une commune")
+    assert typeset("2 quartiers sont identifiés en Politique de la Ville") in "\n".join(paragraphs)
+
+
+def test_a_section_with_figures_and_no_analysis_asks_for_it(demo_db, demo_id):
+    from ctg_workshop.drafting.narrative import save_narrative
+
+    with write_session(demo_db) as session:
+        save_narrative(session=session, workshop_id=demo_id, section="La Petite Enfance", text="")
+    try:
+        with read_session(demo_db) as session:
+            data = convention_data(session=session, workshop_id=demo_id, today=dt.date(2026, 11, 23))
+        document = docx.Document(io.BytesIO(build_convention(data)))
+        paragraphs = [p for p in document.paragraphs]
+        index = next(
+            i
+            for i, p in enumerate(paragraphs)
+            if p.text == "La Petite Enfance" and p.style.name == "Heading 2"
+        )
+        reminder = paragraphs[index + 1]
+        assert reminder.text == "[Analyse à rédiger]"
+        assert reminder.runs[0].font.highlight_color is not None
+    finally:
+        with write_session(demo_db) as session:
+            original = json.loads(
+                (Path(__file__).resolve().parents[1] / "data" / "demo-armentieres.json").read_bytes()
+            )
+            text = next(
+                n["text"] for n in original["workshop"]["narrative"] if n["section"] == "La Petite Enfance"
+            )
+            save_narrative(session=session, workshop_id=demo_id, section="La Petite Enfance", text=text)

@@ -49,6 +49,7 @@ from ctg_workshop.documents.word import (
     text_or_placeholder,
 )
 from ctg_workshop.drafting.diagnostic import DiagnosticEntry, list_lines
+from ctg_workshop.drafting.narrative import Analysis, list_narrative
 from ctg_workshop.drafting.sheets import SheetData, list_sheets
 from ctg_workshop.storage.lookups import workshop_by_id
 from ctg_workshop.storage.models import Quadrant
@@ -80,6 +81,8 @@ class TopicFacts:
 class ConventionData:
     workshop: WorkshopFacts
     diagnostic: tuple[DiagnosticEntry, ...]
+    # The written analysis per heading, in the diagnostic's order (`drafting/narrative.py`).
+    narrative: tuple[Analysis, ...]
     topics: tuple[TopicFacts, ...]
     organisations: tuple[OrganisationCount, ...]
     participation: Participation
@@ -106,6 +109,7 @@ def convention_data(*, session: Session, workshop_id: int, today: dt.date | None
     return ConventionData(
         workshop=workshop_facts(workshop),
         diagnostic=tuple(list_lines(session=session, workshop_id=workshop_id)),
+        narrative=tuple(list_narrative(session=session, workshop_id=workshop_id)),
         topics=topics,
         organisations=organisations,
         participation=participation(session=session, workshop_id=workshop_id, organisations=organisations),
@@ -201,11 +205,25 @@ def _diagnostic(doc: WordDocument, data: ConventionData) -> None:
     sections: dict[str, list[DiagnosticEntry]] = {}
     for line in data.diagnostic:
         sections.setdefault(line.section, []).append(line)
-    if not sections:
+    if not sections and not data.narrative:
         add_placeholder(doc.paragraph(), "Chiffres du territoire à compléter (page « Diagnostic »)")
-    for section, lines in sections.items():
+    analyses = {analysis.section: analysis for analysis in data.narrative}
+    headings = [*sections, *(section for section in analyses if section not in sections)]
+    for section in headings:
         doc.heading(section, 2)
-        _figures_table(doc, lines)
+        _analysis(doc, analyses.get(section))
+        if section in sections:
+            _figures_table(doc, sections[section])
+
+
+def _analysis(doc: WordDocument, analysis: Analysis | None) -> None:
+    """The section's written analysis, paragraph by paragraph; a highlighted reminder when the
+    coordinator has not written it yet."""
+    paragraphs = analysis.paragraphs if analysis is not None else []
+    if not paragraphs:
+        add_placeholder(doc.paragraph(), "Analyse à rédiger")
+    for text in paragraphs:
+        doc.paragraph(text, align=WD_ALIGN_PARAGRAPH.JUSTIFY)
 
 
 def _figures_table(doc: WordDocument, lines: list[DiagnosticEntry]) -> None:
