@@ -115,6 +115,7 @@ def test_convention_follows_the_seed_structure_with_real_headings(convention, de
         "Les thématiques de travail",
         "Les sujets d'étude",
         "Axes de développement de la CTG - Armentières",
+        "Signatures",
         "Annexes",
     ]
     level2 = headings(convention, 2)
@@ -164,7 +165,7 @@ def test_four_fiches_action_laid_out_like_the_seed(convention):
         assert "Échéances de réalisation" in table.rows[4].cells[1].text
         assert typeset("Responsable de l'action : Chargé de Coopération CTG") in table.rows[6].cells[0].text
     avs = tables[0]
-    assert avs.rows[0].cells[0].text == "Fiche action n°1 — Animation de la Vie Sociale"
+    assert avs.rows[0].cells[0].text == "Fiche action n°1"  # the title is in the heading and « Titre action »
     assert avs.rows[2].cells[0].text == "Animation de la Vie Sociale"
     objectives = avs.rows[4].cells[0].text
     assert "1. Renforcer la bonne lecture territoriale" in objectives
@@ -368,6 +369,18 @@ def test_french_typography_everywhere_in_the_convention(convention_bytes):
     assert not re.search(r"\d \d{3}\b", text), re.findall(r".{10}\d \d{3}\b", text)[:5]
     assert not re.search(r"\d %", text)
     assert "24\u202f882" in text
+
+
+def test_a_page_of_signatures_for_the_maire_and_the_caf(convention):
+    text = _visible_text(convention_bytes_of(convention))
+    assert typeset("Fait à Armentières, le [date de la signature], en deux exemplaires originaux.") in text
+    assert "Pour la Ville d'Armentières," in text and "Le Maire" in text and "Le Directeur" in text
+
+
+def convention_bytes_of(document) -> bytes:
+    buffer = io.BytesIO()
+    document.save(buffer)
+    return buffer.getvalue()
 
 
 def test_core_properties_are_today_s_with_nothing_from_the_template(convention_bytes):

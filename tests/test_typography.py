@@ -36,3 +36,21 @@ def test_applying_it_twice_changes_nothing() -> None:
     once = french_typography(text)
     assert french_typography(once) == once
     assert " :" not in once and " ;" not in once and "« " not in once and " »" not in once
+
+
+@pytest.mark.parametrize(
+    ("town", "written"),
+    [
+        ("Armentières", "d'Armentières"),
+        ("Le Havre", "du Havre"),
+        ("Les Mureaux", "des Mureaux"),
+        ("Lille", "de Lille"),
+        ("La Madeleine", "de La Madeleine"),
+        ("Hazebrouck", "d'Hazebrouck"),
+        ("Évreux", "d'Évreux"),
+    ],
+)
+def test_a_town_s_name_is_elided_as_french_writes_it(town: str, written: str) -> None:
+    from ctg_workshop.documents.facts import of_town
+
+    assert of_town(town) == written

@@ -16,7 +16,7 @@ import pandas as pd
 from sqlalchemy.orm import Session
 
 from ctg_workshop.documents.charts import chart_png
-from ctg_workshop.documents.facts import french_date
+from ctg_workshop.documents.facts import french_date, of_town
 from ctg_workshop.documents.word import WordDocument, add_run, cell_text, label_row, repeat_as_header
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.follow_up.meetings import KIND_LABELS
@@ -76,7 +76,7 @@ def _introduction(data: BilanData) -> str:
     overview = data.overview
     signed = f", signée le {french_date(overview.signed_on)}" if overview.signed_on else ""
     return (
-        f"Convention Territoriale Globale de {overview.territory} et de la {overview.partner_body} "
+        f"Convention Territoriale Globale {of_town(overview.territory)} et de la {overview.partner_body} "
         f"pour {overview.period_start}-{overview.period_end}{signed}. Ce bilan rassemble, pour l'année "
         f"{data.year}, l'avancement de chaque fiche action, les chiffres de ses indicateurs transmis par "
         f"les partenaires et les décisions des instances. Document établi le {french_date(data.today)}."

@@ -26,6 +26,7 @@ from ctg_workshop.documents.facts import (
     contributing_organisations,
     french_date,
     french_list,
+    of_town,
     participation,
     top_items,
     workshop_facts,
@@ -300,7 +301,9 @@ def _swot_table(doc: WordDocument, ranking: tuple[RankedItem, ...]) -> None:
             items = top_items(ranking, quadrant.value, SWOT_ITEMS)
             target = body.cells[column]
             if not items:
-                cell_text(target, "Aucune contribution.", italic=True, color=GREY)
+                written = any(item.quadrant == quadrant.value for item in ranking)
+                reason = "Aucune contribution n'a reçu de point." if written else "Aucune contribution."
+                cell_text(target, reason, italic=True, color=GREY)
             for item in items:
                 paragraph = cell_paragraph(target, style="List Bullet")
                 add_run(paragraph, item.text)
@@ -348,7 +351,36 @@ def _action_sheets(doc: WordDocument, data: ConventionData) -> None:
         doc.heading(f"Fiche action n°{number} : {sheet.title or topic.title}", 2, page_break=number > 1)
         if topic.sheet is None:
             add_placeholder(doc.paragraph(), "Fiche action non rédigée : à compléter")
-        _sheet_table(doc, sheet, f"Fiche action n°{number} — {sheet.title or topic.title}")
+        # The banner repeats on each page of the table: the number only, the title is in the
+        # heading above and in « Titre action » (the seed's form).
+        _sheet_table(doc, sheet, f"Fiche action n°{number}")
+    _signatures(doc, data)
+
+
+def _signatures(doc: WordDocument, data: ConventionData) -> None:
+    """The page the Maire and the CAF's director sign."""
+    w = data.workshop
+    doc.heading("Signatures", 1, page_break=True)
+    place = doc.paragraph(f"Fait à {w.territory}, le ")
+    add_placeholder(place, "date de la signature")
+    add_run(place, ", en deux exemplaires originaux.")
+    table = doc.table(1, 2, (CONTENT_WIDTH_CM / 2, CONTENT_WIDTH_CM / 2))
+    table.style = None  # a signature block, not a grid
+    for cell, (body, role) in zip(
+        table.rows[0].cells,
+        (
+            (f"Pour la Ville {of_town(w.territory)},", "Le Maire"),
+            (f"Pour la {w.partner_body},", "Le Directeur"),
+        ),
+        strict=True,
+    ):
+        cell_text(cell, body, bold=True)
+        cell_text(cell, role)
+        add_placeholder(cell_paragraph(cell), "Nom, signature et cachet")
+        for _ in range(4):
+            cell_paragraph(cell)
+    keep_row_together(table.rows[0])
+    repeat_as_header(table.rows[0])  # one row: it never splits, and every table starts with a header
 
 
 def _sheet_table(doc: WordDocument, sheet: SheetData, banner_text: str) -> None:
@@ -462,7 +494,9 @@ def _contributions_table(doc: WordDocument, ranking: tuple[RankedItem, ...]) -> 
         shade(band, QUADRANT_FILLS[quadrant])
         band.paragraphs[0].paragraph_format.keep_with_next = True
         for item in items:
-            cells = plain_cells(next(rows))
+            row = next(rows)
+            keep_row_together(row)  # an annex row never splits across two pages
+            cells = plain_cells(row)
             cell_text(cells[0], item.text)
             cell_text(cells[1], item.organisation or "", size=9.5)
             cell_text(cells[2], str(item.dots), bold=True, align=WD_ALIGN_PARAGRAPH.RIGHT)

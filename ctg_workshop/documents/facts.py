@@ -123,4 +123,20 @@ def french_list(words: Sequence[str]) -> str:
 
 
 def top_items(ranking: Sequence[RankedItem], quadrant: str, limit: int) -> list[RankedItem]:
-    return [item for item in ranking if item.quadrant == quadrant][:limit]
+    """The quadrant's most supported items: those that received points, best first."""
+    return [item for item in ranking if item.quadrant == quadrant and item.dots > 0][:limit]
+
+
+_ELIDED = set("AEIOUYÀÂÄÉÈÊËÎÏÔÖÛÜÙŒHaeiouyàâäéèêëîïôöûüùœh")
+
+
+def of_town(name: str) -> str:
+    """« de » before a town's name, as French writes it: d'Armentières, du Havre, des Mureaux,
+    de La Madeleine, de Lille."""
+    name = name.strip()
+    for article, contracted in (("Le ", "du "), ("Les ", "des ")):
+        if name.startswith(article):
+            return contracted + name[len(article) :]
+    if name[:1] in _ELIDED:
+        return f"d'{name}"
+    return f"de {name}"
