@@ -9,6 +9,7 @@ import streamlit as st
 from ctg_workshop.documents.convention import MIME_DOCX, build_convention, convention_data
 from ctg_workshop.documents.data_export import export_contributions_csv
 from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
+from ctg_workshop.documents.formats import document_bytes
 from ctg_workshop.drafting import sheets
 from ctg_workshop.drafting.proposals import draft_sheet
 from ctg_workshop.errors import CtgError
@@ -20,6 +21,7 @@ from ctg_workshop.wording import QUADRANT_LABELS, plural
 from ui.auth import require_facilitator
 from ui.engine import engine
 from ui.facilitator import bump, generation
+from ui.pdf_download import pdf_download
 from ui.safe import plain
 from ui.workbook_download import workbook_download
 
@@ -270,10 +272,15 @@ def show_feedback() -> None:
 def documents_tab(code: str) -> None:
     eng = engine()
 
-    def convention() -> bytes:
-        with read_session(eng) as session:
-            data = convention_data(session=session, workshop_id=workshop_id)
-        return build_convention(data)
+    def convention_as(fmt: str):
+        def build() -> bytes:
+            with read_session(eng) as session:
+                data = convention_data(session=session, workshop_id=workshop_id)
+            return document_bytes(
+                lambda pages: build_convention(data, toc_pages=pages), fmt, has_contents=True
+            )
+
+        return build
 
     def contributions() -> bytes:
         with read_session(eng) as session:
@@ -284,15 +291,19 @@ def documents_tab(code: str) -> None:
         "Le document Word suit la convention de référence : diagnostic, thématiques, sujets d'étude avec "
         "leur synthèse SWOT et le graphique du vote, fiches action, annexes (contributions et organisations)."
     )
-    st.download_button(
+    word, pdf = st.columns(2)
+    word.download_button(
         "Télécharger le projet de convention (.docx)",
-        data=convention,
+        data=convention_as("docx"),
         file_name=f"convention-ctg-{code.lower()}.docx",
         mime=MIME_DOCX,
         on_click="ignore",
         icon=":material/description:",
         type="primary",
         key="download_convention",
+    )
+    pdf_download(
+        pdf, "Télécharger en PDF", convention_as("pdf"), f"convention-ctg-{code.lower()}.pdf", "convention"
     )
 
     st.header("Projet de délibération", anchor=False)
@@ -312,14 +323,18 @@ def documents_tab(code: str) -> None:
         st.error(plain(error.message))
         options = None
 
-    def deliberation() -> bytes:
-        with read_session(eng) as session:
-            data = deliberation_data(session=session, workshop_id=workshop_id, options=options)
-        return build_deliberation(data)
+    def deliberation_as(fmt: str):
+        def build() -> bytes:
+            with read_session(eng) as session:
+                data = deliberation_data(session=session, workshop_id=workshop_id, options=options)
+            return document_bytes(lambda _pages: build_deliberation(data), fmt)
 
-    st.download_button(
+        return build
+
+    word, pdf = st.columns(2)
+    word.download_button(
         "Télécharger le projet de délibération (.docx)",
-        data=deliberation,
+        data=deliberation_as("docx"),
         file_name=f"deliberation-ctg-{code.lower()}.docx",
         mime=MIME_DOCX,
         on_click="ignore",
@@ -327,6 +342,14 @@ def documents_tab(code: str) -> None:
         disabled=options is None,
         key="download_deliberation",
     )
+    if options is not None:
+        pdf_download(
+            pdf,
+            "Télécharger en PDF",
+            deliberation_as("pdf"),
+            f"deliberation-ctg-{code.lower()}.pdf",
+            "deliberation",
+        )
 
     st.header("Contributions et votes", anchor=False)
     st.write(

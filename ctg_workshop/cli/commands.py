@@ -81,34 +81,41 @@ def _write_output(path: str, data: bytes) -> None:
 
 def cmd_export_convention(args: argparse.Namespace, engine: Engine) -> int:
     from ctg_workshop.documents.convention import build_convention, convention_data
+    from ctg_workshop.documents.formats import document_bytes, format_of
 
+    fmt = format_of(args.output)
     with read_session(engine) as session:
         workshop = workshop_by_code(session=session, code=args.code)
         data = convention_data(session=session, workshop_id=workshop.id)
-    _write_output(args.output, build_convention(data))
+    document = document_bytes(lambda pages: build_convention(data, toc_pages=pages), fmt, has_contents=True)
+    _write_output(args.output, document)
     print(f"Projet de convention écrit : {args.output}")
     return 0
 
 
 def cmd_export_bilan(args: argparse.Namespace, engine: Engine) -> int:
     from ctg_workshop.documents.bilan import bilan_data, build_bilan
+    from ctg_workshop.documents.formats import document_bytes, format_of
 
     with read_session(engine) as session:
         workshop = workshop_by_code(session=session, code=args.code)
         data = bilan_data(session=session, workshop_id=workshop.id, year=args.annee)
-    _write_output(args.output, build_bilan(data))
+    _write_output(args.output, document_bytes(lambda _pages: build_bilan(data), format_of(args.output)))
     print(f"Bilan annuel {args.annee} écrit : {args.output}")
     return 0
 
 
 def cmd_export_deliberation(args: argparse.Namespace, engine: Engine) -> int:
     from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
+    from ctg_workshop.documents.formats import document_bytes, format_of
 
     options = make_options(session_date=args.seance, number=args.numero, bonus_amount=args.bonus)
     with read_session(engine) as session:
         workshop = workshop_by_code(session=session, code=args.code)
         data = deliberation_data(session=session, workshop_id=workshop.id, options=options)
-    _write_output(args.output, build_deliberation(data))
+    _write_output(
+        args.output, document_bytes(lambda _pages: build_deliberation(data), format_of(args.output))
+    )
     print(f"Projet de délibération écrit : {args.output}")
     return 0
 

@@ -111,21 +111,22 @@ COMMANDS = (
     ),
     Command(
         "export-convention",
-        "écrire le projet de convention (Word)",
-        "Écrit le projet de Convention Territoriale Globale (.docx) : diagnostic, sujets d'étude, "
-        "synthèses SWOT et résultats du vote, fiches action, annexes.",
+        "écrire le projet de convention (Word ou PDF)",
+        "Écrit le projet de Convention Territoriale Globale : diagnostic, sujets d'étude, synthèses SWOT "
+        "et résultats du vote, fiches action, annexes. Le format suit l'extension (.docx ou .pdf) ; avec "
+        "LibreOffice, le sommaire du .docx porte ses numéros de page.",
         commands.cmd_export_convention,
-        options=(CODE, output("fichier .docx à écrire")),
+        options=(CODE, output("fichier .docx ou .pdf à écrire")),
     ),
     Command(
         "export-deliberation",
-        "écrire le projet de délibération du Conseil Municipal (Word)",
+        "écrire le projet de délibération du Conseil Municipal (Word ou PDF)",
         "Écrit le projet de délibération (.docx) qui autorise la signature de la convention ; ce que "
         "seule la commune connaît reste entre crochets.",
         commands.cmd_export_deliberation,
         options=(
             CODE,
-            output("fichier .docx à écrire"),
+            output("fichier .docx ou .pdf à écrire"),
             option("--seance", metavar="JJ/MM/AAAA", help="date de la séance du Conseil Municipal"),
             option("--numero", metavar="NUMÉRO", help="numéro de la délibération (ex. DE23.027)"),
             option("--bonus", metavar="MONTANT", help="enveloppe Bonus Territoires en euros (618000)"),
@@ -142,7 +143,7 @@ COMMANDS = (
             option(
                 "--annee", metavar="AAAA", type=int, required=True, help="année du bilan (dans la période)"
             ),
-            output("fichier .docx à écrire"),
+            output("fichier .docx ou .pdf à écrire"),
         ),
     ),
     Command(

@@ -11,6 +11,7 @@ annexes (every contribution with its points, the contributing organisations).
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -31,6 +32,7 @@ from ctg_workshop.documents.facts import (
     top_items,
     workshop_facts,
 )
+from ctg_workshop.documents.office import Paginated, paginate
 from ctg_workshop.documents.word import (
     GREY,
     TITLE_FILL,
@@ -121,8 +123,9 @@ def convention_data(*, session: Session, workshop_id: int, today: dt.date | None
 # --------------------------------------------------------------------------- the document
 
 
-def build_convention(data: ConventionData) -> bytes:
-    """The draft convention as .docx bytes (a pure function of `data`)."""
+def build_convention(data: ConventionData, *, toc_pages: Sequence[int] | None = None) -> bytes:
+    """The draft convention as .docx bytes (a pure function of `data`); `toc_pages`: its
+    Sommaire's page numbers as LibreOffice laid them out (`convention_files`)."""
     w = data.workshop
     doc = WordDocument(
         title=f"Convention Territoriale Globale {w.period} — {w.territory}",
@@ -136,7 +139,13 @@ def build_convention(data: ConventionData) -> bytes:
     _topics(doc, data)
     _action_sheets(doc, data)
     _annexes(doc, data)
-    return doc.to_bytes()
+    return doc.to_bytes(toc_pages=toc_pages)
+
+
+def convention_files(data: ConventionData) -> Paginated:
+    """The convention laid out by LibreOffice: the .docx with its Sommaire's page numbers, and
+    the PDF. Raises OfficeUnavailableError (French) without LibreOffice."""
+    return paginate(lambda pages: build_convention(data, toc_pages=pages))
 
 
 def _title_page(doc: WordDocument, data: ConventionData) -> None:

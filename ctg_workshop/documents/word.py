@@ -17,7 +17,7 @@ from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
 from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Pt, RGBColor
@@ -117,14 +117,20 @@ class WordDocument:
         self._toc_levels = int(levels.split("-")[-1])
         _update_fields_on_open(self.doc)
 
-    def _fill_toc(self) -> None:
+    def _fill_toc(self, pages: Sequence[int] | None) -> None:
         if self._toc is None:
             return
         entries = [(level, text) for level, text in self.headings if 1 <= level <= self._toc_levels]
+        if pages is not None and len(pages) != len(entries):
+            pages = None  # laid out from another version of the document: no numbers rather than wrong ones
         anchor = self._toc
         paragraphs = [anchor]
-        add_run(anchor, entries[0][1] if entries else "Table des matières : mettez à jour les champs.")
-        for _level, text in entries[1:]:
+        numbered = (
+            [f"{text}\t{page}" for (_, text), page in zip(entries, pages, strict=True)] if pages else None
+        )
+        texts = numbered or [text for _, text in entries]
+        add_run(anchor, texts[0] if entries else "Table des matières : mettez à jour les champs.")
+        for text in texts[1:]:
             new = OxmlElement("w:p")
             paragraphs[-1]._p.addnext(new)
             paragraph = Paragraph(new, anchor._parent)
@@ -133,11 +139,23 @@ class WordDocument:
         for paragraph, (level, _) in zip(paragraphs, entries or [(1, "")], strict=True):
             paragraph.paragraph_format.left_indent = Cm(0.6 * (level - 1))
             paragraph.paragraph_format.space_after = Pt(2)
+            if numbered:
+                paragraph.paragraph_format.tab_stops.add_tab_stop(
+                    self._text_width(), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
+                )
         _field_end(paragraphs[-1])
+        if numbered:
+            _no_update_on_open(self.doc)  # the numbers are there: Word need not ask
         self._toc = None
 
-    def to_bytes(self) -> bytes:
-        self._fill_toc()
+    def _text_width(self):
+        section = self.doc.sections[0]
+        return section.page_width - section.left_margin - section.right_margin
+
+    def to_bytes(self, *, toc_pages: Sequence[int] | None = None) -> bytes:
+        """The document's bytes; `toc_pages`: the Sommaire's page numbers, one per entry, as
+        LibreOffice laid them out (`documents/office.py`)."""
+        self._fill_toc(toc_pages)
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
@@ -415,6 +433,12 @@ def _footer(doc: DocxDocument, text: str) -> None:
     add_field(paragraph, "PAGE", "1", size=FOOTER_SIZE, color=GREY)
     add_run(paragraph, " sur ", size=FOOTER_SIZE, color=GREY)
     add_field(paragraph, "NUMPAGES", "1", size=FOOTER_SIZE, color=GREY)
+
+
+def _no_update_on_open(doc: DocxDocument) -> None:
+    element = doc.settings.element.find(qn("w:updateFields"))
+    if element is not None:
+        element.getparent().remove(element)
 
 
 def _update_fields_on_open(doc: DocxDocument) -> None:

@@ -9,6 +9,7 @@ import pytest
 from sqlalchemy import Engine
 from streamlit.testing.v1 import AppTest
 
+from ctg_workshop.documents.office import available as office_available
 from ctg_workshop.drafting import sheets
 from ctg_workshop.storage.db import read_session, write_session
 from tests.support.pages import demo_workshop_id as workshop_id
@@ -115,9 +116,12 @@ def test_objectives_are_added_and_moved(db):
 def test_documents_can_be_downloaded(db):
     at = logged_in(db)
     labels = [b.label for b in at.get("download_button")]
+    pdf = ["Télécharger en PDF"] if office_available() else []
     assert labels == [
         "Télécharger le projet de convention (.docx)",
+        *pdf,
         "Télécharger le projet de délibération (.docx)",
+        *pdf,
         "Télécharger les contributions (.csv)",
         "Télécharger le classeur Excel (.xlsx)",
     ]
