@@ -294,14 +294,18 @@ def deliberation(demo_db, demo_id):
 def test_deliberation_follows_the_seed(deliberation):
     document = docx.Document(io.BytesIO(deliberation))
     text = "\n".join(p.text for p in document.paragraphs)
-    assert document.paragraphs[0].text == "EXTRAIT DU REGISTRE DES DELIBERATIONS"
-    assert headings(document, 1) == ["CONVENTION TERRITORIALE GLOBALE 2023/2026 — Autorisation - Approbation"]
+    assert document.paragraphs[0].text == "EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS"
+    assert typeset("CONSEIL MUNICIPAL — VILLE D'ARMENTIÈRES") in text
+    assert headings(document, 1) == ["CONVENTION TERRITORIALE GLOBALE 2023/2026"]
+    assert "Autorisation - Approbation" in text
     assert typeset("Séance du : 9 février 2023") in text
     assert typeset("L'AN DEUX MILLE VINGT-TROIS, le neuf février à [heure]") in text
     assert typeset("DE23.027") in text
     assert typeset("PETITE ENFANCE/ENFANCE/JEUNESSE/PARENTALITÉ") in text
-    assert typeset("1. Animation de la Vie Sociale") in text
-    assert typeset("↳ Identifier les étapes") in text
+    topic = next(p for p in document.paragraphs if p.text == "Animation de la Vie Sociale")
+    assert topic.style.name == "List Number"  # a real Word list, not typed numbers
+    objective = next(p for p in document.paragraphs if p.text == "Identifier les étapes")
+    assert objective.style.name == "List Bullet 2"
     assert typeset("enveloppe de 618 000 €.") in text
     assert (
         typeset("Après en avoir délibéré le Conseil Municipal décide d'autoriser Monsieur le Maire à :")
@@ -314,6 +318,79 @@ def test_deliberation_follows_the_seed(deliberation):
     assert defaults.find(qn("w:rPrDefault")).find(qn("w:rPr")).find(qn("w:lang")).get(qn("w:val")) == "fr-FR"
     for forbidden in (*NAMES, *HIDDEN):
         assert forbidden not in all_text(deliberation)
+
+
+def test_the_town_s_details_make_the_whole_deliberation(demo_db, demo_id):
+    from ctg_workshop.drafting.deliberation_settings import DeliberationDetails, get_details, save_details
+
+    details = DeliberationDetails(
+        number="DE23.027",
+        session_date=dt.date(2023, 2, 9),
+        convocation_date=dt.date(2023, 2, 3),
+        councillors=35,
+        present=28,
+        bonus_cents=61_800_000,
+        previous_deliberation_date=dt.date(2020, 12, 17),
+        previous_end_date=dt.date(2022, 12, 31),
+        themes_committee_date=dt.date(2022, 1, 5),
+        validation_committee_date=dt.date(2023, 1, 6),
+        funded_structures=("Centre social Salengro", "Centre Social « les 4 Saisons »", "Club Léo Lagrange"),
+        mayor="Bernard HAESBROECK",
+        secretary="Alexis DEBUISSON",
+    )
+    with write_session(demo_db) as session:
+        saved = save_details(session=session, workshop_id=demo_id, details=details)
+    try:
+        with read_session(demo_db) as session:
+            assert get_details(session=session, workshop_id=demo_id) == saved
+            data = deliberation_data(session=session, workshop_id=demo_id)
+        document = docx.Document(io.BytesIO(build_deliberation(data)))
+        text = "\n".join(p.text for p in document.paragraphs)
+        for expected in (
+            "RENOUVELLEMENT DE CONVENTION",
+            "Convocation du : 3 février 2023",
+            "Conseillers en exercice : 35",
+            "Par délibération en date du 17 décembre 2020, le Conseil Municipal a autorisé la signature",
+            "arrivée à terme le 31 décembre 2022.",
+            "Lors du Comité de Pilotage du 5 janvier 2022",
+            "réuni le 6 janvier 2023.",
+            "la Ville procédera au recrutement d'un chargé de coopération CTG",
+            "Procéder au recrutement d'un agent dédié, au poste de Chargé de Coopération CTG,",
+            "Centre social Salengro, Centre Social « les 4 Saisons » et Club Léo Lagrange",
+            "Conventions d'Objectifs et de Financement",
+            "Elle couvrira les quatre années de fonctionnement de la CTG (2023/2026).",
+            "enveloppe de 618 000 €.",
+            "sous la présidence de Bernard HAESBROECK, Maire.",
+            "de la Ville d'ARMENTIÈRES se sont réunis",
+        ):
+            assert typeset(expected) in text, expected
+        signatures = document.tables[-1]
+        assert "Alexis DEBUISSON" in signatures.rows[0].cells[0].text
+        assert signatures.rows[0]._tr.trPr.find(qn("w:cantSplit")) is not None
+        closing = next(p for p in document.paragraphs if p.text.startswith("Ainsi fait"))
+        assert closing.paragraph_format.keep_with_next
+    finally:
+        with write_session(demo_db) as session:
+            save_details(session=session, workshop_id=demo_id, details=DeliberationDetails())
+
+
+def test_bad_details_are_refused_in_french(demo_db, demo_id):
+    from ctg_workshop.drafting.deliberation_settings import DeliberationDetails, parse_amount, save_details
+
+    for details, message in (
+        (DeliberationDetails(councillors=35, present=40), "pas plus que"),
+        (
+            DeliberationDetails(session_date=dt.date(2023, 2, 9), convocation_date=dt.date(2023, 2, 10)),
+            "précède",
+        ),
+        (DeliberationDetails(previous_end_date=dt.date(2022, 12, 31)), "Renouvellement"),
+        (DeliberationDetails(number="x" * 51), "Numéro"),
+    ):
+        with pytest.raises(InvalidInputError, match=message), write_session(demo_db) as session:
+            save_details(session=session, workshop_id=demo_id, details=details)
+    assert parse_amount("618 000 €") == 61_800_000 and parse_amount("") is None
+    with pytest.raises(InvalidInputError, match="nombre d'euros"):
+        parse_amount("beaucoup")
 
 
 def test_deliberation_without_options_keeps_placeholders(demo_db, demo_id):

@@ -1,16 +1,18 @@
-"""The draft council deliberation (Word), in the structure of the seed deliberation DE23.027.
+"""The draft council deliberation (Word), every part of the seed deliberation DE23.027.
 
-What only the town knows (dates, councillors present, names, the vote's outcome) is left as
-highlighted placeholders in brackets; the tool's data never puts a person's name in it. The
-séance date, the deliberation's number and the Bonus Territoires amount are optional
-parameters, not stored.
+What only the town knows is typed once on page Rédiger (`drafting/deliberation_settings.py`:
+dates, number, councillors, the Bonus Territoires amount, a renewal, the recruitment of the
+chargé de coopération, the structures funded through their Conventions d'Objectifs et de
+Financement, the signatories); what is still missing stays a highlighted placeholder in
+brackets. Participants' names never appear: the signatories are the town's officials.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
+from decimal import Decimal
 
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Cm
@@ -23,10 +25,12 @@ from ctg_workshop.documents.facts import (
     contributing_organisations,
     french_date,
     french_list,
+    of_town,
     participation,
     workshop_facts,
 )
-from ctg_workshop.documents.word import WordDocument, add_placeholder, add_run
+from ctg_workshop.documents.word import WordDocument, add_placeholder, add_run, keep_row_together
+from ctg_workshop.drafting.deliberation_settings import DeliberationDetails, get_details, parse_amount
 from ctg_workshop.drafting.opendata import format_number, parse_number
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.storage.lookups import workshop_by_id
@@ -65,7 +69,7 @@ class DeliberationData:
     workshop: WorkshopFacts
     topics: tuple[TopicSummary, ...]
     participation: Participation
-    options: DeliberationOptions = DeliberationOptions()
+    details: DeliberationDetails = field(default_factory=DeliberationDetails)
 
 
 def parse_date(text: str) -> dt.date:
@@ -106,14 +110,29 @@ def make_options(
 def deliberation_data(
     *, session: Session, workshop_id: int, options: DeliberationOptions | None = None
 ) -> DeliberationData:
+    """The deliberation's data: the workshop, and the details stored on page Rédiger, which
+    `options` (the command line's flags) override."""
     workshop = workshop_by_id(session=session, workshop_id=workshop_id)
     organisations = contributing_organisations(session=session, workshop_id=workshop_id)
+    details = get_details(session=session, workshop_id=workshop_id)
+    if options is not None:
+        overrides = {
+            "session_date": options.session_date,
+            "number": options.number,
+            "bonus_cents": parse_amount(options.bonus_amount) if options.bonus_amount else None,
+        }
+        details = replace(details, **{k: v for k, v in overrides.items() if v is not None})
     return DeliberationData(
         workshop=workshop_facts(workshop),
         topics=tuple(TopicSummary(t.title, tuple(t.objectives)) for t in workshop.topics),
         participation=participation(session=session, workshop_id=workshop_id, organisations=organisations),
-        options=options or DeliberationOptions(),
+        details=details,
     )
+
+
+def euros(cents: int) -> str:
+    value = Decimal(cents) / 100
+    return format_number(value if cents % 100 else Decimal(cents // 100), "€")
 
 
 # --------------------------------------------------------------------------- numbers in words
@@ -160,7 +179,7 @@ def number_words(n: int) -> str:
 
 def build_deliberation(data: DeliberationData) -> bytes:
     """The draft deliberation as .docx bytes (a pure function of `data`)."""
-    w, options = data.workshop, data.options
+    w = data.workshop
     doc = WordDocument(
         title=f"Délibération — Convention Territoriale Globale {w.period} — {w.territory}",
         subject="Projet de délibération du Conseil Municipal",
@@ -169,12 +188,17 @@ def build_deliberation(data: DeliberationData) -> bytes:
     _register_header(doc, data)
     _subject(doc, data)
     _context(doc, data)
+    _steering(doc, data)
+    _funding(doc, data)
     _decision(doc, data)
-    if options.number is None and options.session_date is None:
-        note = doc.paragraph("Projet généré par CTG Atelier : compléter les passages ", italic=True)
-        add_placeholder(note, "entre crochets")
-        add_run(note, " avant de le soumettre au Conseil Municipal.", italic=True)
     return doc.to_bytes()
+
+
+def town_upper(territory: str) -> str:
+    """« d'ARMENTIÈRES », « du HAVRE »: the elided article, the name in capitals."""
+    elided = of_town(territory)
+    article, name = (elided[:2], elided[2:]) if elided.startswith("d'") else elided.split(" ", 1)
+    return f"{article}{name.upper()}" if article == "d'" else f"{article} {name.upper()}"
 
 
 def _line(doc: WordDocument, label: str, value: str | None, placeholder: str) -> None:
@@ -187,16 +211,25 @@ def _line(doc: WordDocument, label: str, value: str | None, placeholder: str) ->
         add_placeholder(paragraph, placeholder)
 
 
+def _date_or_placeholder(paragraph, day: dt.date | None, placeholder: str = "date") -> None:
+    if day:
+        add_run(paragraph, french_date(day))
+    else:
+        add_placeholder(paragraph, placeholder)
+
+
 def _register_header(doc: WordDocument, data: DeliberationData) -> None:
-    w, day = data.workshop, data.options.session_date
-    doc.paragraph("EXTRAIT DU REGISTRE DES DELIBERATIONS", style="Title", align=WD_ALIGN_PARAGRAPH.CENTER)
+    w, d = data.workshop, data.details
+    day = d.session_date
+    doc.paragraph("EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS", style="Title", align=WD_ALIGN_PARAGRAPH.CENTER)
     doc.paragraph(
-        f"CONSEIL MUNICIPAL — VILLE DE {w.territory.upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        f"CONSEIL MUNICIPAL — VILLE {of_town(w.territory).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
     )
     _line(doc, "Séance du : ", french_date(day) if day else None, "date de la séance")
-    _line(doc, "Convocation du : ", None, "date de la convocation")
-    _line(doc, "Conseillers en exercice : ", None, "nombre")
-    _line(doc, "Conseillers présents : ", None, "nombre")
+    _line(doc, "Convocation du : ", french_date(d.convocation_date) if d.convocation_date else None,
+          "date de la convocation")  # fmt: skip
+    _line(doc, "Conseillers en exercice : ", str(d.councillors) if d.councillors else None, "nombre")
+    _line(doc, "Conseillers présents : ", str(d.present) if d.present is not None else None, "nombre")
     opening = doc.paragraph()
     opening.paragraph_format.space_before = Cm(0.4)
     if day:
@@ -210,50 +243,65 @@ def _register_header(doc: WordDocument, data: DeliberationData) -> None:
         add_run(opening, " à ")
     add_placeholder(opening, "heure")
     add_run(
-        opening, f", les membres du Conseil Municipal de la Ville de {w.territory.upper()} se sont réunis à "
+        opening, f", les membres du Conseil Municipal de la Ville {town_upper(w.territory)} se sont réunis à "
     )
     add_placeholder(opening, "lieu de la séance")
     add_run(opening, ", sous la présidence de ")
-    add_placeholder(opening, "Prénom NOM")
+    if d.mayor:
+        add_run(opening, d.mayor)
+    else:
+        add_placeholder(opening, "Prénom NOM")
     add_run(opening, ", Maire.")
     _line(doc, "PRÉSENTS : ", None, "liste des conseillers présents")
     excused = doc.paragraph()
     add_run(excused, "EXCUSÉS AYANT DONNÉ POUVOIR : ", bold=True)
     add_placeholder(excused, "conseillers excusés et leurs mandataires")
     add_run(excused, ", conformément à l'article L.2121-20 du Code Général des Collectivités Territoriales.")
-    _line(doc, "SECRÉTAIRE DE SÉANCE : ", None, "Prénom NOM")
+    _line(doc, "SECRÉTAIRE DE SÉANCE : ", d.secretary, "Prénom NOM")
 
 
 def _subject(doc: WordDocument, data: DeliberationData) -> None:
-    w, number = data.workshop, data.options.number
+    w, d = data.workshop, data.details
     reference = doc.paragraph()
     reference.paragraph_format.space_before = Cm(0.5)
-    if number:
-        add_run(reference, number, bold=True)
+    if d.number:
+        add_run(reference, d.number, bold=True)
     else:
         add_placeholder(reference, "numéro de la délibération")
     if w.themes:
         doc.paragraph("/".join(t.upper() for t in w.themes), bold=True)
-    doc.heading(f"CONVENTION TERRITORIALE GLOBALE {w.period} — Autorisation - Approbation", 1)
+    doc.heading(f"CONVENTION TERRITORIALE GLOBALE {w.period}", 1)
+    if d.renewal:
+        doc.paragraph("RENOUVELLEMENT DE CONVENTION", bold=True)
+    doc.paragraph("Autorisation - Approbation", bold=True)
 
 
 def _context(doc: WordDocument, data: DeliberationData) -> None:
-    w, p = data.workshop, data.participation
-    previous = doc.paragraph()
-    add_placeholder(
-        previous,
-        "Le cas échéant : par délibération en date du …, le Conseil Municipal a autorisé la signature de la "
-        f"précédente Convention Territoriale Globale (CTG) entre la {w.partner_body} et la Ville de "
-        f"{w.territory}, arrivée à échéance le …",
-    )
+    w, d, p = data.workshop, data.details, data.participation
+    town = f"la Ville {of_town(w.territory)}"
+    if d.renewal:
+        previous = doc.paragraph("Par délibération en date du ")
+        _date_or_placeholder(previous, d.previous_deliberation_date)
+        add_run(
+            previous,
+            ", le Conseil Municipal a autorisé la signature de la précédente Convention Territoriale Globale "
+            f"(CTG) entre la {w.partner_body} et {town}, contrat dont l'échéance est arrivée à terme le ",
+        )
+        _date_or_placeholder(previous, d.previous_end_date, "date d'échéance")
+        add_run(previous, ".")
+    else:
+        doc.paragraph(
+            f"{town[0].upper()}{town[1:]} s'engage pour la première fois dans une Convention Territoriale Globale "
+            f"(CTG) avec la {w.partner_body}."
+        )
     doc.paragraph(
-        "Pour rappel, la Convention Territoriale Globale est une convention de partenariat qui traduit les "
-        f"orientations stratégiques définies par la collectivité et la {w.partner_body} en matière de "
-        "services aux familles. Elle couvre, dans la plupart des cas, les domaines d'interventions suivants :"
+        "Pour rappel, cette convention de partenariat traduit les orientations stratégiques définies par la "
+        f"collectivité et la {w.partner_body} en matière de services aux familles. La Convention Territoriale "
+        "Globale couvre, dans la plupart des cas, les domaines d'interventions suivants :"
     )
     doc.bullets([f"{domain}," for domain in DOMAINS[:-1]] + [f"{DOMAINS[-1]}."])
     committee = doc.paragraph("Lors du Comité de Pilotage du ")
-    add_placeholder(committee, "date")
+    _date_or_placeholder(committee, d.themes_committee_date)
     themes = french_list(list(w.themes))
     add_run(
         committee,
@@ -266,14 +314,10 @@ def _context(doc: WordDocument, data: DeliberationData) -> None:
         f"{plural(len(data.topics), 'sujet')} {'ont' if len(data.topics) > 1 else 'a'} été ciblés et "
         "objectivés :"
     )
-    for number, topic in enumerate(data.topics, start=1):
-        title = doc.paragraph(f"{number}. {topic.title}", bold=True)
-        title.paragraph_format.space_after = Cm(0.1)
+    for topic in data.topics:
+        title = doc.paragraph(topic.title, style="List Number", bold=True)
         title.paragraph_format.keep_with_next = True
-        for objective in topic.objectives:
-            point = doc.paragraph(f"↳ {objective}")
-            point.paragraph_format.left_indent = Cm(0.8)
-            point.paragraph_format.space_after = Cm(0.05)
+        doc.bullets(list(topic.objectives), style="List Bullet 2")
     held = f", lors de la journée participative du {french_date(w.held_on)}," if w.held_on else ""
     doc.paragraph(
         "Plusieurs temps de travail ont alors été mis en place en lien avec les partenaires locaux : dans un "
@@ -287,65 +331,111 @@ def _context(doc: WordDocument, data: DeliberationData) -> None:
         "de la convention ci-annexée, laquelle a fait l'objet d'une validation à l'occasion du Comité de "
         "Pilotage réuni le "
     )
-    add_placeholder(validated, "date")
+    _date_or_placeholder(validated, d.validation_committee_date)
     add_run(validated, ".")
     doc.paragraph(
         "Ce document cadre fixe donc les orientations de travail qui seront les nôtres et celles des "
         "partenaires associés pour la période concernée."
     )
+
+
+def _steering(doc: WordDocument, data: DeliberationData) -> None:
+    w, d = data.workshop, data.details
+    if d.recruitment:
+        doc.paragraph(
+            "Afin d'assurer cette mission, la Ville procédera au recrutement d'un chargé de coopération CTG. La "
+            "CTG intègre en effet une portée territoriale et collaborative et déploie ainsi une charge de travail "
+            "conséquente qu'il convient d'identifier au travers d'un poste dédié, ce dernier devant être dégagé "
+            "de toute fonction d'encadrement au sein de la collectivité signataire."
+        )
+    who = "Le Chargé de Coopération" if d.recruitment else "La coordination de la CTG"
     doc.paragraph(
-        "Le Chargé de Coopération CTG aura notamment à charge d'animer les comités de pilotage dont la mission "
-        "sera d'initier, de dynamiser et de valider les travaux aux différentes étapes d'avancement de la "
-        f"démarche. Le comité sera composé de représentants de la {w.partner_body} et de la collectivité, et "
-        "d'autres co-signataires éventuels."
+        f"{who} aura notamment à charge d'animer les comités de pilotage dont la mission sera d'initier, de "
+        "dynamiser et de valider les travaux aux différentes étapes d'avancement de la démarche."
+    )
+    doc.paragraph(
+        f"Le comité sera composé de représentants de la {w.partner_body} et de la collectivité, et d'autres "
+        "co-signataires éventuels."
     )
     composition = doc.paragraph("Pour la Ville, il sera composé de ")
     add_placeholder(
-        composition, "Maire, élu(e)s référents, direction générale des services, services concernés"
+        composition,
+        "Monsieur le Maire, élu(e)s référents, direction générale des services, services concernés",
     )
     add_run(composition, ".")
+
+
+def _funding(doc: WordDocument, data: DeliberationData) -> None:
+    w, d = data.workshop, data.details
     bonus = doc.paragraph(
-        "La signature de la convention assure le maintien des financements par le biais des Bonus "
-        "Territoires, soit une enveloppe de "
+        "La signature de la convention assure le maintien des financements déterminés sur le précédent contrat "
+        "par le biais des Bonus Territoires, soit une enveloppe de "
+        if d.renewal
+        else "La signature de la convention ouvre les financements des Bonus Territoires, soit une enveloppe de "
     )
-    if data.options.bonus_amount:
-        add_run(bonus, data.options.bonus_amount)
+    if d.bonus_cents is not None:
+        add_run(bonus, euros(d.bonus_cents))
     else:
         add_placeholder(bonus, "montant en euros")
     add_run(bonus, ".")
+    if not d.funded_structures:
+        return
+    years = w.period_end - w.period_start + 1
+    doc.paragraph(
+        "Dans ce cadre, il est à préciser que certains financements relevant de l'activité des structures du "
+        f"territoire ({french_list(list(d.funded_structures))}) seront adossés aux Conventions d'Objectifs et "
+        "de Financement signées par la Ville."
+    )
+    doc.paragraph(
+        "Afin de formaliser la participation des associations concernées, une convention sera établie avec "
+        "chaque partenaire précisant ainsi les conditions de mise en place de leurs actions et les modalités "
+        f"de financement. Elle couvrira les {number_words(years)} années de fonctionnement de la CTG ({w.period})."
+    )
 
 
 def _decision(doc: WordDocument, data: DeliberationData) -> None:
-    w = data.workshop
+    w, d = data.workshop, data.details
     decides = doc.paragraph(
         "Après en avoir délibéré le Conseil Municipal décide d'autoriser Monsieur le Maire à :", bold=True
     )
     decides.paragraph_format.space_before = Cm(0.3)
-    doc.bullets(
-        [
-            "Inscrire la ville dans cette démarche collaborative et de développement territorial,",
-            "Inscrire au budget des exercices en cours et à venir les dépenses et les recettes,",
-            f"Signer la Convention Territoriale Globale {w.period} ci-annexée et tous les documents relatifs "
-            f"à celle-ci avec la {w.partner_body},",
-            "Valider la composition du comité de pilotage au niveau de la collectivité.",
-        ]
-    )
+    decides.paragraph_format.keep_with_next = True
+    decisions = ["Inscrire la ville dans cette démarche collaborative et de développement territorial,"]
+    if d.recruitment:
+        decisions.append("Procéder au recrutement d'un agent dédié, au poste de Chargé de Coopération CTG,")
+    decisions += [
+        "Inscrire au budget des exercices en cours et à venir les dépenses et les recettes,",
+        f"Signer tous les documents relatifs à la Convention Territoriale Globale {w.period} avec la "
+        f"{w.partner_body},",
+        "Valider la composition du comité de pilotage au niveau de la collectivité.",
+    ]
+    doc.bullets(decisions)
+    # The vote, the annex and the signatures stay on one page.
     outcome = doc.paragraph(bold=True)
     add_placeholder(outcome, "ADOPTÉE À L'UNANIMITÉ / résultat du vote")
-    doc.paragraph(
+    annexed = doc.paragraph(
         f"La Convention Territoriale Globale {w.period} est annexée à la présente délibération.", italic=True
     )
     closing = doc.paragraph("Ainsi fait et délibéré comme ci-dessus,\nPour expédition conforme,")
     closing.paragraph_format.space_before = Cm(0.4)
-    closing.paragraph_format.keep_with_next = True
+    for paragraph in (outcome, annexed, closing):
+        paragraph.paragraph_format.keep_with_next = True
     signatures = doc.table(1, 2, (8.3, 8.3))
     signatures.style = None  # no borders: a signature block, not a grid
+    keep_row_together(signatures.rows[0])
     left, right = signatures.rows[0].cells
-    _signature(left, "Le Secrétaire de séance,")
-    _signature(right, "Le Maire,")
+    _signature(left, "Le Secrétaire de séance,", d.secretary)
+    _signature(right, "Le Maire,", d.mayor)
+    if not (d.number or d.session_date):
+        note = doc.paragraph("Projet généré par CTG Atelier : compléter les passages ", italic=True)
+        add_placeholder(note, "entre crochets")
+        add_run(note, " avant de le soumettre au Conseil Municipal.", italic=True)
 
 
-def _signature(cell, role: str) -> None:
+def _signature(cell, role: str, name: str | None) -> None:
     paragraph = cell.paragraphs[0]
     add_run(paragraph, role + "\n")
-    add_placeholder(paragraph, "Prénom NOM")
+    if name:
+        add_run(paragraph, name)
+    else:
+        add_placeholder(paragraph, "Prénom NOM")

@@ -655,3 +655,37 @@ class ReportingLink(Base):
     created_at: Mapped[Timestamp]
     revoked_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
     last_used_at: Mapped[dt.datetime | None] = mapped_column(DateTime())
+
+
+# --------------------------------------------------------------------------- the deliberation
+# What only the town knows, typed once on page Rédiger (migration 0007); not part of the archive.
+
+
+class DeliberationSettings(Base):
+    __tablename__ = "deliberation_settings"
+    __table_args__ = (
+        UniqueConstraint("workshop_id"),
+        CheckConstraint("councillors IS NULL OR councillors BETWEEN 1 AND 200", name="councillors_range"),
+        CheckConstraint("present IS NULL OR present BETWEEN 0 AND 200", name="present_range"),
+        CheckConstraint("bonus_cents IS NULL OR bonus_cents >= 0", name="bonus_positive"),
+    )
+
+    id: Mapped[PK]
+    workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
+    number: Mapped[str | None] = mapped_column(String(50))
+    session_date: Mapped[dt.date | None]
+    convocation_date: Mapped[dt.date | None]
+    councillors: Mapped[int | None]
+    present: Mapped[int | None]
+    bonus_cents: Mapped[int | None] = mapped_column(BigInteger)
+    # A renewal: the date of the deliberation that authorised the previous CTG, and its end.
+    previous_deliberation_date: Mapped[dt.date | None]
+    previous_end_date: Mapped[dt.date | None]
+    themes_committee_date: Mapped[dt.date | None]
+    validation_committee_date: Mapped[dt.date | None]
+    recruitment: Mapped[bool] = mapped_column(Boolean, default=True)
+    # Structures whose funding goes through their Conventions d'Objectifs et de Financement.
+    funded_structures: Mapped[StringList]
+    mayor: Mapped[str | None] = mapped_column(String(200))
+    secretary: Mapped[str | None] = mapped_column(String(200))
+    updated_at: Mapped[Timestamp]
