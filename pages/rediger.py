@@ -8,7 +8,7 @@ import streamlit as st
 
 from ctg_workshop.documents.convention import MIME_DOCX, build_convention, convention_data
 from ctg_workshop.documents.data_export import export_contributions_csv
-from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data, make_options
+from ctg_workshop.documents.deliberation import build_deliberation, deliberation_data
 from ctg_workshop.documents.formats import document_bytes
 from ctg_workshop.drafting import sheets
 from ctg_workshop.drafting.proposals import draft_sheet
@@ -19,6 +19,7 @@ from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.text import SHEET_TEXT_MAX
 from ctg_workshop.wording import QUADRANT_LABELS, plural
 from ui.auth import require_facilitator
+from ui.deliberation_form import deliberation_form
 from ui.engine import engine
 from ui.facilitator import bump, generation
 from ui.pdf_download import pdf_download
@@ -309,24 +310,14 @@ def documents_tab(code: str) -> None:
     st.header("Projet de délibération", anchor=False)
     st.write(
         "La délibération du Conseil Municipal qui autorise la signature de la convention. Ce que seule la "
-        "commune connaît (présents, horaires, noms) reste entre crochets à compléter."
+        "commune connaît se saisit ci-dessous, une fois ; ce qui manque reste entre crochets à compléter."
     )
-    columns = st.columns(3)
-    session_date = columns[0].date_input(
-        "Date de la séance", value=None, format="DD/MM/YYYY", key="delib_date"
-    )
-    number = columns[1].text_input("Numéro de la délibération", key="delib_number", placeholder="DE23.027")
-    bonus = columns[2].text_input("Bonus Territoires (€)", key="delib_bonus", placeholder="618 000")
-    try:
-        options = make_options(session_date=session_date, number=number, bonus_amount=bonus)
-    except CtgError as error:
-        st.error(plain(error.message))
-        options = None
+    deliberation_form(workshop_id)
 
     def deliberation_as(fmt: str):
         def build() -> bytes:
             with read_session(eng) as session:
-                data = deliberation_data(session=session, workshop_id=workshop_id, options=options)
+                data = deliberation_data(session=session, workshop_id=workshop_id)
             return document_bytes(lambda _pages: build_deliberation(data), fmt)
 
         return build
@@ -339,10 +330,9 @@ def documents_tab(code: str) -> None:
         mime=MIME_DOCX,
         on_click="ignore",
         icon=":material/gavel:",
-        disabled=options is None,
         key="download_deliberation",
     )
-    if options is not None:
+    if True:
         pdf_download(
             pdf,
             "Télécharger en PDF",

@@ -125,5 +125,23 @@ def test_documents_can_be_downloaded(db):
         "Télécharger les contributions (.csv)",
         "Télécharger le classeur Excel (.xlsx)",
     ]
-    at = run(at.text_input(key="delib_bonus").input("beaucoup"))
+    at.text_input(key="delib_bonus").input("beaucoup")
+    at = run(
+        next(b for b in at.button if b.label == "Enregistrer les informations de la délibération").click()
+    )
     assert "nombre d'euros" in shown(at.error[0].value)
+
+
+def test_the_deliberation_s_details_are_saved_from_the_form(db):
+    from ctg_workshop.drafting.deliberation_settings import get_details
+
+    at = logged_in(db)
+    at.text_input(key="delib_number").input("DE23.027")
+    at.text_input(key="delib_bonus").input("618 000")
+    at = run(
+        next(b for b in at.button if b.label == "Enregistrer les informations de la délibération").click()
+    )
+    assert not at.error and "enregistrées" in at.success[0].value
+    with read_session(db) as session:
+        details = get_details(session=session, workshop_id=workshop_id(db))
+    assert (details.number, details.bonus_cents, details.recruitment) == ("DE23.027", 61_800_000, True)
