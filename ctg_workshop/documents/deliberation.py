@@ -223,7 +223,9 @@ def _register_header(doc: WordDocument, data: DeliberationData) -> None:
     day = d.session_date
     doc.paragraph("EXTRAIT DU REGISTRE DES DÉLIBÉRATIONS", style="Title", align=WD_ALIGN_PARAGRAPH.CENTER)
     doc.paragraph(
-        f"CONSEIL MUNICIPAL — VILLE {of_town(w.territory).upper()}", bold=True, align=WD_ALIGN_PARAGRAPH.CENTER
+        f"CONSEIL MUNICIPAL — VILLE {of_town(w.territory).upper()}",
+        bold=True,
+        align=WD_ALIGN_PARAGRAPH.CENTER,
     )
     _line(doc, "Séance du : ", french_date(day) if day else None, "date de la séance")
     _line(doc, "Convocation du : ", french_date(d.convocation_date) if d.convocation_date else None,

@@ -35,7 +35,7 @@ def document_bytes(build: Builder, fmt: Format, *, has_contents: bool = False) -
     it); a .docx with a Sommaire gets its page numbers when LibreOffice is there, and opens
     without them (Word offers to update the fields) when it is not."""
     if fmt == "pdf":
-        return office.paginate(build).pdf if has_contents else office.to_pdf(build(None))
+        return office.to_pdf(build(None))  # LibreOffice numbers the Sommaire as it lays it out
     if has_contents and office.available():
         return office.paginate(build).docx
     return build(None)

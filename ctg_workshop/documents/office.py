@@ -26,6 +26,7 @@ from docx.oxml.ns import qn
 from ctg_workshop.errors import CtgError
 
 TIMEOUT_S = 180
+MACRO_VERSION = 2  # part of the profile template's name: a changed macro gets a new template
 INSTALL_HINT = (
     "LibreOffice est nécessaire pour cet export (mise en page, numéros de page du sommaire, PDF). "
     "Installez-le sur le serveur : sudo apt install libreoffice-writer-nogui (Debian, Ubuntu), "
@@ -46,8 +47,10 @@ Sub Refresh(source As String, docxTarget As String, pdfTarget As String)
   doc.getTextFields().refresh()
   Dim store(0) As New com.sun.star.beans.PropertyValue
   store(0).Name = &quot;FilterName&quot;
-  store(0).Value = &quot;MS Word 2007 XML&quot;
-  doc.storeToURL(docxTarget, store())
+  If docxTarget &lt;&gt; &quot;&quot; Then
+    store(0).Value = &quot;MS Word 2007 XML&quot;
+    doc.storeToURL(docxTarget, store())
+  End If
   store(0).Value = &quot;writer_pdf_Export&quot;
   doc.storeToURL(pdfTarget, store())
   doc.close(True)
@@ -82,8 +85,9 @@ def available() -> bool:
     return soffice() is not None
 
 
-def lay_out(docx: bytes) -> LaidOut:
-    """Run LibreOffice once over `docx`: table of contents updated, PDF written."""
+def lay_out(docx: bytes, *, contents: bool = True) -> LaidOut:
+    """Run LibreOffice once over `docx`: table of contents updated, PDF written; `contents`:
+    also read back the Sommaire's page numbers (LibreOffice then writes a .docx too)."""
     program = soffice()
     if program is None:
         raise OfficeUnavailableError(INSTALL_HINT)
@@ -105,7 +109,8 @@ def lay_out(docx: bytes) -> LaidOut:
 
 
 def to_pdf(docx: bytes) -> bytes:
-    return lay_out(docx).pdf
+    """The PDF (LibreOffice updates a table of contents itself as it lays the pages out)."""
+    return lay_out(docx, contents=False).pdf
 
 
 @dataclass(frozen=True)
@@ -160,7 +165,7 @@ def _run(command: list[str]) -> None:
 
 def _template(program: str) -> Path:
     """A LibreOffice profile with our macro, made once per machine and user, then copied."""
-    template = Path(tempfile.gettempdir()) / f"ctg-office-profile-{os.getuid()}"
+    template = Path(tempfile.gettempdir()) / f"ctg-office-profile-{MACRO_VERSION}-{os.getuid()}"
     with _TEMPLATE_LOCK:
         if (template / "user" / "basic" / "Standard" / "Ctg.xba").exists():
             return template

@@ -26,6 +26,7 @@ from measure.benchmarks import follow_up as follow_up_bench
 from measure.benchmarks.export import bench_export
 from measure.benchmarks.follow_up import bench_follow_up
 from measure.benchmarks.machine import Commit, Machine, commit, load_average, machine, now
+from measure.benchmarks.pdf import bench_pdf
 from measure.benchmarks.results import Figure
 from measure.benchmarks.workshop import BenchWorkshop, WorkshopSize, create_workshop
 from measure.harness.demo import set_phase
@@ -254,6 +255,7 @@ def _bench_size(
         lambda: writes.bench_writes(writers, workshop.size.scale, reps.write_runs, reps.per_writer),
     )
     figures += steps.run(f"{label} export de la convention", lambda: bench_export(workshop, reps.export))
+    figures += steps.run(f"{label} convention en PDF", lambda: bench_pdf(workshop, reps.export))
     figures += steps.run(
         f"{label} suivi de la convention", lambda: bench_follow_up(directory, workshop.size, reps.export)
     )
@@ -286,6 +288,8 @@ def _profile(figure: Figure, workshop: BenchWorkshop, directory: Path, floor_url
     if key.startswith("follow_up."):
         text = follow_up_bench.profile_report(directory / "profil-suivi", workshop.size)
         return profiling.Profile(figure, "un bilan annuel en mémoire, dans ce processus", text)
+    if key == "export.pdf":
+        return profiling.Profile(figure, "LibreOffice, un processus à part : non profilé ici", "")
     if key.startswith("export."):
         text = profiling.profile_export(workshop, first=key == "export.convention")
         return profiling.Profile(figure, "export en mémoire, dans ce processus", text)
