@@ -165,6 +165,32 @@ def cmd_list(_args: argparse.Namespace, engine: Engine) -> int:
     return 0
 
 
+def _demo_follow_up(session, workshop_id: int) -> None:
+    """What the archive does not carry, for the demo to show every page filled: the
+    deliberation's details from the seed (DE23.027) and two partners' reporting links."""
+    import datetime as dt
+
+    from ctg_workshop.drafting.deliberation_settings import DeliberationDetails, save_details
+    from ctg_workshop.follow_up.reporting import create_link
+
+    seed = DeliberationDetails(
+        number="DE23.027",
+        session_date=dt.date(2023, 2, 9),
+        convocation_date=dt.date(2023, 2, 3),
+        councillors=35,
+        present=28,
+        bonus_cents=61_800_000,
+        previous_deliberation_date=dt.date(2020, 12, 17),
+        previous_end_date=dt.date(2022, 12, 31),
+        themes_committee_date=dt.date(2022, 1, 5),
+        validation_committee_date=dt.date(2023, 1, 6),
+        funded_structures=("Centre social Salengro", "Centre Social « les 4 Saisons »", "Club Léo Lagrange"),
+    )
+    save_details(session=session, workshop_id=workshop_id, details=seed)
+    create_link(session=session, workshop_id=workshop_id, organisation="Caf du Nord", topic_keys=["parentalite"])
+    create_link(session=session, workshop_id=workshop_id, organisation="Centre social Salengro", topic_keys=["avs"])
+
+
 def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
 
     from ctg_workshop.access import (
@@ -183,6 +209,7 @@ def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:
         loaded = workshop is None or args.replace
         if loaded:
             workshop = import_archive(session=session, data=DEMO_ARCHIVE.read_bytes(), replace=args.replace)
+            _demo_follow_up(session, workshop.id)
         if not verify_secret(passphrase, workshop.facilitator_secret_hash):
             set_facilitator_passphrase(session=session, workshop_id=workshop.id, passphrase=passphrase)
         token = ensure_view_token(session=session, workshop_id=workshop.id)
