@@ -56,6 +56,7 @@ from tests.support.partners import (
     type_item,
 )
 from tests.test_safe import CORPUS
+from ui.participant import one_line
 from ui.safe import plain
 
 OTHER_CODE = "AUTRE1"
@@ -397,9 +398,11 @@ def test_injection_strings_travel_as_text_never_as_markup(corpus_seen: dict[str,
     seen = corpus_seen
     for text in map(clean_item_text, CORPUS):  # as stored: edge spaces trimmed
         assert text in seen["author_texts"]  # own items: one st.text each, exactly as typed
-        assert f"• {text} — {ORGANISATION}" in seen["reader_texts"]  # the others' list: st.text
+        # The others' list: st.text, an item's line breaks shown as « / » (see ui.participant.one_line).
+        assert f"• {one_line(text)} — {ORGANISATION}" in seen["reader_texts"]
         assert text in seen["vote_texts"]  # vote cards: st.text
-        assert f". {text}" in seen["closed_texts"]  # ranking: st.text
+        # Ranking: st.text, « N. » before the items that received points, none before the others.
+        assert text in seen["closed_texts"]
         # The projection puts texts in Markdown: only ever escaped.
         assert plain(" ".join(text.split())) in seen["projection_markdown"], text
     assert f"Vous participez au nom de : {ORGANISATION} ([moi](https://x.fr))" in seen["author_texts"]

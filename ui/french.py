@@ -75,6 +75,7 @@ PATTERNS: tuple[tuple[str, str], ...] = (
     (r"^Limit (\d+)\s?MB per file(.*)$", "$1 Mo maximum par fichier$2"),
     (r"^(\d+)\s?MB per file(.*)$", "$1 Mo par fichier$2"),
     (r"^Remove (.+)$", "Retirer $1"),
+    (r"^Help for (.+)$", "Aide : $1"),
 )
 # What people typed or what our pages wrote: never rewritten…
 SKIP = (
@@ -82,7 +83,10 @@ SKIP = (
     "textarea, input, [contenteditable]"
 )
 # …except the words Streamlit itself writes in Markdown inside its own widgets (« Upload »).
-STREAMLIT_OWN = "[data-testid='stFileUploader'] button, [data-testid='stFileUploaderDropzone']"
+STREAMLIT_OWN = (
+    "[data-testid='stFileUploader'] button, [data-testid='stFileUploaderDropzone'], "
+    "[data-testid='stHeaderActionElements']"
+)
 
 
 def _script() -> str:
@@ -112,7 +116,11 @@ const translateNode = (node) => {{
     if (done !== null && done !== node.nodeValue) node.nodeValue = done;
     return;
   }}
-  if (node.nodeType !== Node.ELEMENT_NODE || ours(node) || node.closest("script, style")) return;
+  if (node.nodeType !== Node.ELEMENT_NODE || node.closest("script, style")) return;
+  if (ours(node)) {{
+    for (const inner of node.querySelectorAll(own)) translateNode(inner);
+    return;
+  }}
   for (const name of ["aria-label", "title", "placeholder"]) {{
     const value = node.getAttribute(name);
     const done = value && french(value);

@@ -117,7 +117,8 @@ def idle_home(seconds: float, query: str = "") -> Scenario:
 
 PARTNER_PATH = "/participer"
 JOIN_BUTTON = "Rejoindre l'atelier"
-NEW_ORGANISATION_LABEL = "Elle n'est pas dans la liste"
+# One field for a known or a new organisation (the browser suggests the known ones).
+NEW_ORGANISATION_LABEL = "Votre organisation"
 ORGANISATION_LABEL = "Votre organisation"
 TOPIC_KEY = "participer_topic"
 REFRESH_KEY = "refresh"

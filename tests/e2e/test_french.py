@@ -56,6 +56,8 @@ def test_streamlits_words_are_french(browser: Browser, server: StreamlitServer) 
     for english in ("Upload", "Drag and drop", "Browse files", "MB per file"):
         expect(uploader).not_to_contain_text(english)
     expect(page.get_by_role("link", name="Skip to main content")).to_have_count(0)
+    expect(page.get_by_role("link", name="Link to heading")).to_have_count(0)
+    expect(page.get_by_role("link", name="Lien vers ce titre").first).to_be_attached()
 
     # Animer: the clock ticks, the live region speaks once a minute.
     page.goto(f"{server.url}/animer")

@@ -59,11 +59,11 @@ def test_a_paper_card_reaches_the_projection_and_the_convention(browser: Browser
         page,
         "Auteur de la carte",
         "Nouvelle carte papier…",
-        shows=page.get_by_label("Organisation écrite sur la carte"),
+        shows=page.get_by_role("textbox", name="Organisation écrite sur la carte"),
     )
-    page.get_by_label("Organisation écrite sur la carte").fill(ORGANISATION)
+    page.get_by_role("textbox", name="Organisation écrite sur la carte").fill(ORGANISATION)
     click(page, "Créer la carte papier", shows=page.get_by_text("Carte papier créée"))
-    page.get_by_label("Contribution écrite sur la carte").fill(CARD_TEXT)
+    page.get_by_role("textbox", name="Contribution écrite sur la carte").fill(CARD_TEXT)
     click(
         page,
         "Ajouter la contribution",
@@ -72,6 +72,13 @@ def test_a_paper_card_reaches_the_projection_and_the_convention(browser: Browser
 
     projection = context.new_page()
     open_page(projection, f"{server.url}/projection?vue={view}")
+    # The card's topic (the first), not the automatic rotation: its newest items come first.
+    topic = projection.get_by_role("radio", name="Animation de la Vie Sociale")
+    act(
+        projection,
+        topic.click,
+        projection.get_by_role("heading", name="Animation de la Vie Sociale", level=2),
+    )
     expect(projection.get_by_text(CARD_TEXT)).to_be_visible()
     context.close()
 
