@@ -110,3 +110,10 @@ def test_tied_items_share_a_number_and_items_without_points_have_none():
     text = charts.ranking_alt_text(tied, title="T")
     assert "2 ex æquo. Contribution n°2" in text and "2 ex æquo. Contribution n°3" in text
     assert "4. Contribution n°4" in text and "; Sans point (forces) : 0 point." in text
+
+
+def test_chart_labels_keep_the_typed_line_breaks() -> None:
+    from ctg_workshop.documents.charts import _label
+
+    assert _label("Première ligne\nSeconde ligne", 40) == ["Première ligne", "Seconde ligne"]
+    assert len(_label("a\nb\nc\nd\ne", 40)) == 3

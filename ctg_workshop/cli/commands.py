@@ -187,8 +187,12 @@ def _demo_follow_up(session, workshop_id: int) -> None:
         funded_structures=("Centre social Salengro", "Centre Social « les 4 Saisons »", "Club Léo Lagrange"),
     )
     save_details(session=session, workshop_id=workshop_id, details=seed)
-    create_link(session=session, workshop_id=workshop_id, organisation="Caf du Nord", topic_keys=["parentalite"])
-    create_link(session=session, workshop_id=workshop_id, organisation="Centre social Salengro", topic_keys=["avs"])
+    create_link(
+        session=session, workshop_id=workshop_id, organisation="Caf du Nord", topic_keys=["parentalite"]
+    )
+    create_link(
+        session=session, workshop_id=workshop_id, organisation="Centre social Salengro", topic_keys=["avs"]
+    )
 
 
 def cmd_demo(args: argparse.Namespace, engine: Engine) -> int:

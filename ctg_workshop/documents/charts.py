@@ -38,7 +38,8 @@ PNG_CACHE_SIZE = 16  # a few workshops' charts (~90 KiB each)
 
 def _label(text: str, width: int) -> list[str]:
     """An item text as at most three lines for an axis label (Vega draws lists as lines)."""
-    lines = textwrap.wrap(" ".join(text.split()), width) or [""]
+    # The typed line breaks are kept (« Ligne 1 / Ligne 2 » reads as two), each line wrapped.
+    lines = [part for raw in text.split("\n") for part in textwrap.wrap(" ".join(raw.split()), width)] or [""]
     if len(lines) > 3:
         lines = [*lines[:2], textwrap.shorten(" ".join(lines[2:]), width, placeholder=" …")]
     return lines
@@ -303,15 +304,18 @@ def _wrap(text: str, face: _Face, width: float, lines: int = 3) -> list[str]:
     """`text` as at most `lines` lines no wider than `width` pixels (the last one shortened
     with " …"), as `_label` does by characters for Vega."""
     out: list[str] = []
-    line = ""
-    for word in text.split():
-        trial = f"{line} {word}" if line else word
-        if not line or _length(face, trial) <= width:
-            line = trial
-        else:
+    for typed in text.split("\n") or [""]:  # a typed line break starts a new line
+        line = ""
+        for word in typed.split():
+            trial = f"{line} {word}" if line else word
+            if not line or _length(face, trial) <= width:
+                line = trial
+            else:
+                out.append(line)
+                line = word
+        if line:
             out.append(line)
-            line = word
-    out.append(line)
+    out = out or [""]
     if len(out) > lines:
         last = " ".join(out[lines - 1 :])
         while _length(face, last + " …") > width and " " in last:
