@@ -509,3 +509,25 @@ def test_a_section_with_figures_and_no_analysis_asks_for_it(demo_db, demo_id):
                 n["text"] for n in original["workshop"]["narrative"] if n["section"] == "La Petite Enfance"
             )
             save_narrative(session=session, workshop_id=demo_id, section="La Petite Enfance", text=text)
+
+
+def test_the_follow_up_example_s_convention_holds_every_analysis_paragraph(tmp_path, follow_up_archive):
+    from ctg_workshop.storage.db import open_database
+
+    engine = open_database(f"sqlite:///{tmp_path / 'ctg.sqlite3'}")
+    with write_session(engine) as session:
+        workshop_id = import_archive(session=session, data=follow_up_archive).id
+    with read_session(engine) as session:
+        document = docx.Document(
+            io.BytesIO(build_convention(convention_data(session=session, workshop_id=workshop_id)))
+        )
+        deliberation = build_deliberation(deliberation_data(session=session, workshop_id=workshop_id))
+    engine.dispose()
+    paragraphs = {p.text for p in document.paragraphs}
+    narrative = json.loads(follow_up_archive)["workshop"]["narrative"]
+    expected = [p.strip() for n in narrative for p in n["text"].split("\n\n") if p.strip()]
+    assert len(expected) >= 18
+    assert [p for p in expected if typeset(p) not in paragraphs] == []
+    text = "\n".join(p.text for p in docx.Document(io.BytesIO(deliberation)).paragraphs)
+    assert "Procéder au recrutement d'un agent dédié, au poste de Chargé de Coopération CTG," in text
+    assert "DÉLIBÉRATIONS" in text and "Ville d'ARMENTIÈRES" in text
