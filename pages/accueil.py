@@ -3,10 +3,9 @@
 import streamlit as st
 
 from ctg_workshop.preparation.overview import workshop_overviews
-from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
-from ui.engine import engine
+from ui import actions
 from ui.safe import plain
 
 st.title("CTG Atelier")
@@ -16,8 +15,7 @@ st.write(
     "priorités, puis rédaction des fiches action."
 )
 
-with read_session(engine()) as session:
-    overviews = workshop_overviews(session=session)
+overviews = actions.read(lambda s: workshop_overviews(session=s))
 
 if not overviews:
     st.info("Aucun atelier pour l'instant. Chargez la démonstration : `python -m ctg_workshop demo`.")

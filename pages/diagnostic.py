@@ -9,16 +9,15 @@ import streamlit as st
 from ctg_workshop.drafting import diagnostic as diag
 from ctg_workshop.drafting import opendata
 from ctg_workshop.errors import CtgError
-from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.lookups import workshop_by_id
+from ui import actions
 from ui.auth import require_facilitator
-from ui.engine import engine
 from ui.facilitator import bump, generation, show_flash
 from ui.narrative import narrative_section
 from ui.opendata_indicator import fill_indicator_panel
 from ui.safe import plain
 
-_FEEDBACK = "diagnostic_feedback"
+_TABLE = "diagnostic_table"
 _LABELS = diag.COLUMN_LABELS
 _NO_UNIT = "aucune"
 
@@ -34,33 +33,25 @@ def on_table_change(lines: list[diag.DiagnosticEntry], key: str) -> None:
     )
     if any(diag.is_blank(row) or diag.is_incomplete(row) for row in rows):
         # Saved once every row is complete: the editor keeps the row being typed meanwhile.
-        st.session_state[_FEEDBACK] = (
+        actions.say(
+            _TABLE,
             "info",
             "Ligne en cours de saisie : le tableau sera enregistré dès que Rubrique, Indicateur et Valeur "
             "seront remplis (ou la ligne supprimée).",
         )
         return
-    try:
-        with write_session(engine()) as session:
-            diag.replace_lines(session=session, workshop_id=workshop_id, lines=rows)
-    except CtgError as error:
-        st.session_state[_FEEDBACK] = ("error", f"Non enregistré : {error.message}")
-        return
-    bump("diagnostic_table")
-    st.session_state[_FEEDBACK] = ("success", "Diagnostic enregistré.")
+    done = actions.run(
+        lambda s: diag.replace_lines(session=s, workshop_id=workshop_id, lines=rows),
+        success="Diagnostic enregistré.",
+        kind="toast",
+        slot=_TABLE,
+    )
+    if done:
+        bump("diagnostic_table")
 
 
 def show_feedback() -> None:
-    feedback = st.session_state.pop(_FEEDBACK, None)
-    if feedback is None:
-        return
-    kind, message = feedback
-    if kind == "error":
-        st.error(plain(message), icon=":material/error:")
-    elif kind == "info":
-        st.info(plain(message), icon=":material/edit:")
-    else:
-        st.toast(plain(message), icon=":material/check:")
+    actions.show(_TABLE)
 
 
 def table_editor(lines: list[diag.DiagnosticEntry]) -> None:
@@ -248,21 +239,28 @@ def import_section(territory: str) -> None:
         hide_index=True,
     )
     if st.button(f"Ajouter ces {len(lines)} lignes au diagnostic", type="primary", key="diagnostic_import"):
-        try:
-            with write_session(engine()) as session:
-                diag.import_lines(session=session, workshop_id=workshop_id, lines=lines)
-        except CtgError as error:
-            st.error(plain(f"Import refusé : {error.message} Le diagnostic n'a pas été modifié."))
+        done = actions.run(
+            lambda s: diag.import_lines(session=s, workshop_id=workshop_id, lines=lines),
+            success=f"{len(lines)} lignes ajoutées au diagnostic.",
+            kind="toast",
+            slot=_TABLE,
+        )
+        if not done:
+            refusal = actions.pending(_TABLE)
+            reason = refusal[1] if refusal else ""
+            st.error(plain(f"Import refusé : {reason} Le diagnostic n'a pas été modifié."))
             return
         bump("diagnostic_table")
         bump("diagnostic_upload")
-        st.session_state[_FEEDBACK] = ("success", f"{len(lines)} lignes ajoutées au diagnostic.")
         st.rerun()
 
 
-with read_session(engine()) as session:
-    territory = workshop_by_id(session=session, workshop_id=workshop_id).territory
-    lines = diag.list_lines(session=session, workshop_id=workshop_id)
+territory, lines = actions.read(
+    lambda s: (
+        workshop_by_id(session=s, workshop_id=workshop_id).territory,
+        diag.list_lines(session=s, workshop_id=workshop_id),
+    )
+)
 
 st.title("Diagnostic du territoire")
 st.caption(

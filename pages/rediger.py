@@ -12,21 +12,18 @@ from ctg_workshop.documents.deliberation import build_deliberation, deliberation
 from ctg_workshop.documents.formats import document_bytes
 from ctg_workshop.drafting import sheets
 from ctg_workshop.drafting.proposals import draft_sheet
-from ctg_workshop.errors import CtgError
-from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.lookups import workshop_by_id
 from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.text import SHEET_TEXT_MAX
 from ctg_workshop.wording import QUADRANT_LABELS, plural
+from ui import actions
 from ui.auth import require_facilitator
 from ui.deliberation_form import deliberation_form
-from ui.engine import engine
 from ui.facilitator import bump, generation
 from ui.pdf_download import pdf_download
 from ui.safe import plain
 from ui.workbook_download import workbook_download
 
-_FEEDBACK = "rediger_feedback"
 _TEXT_WIDGETS = {
     "title": "text_input",
     "target_public": "text_area",
@@ -49,17 +46,15 @@ def widget_key(topic_key: str, name: str) -> str:
 def run_action(
     action, topic_key: str, *, reshape: bool = False, saved: str = "Enregistré.", **kwargs
 ) -> None:
-    """Call a `sheets`/`drafting` function in one transaction; remember the outcome for the page."""
-    try:
-        with write_session(engine()) as session:
-            action(session=session, workshop_id=workshop_id, topic_key=topic_key, **kwargs)
-    except CtgError as error:
-        st.session_state[_FEEDBACK] = ("error", error.message)
-        return
-    if reshape:
-        bump(f"sheet_{topic_key}")
+    """Call a `sheets`/`drafting` function through the one action path (ui/actions.py)."""
     now = dt.datetime.now().strftime("%H:%M:%S")
-    st.session_state[_FEEDBACK] = ("success", f"{saved} ({now})")
+    done = actions.run(
+        lambda s: action(session=s, workshop_id=workshop_id, topic_key=topic_key, **kwargs),
+        success=f"{saved} ({now})",
+        kind="toast",
+    )
+    if done and reshape:
+        bump(f"sheet_{topic_key}")
 
 
 def on_redraft(topic_key: str) -> None:
@@ -257,26 +252,17 @@ def sheet_editor(topic_key: str, sheet: sheets.SheetData, sources: dict) -> None
 
 
 def show_feedback() -> None:
-    feedback = st.session_state.pop(_FEEDBACK, None)
-    if feedback is None:
-        return
-    kind, message = feedback
-    if kind == "error":
-        st.error(plain(message), icon=":material/error:")
-    else:
-        st.toast(plain(message), icon=":material/check:")
+    actions.show(actions.BANNER)
+    actions.show(actions.PAGE)
 
 
 # --- Downloads ------------------------------------------------------------------------------------
 
 
 def documents_tab(code: str) -> None:
-    eng = engine()
-
     def convention_as(fmt: str):
         def build() -> bytes:
-            with read_session(eng) as session:
-                data = convention_data(session=session, workshop_id=workshop_id)
+            data = actions.read(lambda s: convention_data(session=s, workshop_id=workshop_id))
             return document_bytes(
                 lambda pages: build_convention(data, toc_pages=pages), fmt, has_contents=True
             )
@@ -284,8 +270,7 @@ def documents_tab(code: str) -> None:
         return build
 
     def contributions() -> bytes:
-        with read_session(eng) as session:
-            return export_contributions_csv(session=session, workshop_id=workshop_id)
+        return actions.read(lambda s: export_contributions_csv(session=s, workshop_id=workshop_id))
 
     st.header("Projet de convention", anchor=False)
     st.write(
@@ -316,8 +301,7 @@ def documents_tab(code: str) -> None:
 
     def deliberation_as(fmt: str):
         def build() -> bytes:
-            with read_session(eng) as session:
-                data = deliberation_data(session=session, workshop_id=workshop_id)
+            data = actions.read(lambda s: deliberation_data(session=s, workshop_id=workshop_id))
             return document_bytes(lambda _pages: build_deliberation(data), fmt)
 
         return build
@@ -360,10 +344,13 @@ def documents_tab(code: str) -> None:
 
 # --- Page -------------------------------------------------------------------------------------------
 
-with read_session(engine()) as session:
+
+def code_and_topics(session) -> tuple[str, dict[str, str]]:
     workshop = workshop_by_id(session=session, workshop_id=workshop_id)
-    code = workshop.code
-    topics = {t.key: t.title for t in workshop.topics}
+    return workshop.code, {t.key: t.title for t in workshop.topics}
+
+
+code, topics = actions.read(code_and_topics)
 
 st.title("Rédiger la convention")
 st.caption(
@@ -375,9 +362,12 @@ show_feedback()
 sheets_tab, documents = st.tabs(["Fiches action", "Documents et données"])
 with sheets_tab:
     topic_key = st.selectbox("Sujet d'étude", list(topics), format_func=topics.get, key="rediger_topic")
-    with read_session(engine()) as session:
-        sheet = sheets.get_sheet(session=session, workshop_id=workshop_id, topic_key=topic_key)
-        sources = sheets.sheet_sources(session=session, workshop_id=workshop_id, topic_key=topic_key)
+    sheet, sources = actions.read(
+        lambda s: (
+            sheets.get_sheet(session=s, workshop_id=workshop_id, topic_key=topic_key),
+            sheets.sheet_sources(session=s, workshop_id=workshop_id, topic_key=topic_key),
+        )
+    )
     draft_controls(topic_key, sheet is not None)
     if sheet is not None:
         sheet_editor(topic_key, sheet, sources)

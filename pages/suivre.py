@@ -8,17 +8,15 @@ import streamlit as st
 
 from ctg_workshop.follow_up.overview import follow_up_overview
 from ctg_workshop.follow_up.reporting import default_year
-from ctg_workshop.storage.db import read_session
+from ui import actions
 from ui.auth import require_facilitator
-from ui.engine import engine
 from ui.facilitator import show_flash
 from ui.follow_up import fiches_tab
 from ui.follow_up_admin import checklist_tab, links_tab, meetings_tab, report_tab
 from ui.safe import plain
 
 workshop_id = require_facilitator()
-with read_session(engine()) as session:
-    overview = follow_up_overview(session=session, workshop_id=workshop_id)
+overview = actions.read(lambda s: follow_up_overview(session=s, workshop_id=workshop_id))
 
 st.title("Suivre la convention", anchor=False)
 signed = f", signée le {overview.signed_on.strftime('%d/%m/%Y')}" if overview.signed_on else ""

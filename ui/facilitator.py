@@ -3,32 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import TYPE_CHECKING, Any, Literal
+from typing import TYPE_CHECKING, Any
 
 import streamlit as st
 
-from ctg_workshop.errors import CtgError
-from ctg_workshop.storage.db import write_session
-from ui.engine import engine
-from ui.safe import plain
+from ui import actions
 
 if TYPE_CHECKING:
     from sqlalchemy.orm import Session
 
-FLASH_KEY = "facilitator_flash"
-Kind = Literal["success", "error", "info", "warning"]
+Kind = actions.Kind
 
 
 def flash(kind: Kind, message: str) -> None:
-    """A message shown once, at the top of the next run of the page."""
-    st.session_state[FLASH_KEY] = (kind, message)
+    """A message shown once, at the top of the next run of the page (`ui/actions.py`'s store)."""
+    actions.say(actions.PAGE, kind, message)
 
 
 def show_flash() -> None:
-    kind, message = st.session_state.pop(FLASH_KEY, (None, None))
-    if kind is not None:
-        # Messages can quote what someone typed (a code, a title): text, never markup.
-        getattr(st, kind)(plain(message))
+    """The phase banner, then the page's message, if any."""
+    actions.show(actions.BANNER)
+    actions.show(actions.PAGE)
 
 
 def generation(scope: str) -> int:
@@ -42,12 +37,5 @@ def bump(scope: str) -> None:
 
 
 def act(action: Callable[[Session], Any], success: str | Callable[[Any], str]) -> bool:
-    """Run `action(session)` in one write transaction; flash its success or its French refusal."""
-    try:
-        with write_session(engine()) as session:
-            result = action(session)
-    except CtgError as error:
-        flash("error", error.message)
-        return False
-    flash("success", success(result) if callable(success) else success)
-    return True
+    """Run `action(session)` through the one action path; True when it went through."""
+    return actions.run(action, success=success) is not None

@@ -32,6 +32,7 @@ from ctg_workshop.privacy import participant_data_json
 from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import QUADRANT_LABELS
+from ui import actions
 from ui.engine import engine
 from ui.safe import plain
 
@@ -45,7 +46,6 @@ COUNTER_KEY = "participer_counter"
 VIEWS_KEY = "participer_views"
 
 _IDENTITY = "participer_identity"
-_FLASH = "participer_flash"
 _UNSAVED = "participer_unsaved"
 _FORGOTTEN = "participer_forgotten_codes"
 _CALLBACK_MARKS = "participer_callback_marks"
@@ -473,7 +473,7 @@ def redraw_after_tap(own: str, *others: str) -> None:
 
 def follow_the_page() -> None:
     """At the top of a fragment: draw the whole page if a message waits at its top."""
-    if fragment_run() and "top" in st.session_state.get(_FLASH, {}):
+    if fragment_run() and "top" in st.session_state.get(actions.MESSAGES, {}):
         st.rerun()
 
 
@@ -494,13 +494,14 @@ def apply_pending_clear(widget_key: str) -> None:
 
 
 def flash(slot: str, kind: Kind, message: str) -> None:
-    """A message shown once, where `slot` is rendered (after the callback's rerun)."""
-    st.session_state.setdefault(_FLASH, {})[slot] = (kind, message)
+    """A message shown once, where `slot` is rendered (after the callback's rerun): the one
+    message store of `ui/actions.py`."""
+    actions.say(slot, kind, message)
 
 
 def show_flash(slot: str, fragment_key: str | None = None) -> None:
     """The message waiting for `slot`, if any (inside the fragment `fragment_key`, if given)."""
-    message = st.session_state.get(_FLASH, {}).pop(slot, None)
+    message = actions.pending(slot)
     if message is not None:
         kind, text = message
         getattr(st, kind)(plain(text))
