@@ -21,6 +21,7 @@ import pytest
 from docx import Document
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, expect
 
+from ctg_workshop.documents.typography import french_typography
 from ctg_workshop.storage.models import Phase
 from ctg_workshop.wording import PHASE_LABELS
 from measure.harness.streamlit_server import StreamlitServer, start_streamlit
@@ -428,6 +429,7 @@ def check_convention(path: Path, *, sheet_title: str) -> None:
         f"Fiche action n°1 : {sheet_title}",
         "Annexes",
     ):
+        expected = french_typography(expected)  # the documents' no-break spaces
         assert expected in headings, f"titre « {expected} » absent : {headings}"
 
     cells = [cell.text for table in document.tables for row in table.rows for cell in row.cells]
