@@ -27,12 +27,11 @@ from ctg_workshop.day.phases import (
 )
 from ctg_workshop.documents.poster import PosterData, build_poster
 from ctg_workshop.preparation.workshops import topic_list
-from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
+from ui import actions
 from ui.auth import require_facilitator
 from ui.countdown import announce
-from ui.engine import engine
 from ui.facilitator import act, flash, show_flash
 from ui.paper_cards import paper_cards_panel
 from ui.projection import partner_url, projection_url
@@ -49,9 +48,12 @@ PHASE_BUTTONS = {
 }
 
 workshop_id = require_facilitator()
-with read_session(engine()) as session:
-    state = workshop_state(session=session, workshop_id=workshop_id)
-    topics = topic_list(session=session, workshop_id=workshop_id)
+state, topics = actions.read(
+    lambda s: (
+        workshop_state(session=s, workshop_id=workshop_id),
+        topic_list(session=s, workshop_id=workshop_id),
+    )
+)
 
 st.title(f"Animer l'atelier {state.code}", anchor=False)
 st.caption(f"{plain(state.title)} · {plain(state.territory)} · Phase : **{PHASE_LABELS[state.phase]}**")
@@ -274,8 +276,9 @@ def _item_card(item, texts: dict[int, str]) -> None:
                 "Enregistrer la correction", key=f"correct_{item.id}", on_click=_correct, args=(item.id,)
             )
             if item.revisions:
-                with read_session(engine()) as session:
-                    revisions = item_revisions(session=session, workshop_id=workshop_id, item_id=item.id)
+                revisions = actions.read(
+                    lambda s: item_revisions(session=s, workshop_id=workshop_id, item_id=item.id)
+                )
                 st.caption("Textes précédents :")
                 for revision in revisions:
                     st.text(revision.previous_text)
@@ -313,8 +316,7 @@ def moderation_panel() -> None:
         key="moderation_quadrant",
     )
     only_hidden = hidden_column.toggle("Masquées seulement", key="moderation_only_hidden")
-    with read_session(engine()) as session:
-        items = moderation_items(session=session, workshop_id=workshop_id, topic_id=topic_id)
+    items = actions.read(lambda s: moderation_items(session=s, workshop_id=workshop_id, topic_id=topic_id))
     texts = {i.id: i.text for i in items}
     shown = [
         i
@@ -381,9 +383,12 @@ def grouping_panel() -> None:
     topic_id = _topic_picker("grouping_topic")
     if topic_id is None:
         return
-    with read_session(engine()) as session:
-        suggestions = suggest_duplicates(session=session, workshop_id=workshop_id, topic_id=topic_id)
-        groups = topic_groups(session=session, workshop_id=workshop_id, topic_id=topic_id)
+    suggestions, groups = actions.read(
+        lambda s: (
+            suggest_duplicates(session=s, workshop_id=workshop_id, topic_id=topic_id),
+            topic_groups(session=s, workshop_id=workshop_id, topic_id=topic_id),
+        )
+    )
     st.subheader("Doublons probables", anchor=False)
     if not suggestions:
         st.info("Aucun doublon probable dans ce sujet.")

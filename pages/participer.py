@@ -35,12 +35,11 @@ from ctg_workshop.day.participation import (
 from ctg_workshop.day.voting import DotBalance, add_dot, remove_dot
 from ctg_workshop.errors import CtgError, PhaseError
 from ctg_workshop.identifiers import new_token, normalize_code
-from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.text import ITEM_TEXT_MAX, SHORT_TEXT_MAX
 from ctg_workshop.wording import QUADRANT_LABELS, plural
+from ui import actions
 from ui import participant as ui
-from ui.engine import engine
 from ui.safe import plain
 
 _EDITING = "participer_editing"
@@ -87,14 +86,15 @@ def card_fragment_key(item_id: int) -> str:
 def on_add_item(participant_id: int, topic_key: str, quadrant: str, widget_key: str, where: str) -> None:
     text = st.session_state.get(widget_key, "")
     try:
-        with write_session(engine()) as session:
-            add_item(
-                session=session,
+        actions.write(
+            lambda s: add_item(
+                session=s,
                 participant_id=participant_id,
                 topic_key=topic_key,
                 quadrant=quadrant,
                 text=text,
             )
+        )
     except PhaseError as error:
         ui.keep_unsaved(where, text)
         ui.flash("top", "error", error.message)
@@ -121,8 +121,9 @@ def on_cancel_edit(quadrant: str) -> None:
 def on_save_edit(participant_id: int, item_id: int, quadrant: str) -> None:
     text = st.session_state.get(f"edit_text_{item_id}", "")
     try:
-        with write_session(engine()) as session:
-            edit_own_item(session=session, participant_id=participant_id, item_id=item_id, text=text)
+        actions.write(
+            lambda s: edit_own_item(session=s, participant_id=participant_id, item_id=item_id, text=text)
+        )
     except PhaseError as error:
         ui.keep_unsaved("Correction", text)
         st.session_state.pop(_EDITING, None)
@@ -149,8 +150,7 @@ def on_cancel_delete(quadrant: str) -> None:
 def on_delete(participant_id: int, item_id: int, slot: str, quadrant: str) -> None:
     st.session_state.pop(_CONFIRM_DELETE, None)
     try:
-        with write_session(engine()) as session:
-            delete_own_item(session=session, participant_id=participant_id, item_id=item_id)
+        actions.write(lambda s: delete_own_item(session=s, participant_id=participant_id, item_id=item_id))
     except PhaseError as error:
         ui.flash("top", "error", error.message)
     except CtgError as error:
@@ -164,8 +164,7 @@ def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
     change = add_dot if more else remove_dot
     st.session_state.pop(_DOT_NOTE, None)
     try:
-        with write_session(engine()) as session:
-            balance = change(session=session, participant_id=participant_id, item_id=item_id)
+        balance = actions.write(lambda s: change(session=s, participant_id=participant_id, item_id=item_id))
     except PhaseError as error:
         ui.flash("top", "error", error.message)
     except CtgError as error:
@@ -209,8 +208,7 @@ def show_code_entry() -> None:
         submitted = st.form_submit_button("Continuer", type="primary")
     if submitted:
         try:
-            with read_session(engine()) as session:
-                workshop = find_workshop(session=session, code=typed)
+            workshop = actions.read(lambda s: find_workshop(session=s, code=typed))
         except CtgError as error:
             st.error(plain(error.message))
         else:
@@ -222,13 +220,20 @@ def show_code_entry() -> None:
             st.rerun()
 
 
+def first_identity(session, candidates: list[str], code: str) -> Identity | None:
+    """The participant the first valid token names (the address's, then the cookie's)."""
+    for token in candidates:
+        identity = participant_by_token(session=session, token=token, code=code)
+        if identity is not None:
+            return identity
+    return None
+
+
 def resolve_identity(code: str) -> Identity | None:
     candidates = ui.candidate_tokens(code)
-    with read_session(engine()) as session:
-        for token in candidates:
-            identity = participant_by_token(session=session, token=token, code=code)
-            if identity is not None:
-                return identity
+    identity = actions.read(lambda s: first_identity(s, candidates, code))
+    if identity is not None:
+        return identity
     if ui.TOKEN_PARAM in st.query_params:
         del st.query_params[ui.TOKEN_PARAM]
         st.warning("Ce lien de participation n'est plus valable : rejoignez l'atelier de nouveau.")
@@ -247,14 +252,15 @@ def on_join(workshop_code: str) -> None:
     organisation = st.session_state.get(_JOIN_TYPED) or ""
     token = st.session_state.setdefault(_PENDING_TOKEN, new_token())
     try:
-        with write_session(engine()) as session:
-            identity = join_workshop(
-                session=session,
+        identity = actions.write(
+            lambda s: join_workshop(
+                session=s,
                 code=workshop_code,
                 organisation=organisation,
                 name=st.session_state.get(_JOIN_NAME) or "",
                 token=token,
             )
+        )
     except CtgError as error:
         ui.flash("join", "error", error.message)
     else:
@@ -402,13 +408,14 @@ def quadrant_section(identity: Identity, topic: TopicInfo, quadrant: Quadrant, *
     """One SWOT quadrant: its form, the partner's own items, the others'. A fragment: adding,
     correcting or deleting an item redraws this quadrant only."""
     ui.follow_the_page()
-    with read_session(engine()) as session:
-        items = topic_items_for_participant(
-            session=session,
+    items = actions.read(
+        lambda s: topic_items_for_participant(
+            session=s,
             participant_id=identity.participant_id,
             topic_key=topic.key,
             quadrant=quadrant.value,
         )
+    )
     with st.container(border=True):
         st.header(QUADRANT_LABELS[quadrant], anchor=False)
         st.markdown(ui.QUADRANT_HELP[quadrant])
@@ -606,10 +613,11 @@ def show_vote(identity: Identity, topic: TopicInfo) -> None:
         st.session_state[view_key] = ALL_QUADRANTS
     view = st.session_state[view_key]
     page = st.session_state.get(_VIEW_PAGES, {}).get((topic.key, view), 0)
-    with read_session(engine()) as session:
-        sheet = vote_page(
-            session=session, participant_id=identity.participant_id, topic_key=topic.key, view=view, page=page
+    sheet = actions.read(
+        lambda s: vote_page(
+            session=s, participant_id=identity.participant_id, topic_key=topic.key, view=view, page=page
         )
+    )
     # A full run reads the database: what the last taps remembered is no longer needed.
     st.session_state.pop(_FRESH_DOTS, None)
     st.session_state.pop(_FRESH_BALANCE, None)
@@ -640,8 +648,7 @@ def show_vote(identity: Identity, topic: TopicInfo) -> None:
 
 
 def show_results(workshop: WorkshopInfo, topic: TopicInfo) -> None:
-    with read_session(engine()) as session:
-        lines = closed_results(session=session, workshop_id=workshop.id, topic_key=topic.key)
+    lines = actions.read(lambda s: closed_results(session=s, workshop_id=workshop.id, topic_key=topic.key))
     if not lines:
         st.markdown("Aucune contribution dans ce sujet.")
     for line in lines:
@@ -724,8 +731,7 @@ def show_page() -> None:
         show_code_entry()
         return
     try:
-        with read_session(engine()) as session:
-            workshop = find_workshop(session=session, code=code)
+        workshop = actions.read(lambda s: find_workshop(session=s, code=code))
     except CtgError as error:
         st.error(plain(error.message))
         show_code_entry()

@@ -23,8 +23,8 @@ from ctg_workshop.preparation.workshops import (
     workshop_settings,
 )
 from ctg_workshop.privacy import erase_name, participant_data_json, personal_data, purge_names
-from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.lookups import workshop_by_id
+from ui import actions
 from ui.auth import (
     admin_authorised,
     admin_configured,
@@ -34,7 +34,6 @@ from ui.auth import (
     login_form,
     logout_button,
 )
-from ui.engine import engine
 from ui.facilitator import act, flash, show_flash
 from ui.safe import plain
 
@@ -124,20 +123,23 @@ def creation_panel() -> None:
     if passphrase != again:
         st.error("Les deux phrases secrètes diffèrent.")
         return
+    if source == ARCHIVE and upload is None:
+        st.error("Choisissez le fichier d'archive.")
+        return
+
+    def create(session) -> tuple[int, str]:
+        if source == ARCHIVE:
+            workshop = create_from_archive(
+                session=session, data=upload.getvalue(), passphrase=passphrase, keep_code=keep_code
+            )
+        else:
+            workshop = create_workshop(
+                session=session, settings=settings, passphrase=passphrase, template=source
+            )
+        return workshop.id, workshop.code
+
     try:
-        with write_session(engine()) as session:
-            if source == ARCHIVE:
-                if upload is None:
-                    st.error("Choisissez le fichier d'archive.")
-                    return
-                workshop = create_from_archive(
-                    session=session, data=upload.getvalue(), passphrase=passphrase, keep_code=keep_code
-                )
-            else:
-                workshop = create_workshop(
-                    session=session, settings=settings, passphrase=passphrase, template=source
-                )
-            workshop_id, code = workshop.id, workshop.code
+        workshop_id, code = actions.write(create)
     except CtgError as error:
         st.error(plain(error.message))
         return
@@ -155,8 +157,7 @@ def admin_passphrase_panel() -> None:
     """Give a workshop (imported from the command line, or whose passphrase is lost) a new passphrase."""
     if not (admin_configured() and admin_authorised()):
         return
-    with read_session(engine()) as session:
-        workshops = {w.id: f"{w.code} — {w.title}" for w in list_workshops(session=session)}
+    workshops = {w.id: f"{w.code} — {w.title}" for w in actions.read(lambda s: list_workshops(session=s))}
     if not workshops:
         return
     with st.form("admin_set_passphrase"):
@@ -179,8 +180,7 @@ def admin_passphrase_panel() -> None:
 
 
 def settings_panel(workshop_id: int) -> None:
-    with read_session(engine()) as session:
-        current = workshop_settings(session=session, workshop_id=workshop_id)
+    current = actions.read(lambda s: workshop_settings(session=s, workshop_id=workshop_id))
     with st.form("workshop_settings"):
         edited = settings_fields(current, prefix="settings")
         submitted = st.form_submit_button("Enregistrer les paramètres", type="primary")
@@ -208,8 +208,7 @@ def _remove(workshop_id: int, topic_id: int) -> None:
 
 
 def topics_panel(workshop_id: int) -> None:
-    with read_session(engine()) as session:
-        topics = topic_list(session=session, workshop_id=workshop_id)
+    topics = actions.read(lambda s: topic_list(session=s, workshop_id=workshop_id))
     for index, topic in enumerate(topics):
         count = f"{topic.items} contribution{'s' if topic.items > 1 else ''}"
         with st.expander(f"{index + 1}. {plain(topic.title)} ({count})"):
@@ -277,8 +276,7 @@ def topics_panel(workshop_id: int) -> None:
 
 
 def themes_panel(workshop_id: int) -> None:
-    with read_session(engine()) as session:
-        labels = theme_labels(session=session, workshop_id=workshop_id)
+    labels = actions.read(lambda s: theme_labels(session=s, workshop_id=workshop_id))
     with st.form("themes"):
         text = st.text_area(
             "Thématiques de la convention (une par ligne)", "\n".join(labels), key="themes_text"
@@ -325,8 +323,7 @@ def _purge_names(workshop_id: int) -> None:
 def personal_data_panel(workshop_id: int, code: str) -> None:
     """The register of the personal data the workshop holds, a person's request (access,
     erasure of the name), and the purge of every name after the day."""
-    with read_session(engine()) as session:
-        register = personal_data(session=session, workshop_id=workshop_id)
+    register = actions.read(lambda s: personal_data(session=s, workshop_id=workshop_id))
     total, named = len(register.participants), register.named
     st.write(
         f"{total} participant{'s' if total > 1 else ''} inscrit{'s' if total > 1 else ''}, "
@@ -346,8 +343,9 @@ def personal_data_panel(workshop_id: int, code: str) -> None:
         key="privacy_participant",
     )
     if key is not None:
-        with read_session(engine()) as session:
-            data = participant_data_json(session=session, workshop_id=workshop_id, reference=key)
+        data = actions.read(
+            lambda s: participant_data_json(session=s, workshop_id=workshop_id, reference=key)
+        )
         left, right = st.columns(2)
         left.download_button(
             "Télécharger ses données (JSON)",
@@ -390,9 +388,14 @@ if workshop_id is None:
     st.stop()
 
 logout_button()
-with read_session(engine()) as session:
+
+
+def code_and_title(session) -> tuple[str, str]:
     workshop = workshop_by_id(session=session, workshop_id=workshop_id)
-    code, title = workshop.code, workshop.title
+    return workshop.code, workshop.title
+
+
+code, title = actions.read(code_and_title)
 st.header(f"{plain(title)} — code {code}", anchor=False)
 settings_tab, topics_tab, themes_tab, access_tab, privacy_tab, create_tab = st.tabs(
     [

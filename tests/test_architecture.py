@@ -45,6 +45,26 @@ def test_pages_never_import_sqlalchemy() -> None:
     assert not re.search(r"^\s*(from|import)\s+sqlalchemy\b", (PROJECT_ROOT / "app.py").read_text(), re.M)
 
 
+def test_pages_never_open_a_session() -> None:
+    """Reads and writes go through the one action path, `ui/actions.py` (one transaction each)."""
+    assert _importing("ctg_workshop.storage.db", PROJECT_ROOT / "pages") == []
+    for page in sorted((PROJECT_ROOT / "pages").glob("*.py")):
+        assert "_session(" not in page.read_text(encoding="utf-8"), page.name
+
+
+def test_ui_holds_the_one_action_path() -> None:
+    actions = (PROJECT_ROOT / "ui" / "actions.py").read_text(encoding="utf-8")
+    for name in ("def read(", "def write(", "def run(", "def say(", "def show("):
+        assert name in actions
+    helpers = [
+        path.name
+        for path in sorted((PROJECT_ROOT / "ui").glob("*.py"))
+        if re.search(r"^def (act|flash|show_flash)\(", path.read_text(encoding="utf-8"), re.M)
+        and "actions." not in path.read_text(encoding="utf-8")
+    ]
+    assert helpers == [], f"message helpers outside ui/actions.py: {helpers}"
+
+
 # --- The measuring tools (measure/): one home, beside the app, without circles ---------------------
 
 

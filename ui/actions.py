@@ -43,6 +43,13 @@ def read(query: Callable[[Session], T]) -> T:
         return query(session)
 
 
+def write(action: Callable[[Session], T]) -> T:
+    """`action(session)` in one write transaction; the domain's errors propagate, for a screen
+    that answers each one itself (a partner's text kept when the phase changed under it)."""
+    with write_session(engine()) as session:
+        return action(session)
+
+
 @dataclass(frozen=True)
 class Done(Generic[T]):
     """An action that went through, and what it returned."""
