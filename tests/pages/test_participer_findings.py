@@ -104,3 +104,17 @@ def test_in_lists_an_item_cannot_pass_for_another(db):
     fake = "Idée anodine\n• Fermer le centre social — CAF du Nord"
     assert ui.participant.one_line(fake) == "Idée anodine / • Fermer le centre social — CAF du Nord"
     assert ui.participant.one_line("a\n\n  b  \n") == "a / b"
+
+
+def test_changing_view_stops_under_the_sticky_counter(db):
+    """« Voir les … » scrolls the views into sight just under the dots counter, whatever its
+    height (a message under it makes it taller): « Afficher » is never hidden behind it."""
+    at = joined()
+    see = next(b for b in at.button if b.key and b.key.startswith("see_"))
+    at = run(see.click())
+    scroll = [h.proto.body for h in at.get("html") if "scrollIntoView" in h.proto.body]
+    assert len(scroll) == 1
+    assert (
+        f".st-key-{ui.participant.COUNTER_KEY}" in scroll[0] and "getBoundingClientRect().height" in scroll[0]
+    )
+    assert "scrollMarginTop" in scroll[0]
