@@ -1,0 +1,447 @@
+"""Streamlit's static files compressed once, and a lighter page document.
+
+Streamlit also serves its own static files (the JavaScript, CSS and fonts of the page, 2.8 MB
+on a phone's first visit) uncompressed, on purpose: its gzip layer would compress them again
+on every request. `install_compression` wraps the server's application in `CompressedStatic`,
+which answers a `GET`/`HEAD` of a compressible file under `/static/` with a Brotli or gzip
+copy, made **once** per file (kept in memory, and on disk in `CTG_STATIC_CACHE_DIR`, by default
+`~/.cache/ctg-atelier/static`, so that a restart or a second process does not compress again),
+with `Content-Encoding`, `Vary: Accept-Encoding` and Streamlit's immutable one-year cache. The
+files a first visit needs (`deploy/first-visit-assets.txt`, and those `index.html` names) are
+compressed in a background thread as the server starts. Everything else (other paths, a
+browser that accepts neither encoding, a `Range` request) goes to Streamlit unchanged.
+
+When `.streamlit/config.toml` gives the theme another font than Streamlit's Source Sans (the
+shipped one: the phone's own fonts), the page document (`index.html`, whatever the page's path)
+is also rewritten: its preload of Source Sans is dropped and the family is mapped to local
+fonts, so that a first visit downloads no text font at all (170 kB less); it is compressed here.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import mimetypes
+import os
+import re
+import sys
+import threading
+from collections.abc import Awaitable, Callable, Iterable, MutableMapping
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import brotli
+
+from server.nodelay import ROOT
+
+FIRST_VISIT_ASSETS = ROOT / "deploy" / "first-visit-assets.txt"
+_COMPRESSING = "_ctg_compressing"  # marks Streamlit's app factory once wrapped
+
+Scope = MutableMapping[str, Any]
+Message = MutableMapping[str, Any]
+Receive = Callable[[], Awaitable[Message]]
+Send = Callable[[Message], Awaitable[None]]
+ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
+
+STATIC_PREFIX = "/static/"
+# Text formats; woff2, png, gif are compressed already.
+COMPRESSIBLE = frozenset(
+    {".js", ".mjs", ".css", ".svg", ".json", ".html", ".txt", ".map", ".ttf", ".otf", ".ico"}
+)
+MIN_SIZE = 512  # below this, the headers weigh more than what compression saves
+IMMUTABLE = "public, immutable, max-age=31536000"  # Streamlit's own, for its content-hashed files
+# Brotli's best quality costs ~1 s per MB of JavaScript, once: above this size (chart libraries
+# the partners' page never loads), quality 9 is ten times faster for 8 % more bytes.
+BROTLI_BEST_UP_TO = 1 << 20
+ENCODINGS = ("br", "gzip")  # by preference
+CACHE_DIR_ENV = "CTG_STATIC_CACHE_DIR"
+_SAFE_PATH = re.compile(r"^[A-Za-z0-9_][A-Za-z0-9_.\-]*(/[A-Za-z0-9_][A-Za-z0-9_.\-]*)*$")
+_ACCEPT_ENTRY = re.compile(r"^\s*([A-Za-z0-9*_-]+)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+
+
+def chosen_encoding(accept_encoding: str) -> str | None:
+    """`br` or `gzip` as the browser's `Accept-Encoding` allows (its q-values, `*`), the
+    highest q first and Brotli on a tie; None if it accepts neither."""
+    weights: dict[str, float] = {}
+    for entry in accept_encoding.split(","):
+        match = _ACCEPT_ENTRY.match(entry)
+        if not match:
+            continue
+        try:
+            weight = float(match.group(2)) if match.group(2) else 1.0
+        except ValueError:
+            continue
+        weights[match.group(1).lower()] = weight
+    best: tuple[float, str] | None = None
+    for encoding in ENCODINGS:
+        weight = weights.get(encoding, weights.get("*", 0.0))
+        if weight > 0 and (best is None or weight > best[0]):
+            best = (weight, encoding)
+    return best[1] if best else None
+
+
+def compress(data: bytes, encoding: str) -> bytes:
+    """The same bytes compressed as `encoding` (`br` or `gzip`), at the best level it affords."""
+    if encoding == "br":
+        return brotli.compress(data, quality=11 if len(data) <= BROTLI_BEST_UP_TO else 9)
+    return gzip.compress(data, compresslevel=9, mtime=0)
+
+
+def default_cache_dir() -> Path:
+    """`CTG_STATIC_CACHE_DIR` if set (empty: no disk cache), else ~/.cache/ctg-atelier/static."""
+    base = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache")
+    return base / "ctg-atelier" / "static"
+
+
+@dataclass(frozen=True)
+class Variant:
+    """One compressed copy of a file, ready to send."""
+
+    body: bytes
+    encoding: str
+    media_type: str
+    etag: str
+
+
+class CompressedFiles:
+    """The compressed copies of the files under `root`, each made once and kept.
+
+    `variant` is blocking (it may read or compress a file): call it from a worker thread, or
+    use `cached` first, which never blocks. Two requests for the same missing copy wait for
+    one compression. With `cache_dir`, copies are also written there (atomically, named after
+    the file's size and modification time) and read back by the next process.
+    """
+
+    def __init__(
+        self,
+        root: Path,
+        cache_dir: Path | None = None,
+        compressor: Callable[[bytes, str], bytes] = compress,
+    ) -> None:
+        self.root = root.resolve()
+        self.cache_dir = cache_dir
+        self._compress = compressor
+        self._memory: dict[tuple[str, str], Variant | None] = {}
+        self._locks: dict[tuple[str, str], threading.Lock] = {}
+        self._guard = threading.Lock()
+
+    def source(self, relative: str) -> Path | None:
+        """The file `relative` names under the root if it is one this class compresses."""
+        if not _SAFE_PATH.match(relative) or ".." in relative.split("/"):
+            return None
+        if Path(relative).suffix.lower() not in COMPRESSIBLE:
+            return None
+        path = (self.root / relative).resolve()
+        if not path.is_relative_to(self.root) or not path.is_file():
+            return None
+        return path
+
+    def cached(self, relative: str, encoding: str) -> Variant | None:
+        return self._memory.get((relative, encoding))
+
+    def known(self, relative: str, encoding: str) -> bool:
+        """True once `variant` has answered for this file (a copy, or None for a file it skips)."""
+        return (relative, encoding) in self._memory
+
+    def variant(self, relative: str, encoding: str) -> Variant | None:
+        """The compressed copy of `relative`, None if that file is not served compressed."""
+        key = (relative, encoding)
+        if key in self._memory:
+            return self._memory[key]
+        with self._guard:
+            lock = self._locks.setdefault(key, threading.Lock())
+        with lock:
+            if key not in self._memory:
+                self._memory[key] = self._make(relative, encoding)
+            return self._memory[key]
+
+    def warm(self, relatives: Iterable[str]) -> int:
+        """Make the copies of these files in both encodings; the number of copies ready."""
+        ready = 0
+        for relative in relatives:
+            for encoding in ENCODINGS:
+                try:
+                    ready += self.variant(relative, encoding) is not None
+                except OSError:
+                    continue
+        return ready
+
+    def _make(self, relative: str, encoding: str) -> Variant | None:
+        path = self.source(relative)
+        if path is None:
+            return None
+        stat = path.stat()
+        if stat.st_size < MIN_SIZE:
+            return None
+        stamp = f"{stat.st_size}-{stat.st_mtime_ns}"
+        body = self._read_cache(relative, stamp, encoding)
+        if body is None:
+            body = self._compress(path.read_bytes(), encoding)
+            self._write_cache(relative, stamp, encoding, body)
+        media_type = mimetypes.guess_type(path.name)[0] or "application/octet-stream"
+        if media_type.startswith("text/"):
+            media_type += "; charset=utf-8"
+        tag = hashlib.md5(f"{relative}-{stamp}".encode(), usedforsecurity=False).hexdigest()
+        return Variant(body=body, encoding=encoding, media_type=media_type, etag=f'"{tag}-{encoding}"')
+
+    def _cache_path(self, relative: str, stamp: str, encoding: str) -> Path | None:
+        if self.cache_dir is None:
+            return None
+        return self.cache_dir / f"{relative}.{stamp}.{encoding}"
+
+    def _read_cache(self, relative: str, stamp: str, encoding: str) -> bytes | None:
+        path = self._cache_path(relative, stamp, encoding)
+        if path is None:
+            return None
+        try:
+            return path.read_bytes()
+        except OSError:
+            return None
+
+    def _write_cache(self, relative: str, stamp: str, encoding: str, body: bytes) -> None:
+        """Best effort: a cache that cannot be written only costs a compression next time."""
+        path = self._cache_path(relative, stamp, encoding)
+        if path is None:
+            return
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+            temporary = path.with_name(f".{path.name}.{os.getpid()}.{threading.get_ident()}")
+            temporary.write_bytes(body)
+            temporary.replace(path)
+        except OSError:
+            pass
+
+
+def first_visit_assets(static_dir: Path, listing: Path = FIRST_VISIT_ASSETS) -> list[str]:
+    """What a first visit downloads, relative to the static directory: the files `index.html`
+    names, then those of the recorded list (one URL path a line, `#` comments)."""
+    names: list[str] = []
+    try:
+        index = (static_dir / "index.html").read_text(encoding="utf-8")
+        names += [match.lstrip("./") for match in re.findall(r"""["'](\.?/?static/[^"'?#]+)""", index)]
+    except OSError:
+        pass
+    try:
+        for line in listing.read_text(encoding="utf-8").splitlines():
+            line = line.split("#", 1)[0].strip()
+            if line.startswith(STATIC_PREFIX):
+                names.append(line.lstrip("/"))
+    except OSError:
+        pass
+    return list(dict.fromkeys(names))
+
+
+def _header(scope: Scope, name: bytes) -> str:
+    for key, value in scope.get("headers", ()):
+        if key.lower() == name:
+            return value.decode("latin-1")
+    return ""
+
+
+# Requests that never return the page document (index.html): left to Streamlit as they are.
+_NOT_DOCUMENTS = ("/_stcore/", "/media/", "/component/", "/_components/", "/app/static/", "/bidi-components/")
+# Streamlit's page preloads its body font; useless (170 kB) when the theme names another font.
+_FONT_PRELOAD = re.compile(rb"""<link\s+rel="preload"\s+href="[^"]*SourceSans[^"]*"[^>]*>\s*""", re.S)
+# Streamlit still draws its first screen (before the theme arrives over the websocket) in
+# "Source Sans": declared again, after its stylesheet, as the phone's own fonts.
+_LOCAL_SOURCE_SANS = b"".join(
+    b'@font-face{font-family:"Source Sans";font-style:%s;font-weight:100 900;src:%s}' % (style, sources)
+    for style, sources in (
+        (
+            b"normal",
+            b'local("Roboto"),local("Helvetica Neue"),local("Arial"),local("Noto Sans"),local("DejaVu Sans")',
+        ),
+        (
+            b"italic",
+            b'local("Roboto Italic"),local("Helvetica Neue Italic"),local("Arial Italic"),local("Noto Sans Italic")',
+        ),
+    )
+)
+_STREAMLIT_FONTS = ("", "sans-serif", "serif", "monospace")
+
+
+def theme_font_is_streamlits(font: object) -> bool:
+    """True when `theme.font` leaves Streamlit's Source Sans as the body font."""
+    text = str(font or "").strip().lower()
+    return text in _STREAMLIT_FONTS or "source sans" in text
+
+
+def without_font_preload(document: bytes) -> bytes:
+    """The page without Streamlit's Source Sans: no preload, the family mapped to local fonts."""
+    document = _FONT_PRELOAD.sub(b"", document)
+    return document.replace(b"</head>", b"<style>" + _LOCAL_SOURCE_SANS + b"</style></head>", 1)
+
+
+class CompressedStatic:
+    """ASGI middleware in front of Streamlit's application: its static files, compressed.
+
+    A `GET`/`HEAD` of `/static/<file>` (after `root_path` and the base URL) whose file is
+    compressible and whose browser accepts `br` or `gzip` is answered here, from
+    `CompressedFiles`; every other request goes to `app` unchanged, except that the
+    uncompressed answer of a compressible static file also says `Vary: Accept-Encoding`.
+
+    With `drop_font_preload` (the theme's font is not Streamlit's), the page document
+    (index.html, under any page's path) loses its preload of Source Sans, and is compressed
+    here (each rewritten document compressed once, kept by its content).
+    """
+
+    def __init__(
+        self, app: ASGIApp, files: CompressedFiles, base_url: str = "", *, drop_font_preload: bool = False
+    ) -> None:
+        self.app = app
+        self.files = files
+        self.base = "/" + base_url.strip("/") if base_url.strip("/") else ""
+        self.drop_font_preload = drop_font_preload
+        self._documents: dict[tuple[bytes, str | None], bytes] = {}
+
+    def _route_path(self, scope: Scope) -> str:
+        path: str = scope.get("path", "")
+        for prefix in (scope.get("root_path", ""), self.base):
+            if prefix and (path == prefix or path.startswith(prefix + "/")):
+                path = path[len(prefix) :]
+        return path or "/"
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope.get("method") not in ("GET", "HEAD"):
+            await self.app(scope, receive, send)
+            return
+        path = self._route_path(scope)
+        if not path.startswith(STATIC_PREFIX):
+            if self.drop_font_preload and not path.startswith(_NOT_DOCUMENTS):
+                await self._document(scope, receive, send)
+            else:
+                await self.app(scope, receive, send)
+            return
+        relative = path.lstrip("/")
+        if self.files.source(relative) is None:
+            await self.app(scope, receive, send)
+            return
+        encoding = chosen_encoding(_header(scope, b"accept-encoding"))
+        variant = None
+        if encoding is not None and not _header(scope, b"range"):
+            variant = self.files.cached(relative, encoding)
+            if variant is None and not self.files.known(relative, encoding):
+                import anyio.to_thread
+
+                variant = await anyio.to_thread.run_sync(self.files.variant, relative, encoding)
+        if variant is None:
+            await self.app(scope, receive, _with_vary(send))
+            return
+        await _send_variant(variant, scope, send)
+
+    async def _document(self, scope: Scope, receive: Receive, send: Send) -> None:
+        """Streamlit's answer, uncompressed; an HTML page comes back without the font preload,
+        compressed as the browser accepts; anything else passes unchanged."""
+        encoding = chosen_encoding(_header(scope, b"accept-encoding"))
+        plain_scope = dict(scope)
+        plain_scope["headers"] = [
+            (k, v) for k, v in scope.get("headers", ()) if k.lower() != b"accept-encoding"
+        ]
+        start: Message | None = None
+        chunks: list[bytes] = []
+
+        async def capture(message: Message) -> None:
+            nonlocal start
+            if message["type"] == "http.response.start":
+                headers = dict((k.lower(), v) for k, v in message.get("headers", ()))
+                if message.get("status") == 200 and headers.get(b"content-type", b"").startswith(
+                    b"text/html"
+                ):
+                    start = message
+                    return
+                await send(message)
+            elif message["type"] == "http.response.body" and start is not None:
+                chunks.append(message.get("body", b""))
+                if not message.get("more_body", False):
+                    await self._send_document(start, b"".join(chunks), encoding, scope, send)
+            else:
+                await send(message)
+
+        await self.app(plain_scope, receive, capture)
+
+    async def _send_document(
+        self, start: Message, document: bytes, encoding: str | None, scope: Scope, send: Send
+    ) -> None:
+        key = (hashlib.sha256(document).digest(), encoding)
+        body = self._documents.get(key)
+        if body is None:
+            rewritten = without_font_preload(document)
+            body = compress(rewritten, encoding) if encoding else rewritten
+            if len(self._documents) < 64:  # a handful of distinct documents, never grows unbounded
+                self._documents[key] = body
+        dropped = {b"content-length", b"content-encoding", b"vary", b"etag", b"last-modified"}
+        headers = [(k, v) for k, v in start.get("headers", ()) if k.lower() not in dropped]
+        headers += [(b"content-length", str(len(body)).encode()), (b"vary", b"Accept-Encoding")]
+        if encoding:
+            headers.append((b"content-encoding", encoding.encode()))
+        await send({"type": "http.response.start", "status": 200, "headers": headers})
+        await send({"type": "http.response.body", "body": b"" if scope.get("method") == "HEAD" else body})
+
+
+def _with_vary(send: Send) -> Send:
+    async def send_with_vary(message: Message) -> None:
+        if message["type"] == "http.response.start":
+            headers = [(k, v) for k, v in message.get("headers", ()) if k.lower() != b"vary"]
+            message["headers"] = [*headers, (b"vary", b"Accept-Encoding")]
+        await send(message)
+
+    return send_with_vary
+
+
+async def _send_variant(variant: Variant, scope: Scope, send: Send) -> None:
+    not_modified = variant.etag in [tag.strip() for tag in _header(scope, b"if-none-match").split(",")]
+    headers = [
+        (b"content-type", variant.media_type.encode()),
+        (b"content-encoding", variant.encoding.encode()),
+        (b"vary", b"Accept-Encoding"),
+        (b"cache-control", IMMUTABLE.encode()),
+        (b"etag", variant.etag.encode()),
+    ]
+    if not_modified:
+        await send({"type": "http.response.start", "status": 304, "headers": headers})
+        await send({"type": "http.response.body", "body": b""})
+        return
+    headers.append((b"content-length", str(len(variant.body)).encode()))
+    await send({"type": "http.response.start", "status": 200, "headers": headers})
+    body = b"" if scope.get("method") == "HEAD" else variant.body
+    await send({"type": "http.response.body", "body": body})
+
+
+def install_compression(cache_dir: Path | None = None) -> bool:
+    """Serve Streamlit's static files compressed (`CompressedStatic` around its application)
+    and start compressing what a first visit needs in a background thread.
+
+    Returns False (with a warning on stderr) if this Streamlit no longer builds its server the
+    way the patch expects: its files are then served uncompressed, as by `streamlit run`."""
+    try:
+        from streamlit import config, file_util
+        from streamlit.web.server.starlette import starlette_server
+
+        original: Callable[..., ASGIApp] = starlette_server.create_starlette_app
+    except (ImportError, AttributeError) as error:
+        print(
+            f"Attention : la compression des fichiers statiques n'a pas pu être activée ({error}) ; "
+            "le serveur démarre sans, et la première visite d'un téléphone est plus lourde.",
+            file=sys.stderr,
+        )
+        return False
+    if getattr(original, _COMPRESSING, False):
+        return True
+    if cache_dir is None:
+        configured = os.environ.get(CACHE_DIR_ENV)
+        cache_dir = default_cache_dir() if configured is None else (Path(configured) if configured else None)
+
+    def create_compressed_app(*args: object, **kwargs: object) -> ASGIApp:
+        static_dir = Path(file_util.get_static_dir())
+        files = CompressedFiles(static_dir, cache_dir)
+        threading.Thread(
+            target=files.warm, args=(first_visit_assets(static_dir),), name="ctg-warm-static", daemon=True
+        ).start()
+        base_url = config.get_option("server.baseUrlPath") or ""
+        drop = not theme_font_is_streamlits(config.get_option("theme.font"))
+        return CompressedStatic(original(*args, **kwargs), files, base_url, drop_font_preload=drop)
+
+    setattr(create_compressed_app, _COMPRESSING, True)
+    starlette_server.create_starlette_app = create_compressed_app
+    return True
