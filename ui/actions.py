@@ -63,10 +63,11 @@ def run(
     success: str | Callable[[T], str] | None = None,
     slot: str = PAGE,
     kind: Kind = "success",
+    refused: str = "",
 ) -> Done[T] | None:
     """`action(session)` in one write transaction. Its success message (if any) or its French
-    refusal waits in `slot`; a phase refusal in the banner. Returns `Done(result)`, or None
-    when the action was refused (nothing was written)."""
+    refusal (after `refused`, e.g. « Non enregistré : ») waits in `slot`; a phase refusal in the
+    banner. Returns `Done(result)`, or None when the action was refused (nothing was written)."""
     try:
         with write_session(engine()) as session:
             result = action(session)
@@ -74,7 +75,7 @@ def run(
         say(BANNER, "warning", error.message)
         return None
     except CtgError as error:
-        say(slot, "error", error.message)
+        say(slot, "error", refused + error.message)
         return None
     if success is not None:
         say(slot, kind, success(result) if callable(success) else success)

@@ -13,14 +13,13 @@ from ctg_workshop.drafting.deliberation_settings import (
     save_details,
 )
 from ctg_workshop.errors import CtgError
-from ctg_workshop.storage.db import read_session, write_session
-from ui.engine import engine
-from ui.safe import plain
+from ui import actions
+
+_SLOT = "deliberation"
 
 
 def deliberation_form(workshop_id: int) -> None:
-    with read_session(engine()) as session:
-        saved = get_details(session=session, workshop_id=workshop_id)
+    saved = actions.read(lambda s: get_details(session=s, workshop_id=workshop_id))
     with st.form("deliberation_details"):
         st.markdown(
             "**Ce que seule la commune connaît** — laissé vide, un passage reste entre crochets à compléter."
@@ -81,9 +80,13 @@ def deliberation_form(workshop_id: int) -> None:
                     mayor=mayor,
                     secretary=secretary,
                 )
-                with write_session(engine()) as session:
-                    save_details(session=session, workshop_id=workshop_id, details=details)
-            except CtgError as error:
-                st.error(plain(f"Non enregistré : {error.message}"), icon=":material/error:")
+            except CtgError as error:  # an amount that is not one
+                actions.say(_SLOT, "error", f"Non enregistré : {error.message}")
             else:
-                st.success("Informations de la délibération enregistrées.", icon=":material/check_circle:")
+                actions.run(
+                    lambda s: save_details(session=s, workshop_id=workshop_id, details=details),
+                    success="Informations de la délibération enregistrées.",
+                    slot=_SLOT,
+                    refused="Non enregistré : ",
+                )
+            actions.show(_SLOT)

@@ -13,10 +13,9 @@ from ctg_workshop.follow_up.meetings import KIND_LABELS, delete_meeting, save_me
 from ctg_workshop.follow_up.overview import FollowUpOverview
 from ctg_workshop.follow_up.reporting import create_link, revoke_link
 from ctg_workshop.follow_up.signature import set_signed_on
-from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import MeetingKind
 from ctg_workshop.wording import plural
-from ui.engine import engine
+from ui import actions
 from ui.facilitator import act
 from ui.projection import base_url, qr_png
 from ui.safe import plain
@@ -137,11 +136,10 @@ def meetings_tab(overview: FollowUpOverview) -> None:
 
 
 def report_tab(overview: FollowUpOverview, year: int) -> None:
-    database = engine()
-
     def report() -> bytes:
-        with read_session(database) as session:
-            return build_bilan(bilan_data(session=session, workshop_id=overview.workshop_id, year=year))
+        return build_bilan(
+            actions.read(lambda s: bilan_data(session=s, workshop_id=overview.workshop_id, year=year))
+        )
 
     st.write(
         f"Le bilan {year} pour le comité de pilotage : l'état de chaque fiche action et sa note, ses indicateurs "

@@ -9,20 +9,17 @@ import datetime as dt
 import streamlit as st
 
 from ctg_workshop.drafting.narrative import Analysis, list_narrative, narrative_history, save_narrative
-from ctg_workshop.errors import CtgError
-from ctg_workshop.storage.db import read_session, write_session
-from ui.engine import engine
+from ui import actions
 from ui.facilitator import bump, generation
 from ui.safe import plain
 
-_FEEDBACK = "narrative_feedback"
+_SLOT = "narrative"
 _NEW_HEADING = "narrative_new_heading"
 
 
 def narrative_section(workshop_id: int) -> None:
     """The whole section of the page: one field per heading, then a heading of one's own."""
-    with read_session(engine()) as session:
-        analyses = list_narrative(session=session, workshop_id=workshop_id)
+    analyses = actions.read(lambda s: list_narrative(session=s, workshop_id=workshop_id))
     st.header("Analyse du diagnostic")
     st.caption(
         "Le texte qui accompagne les chiffres de chaque rubrique dans le projet de convention. Séparez les "
@@ -75,24 +72,22 @@ def _when(moment: dt.datetime) -> str:
 
 
 def _history(workshop_id: int, section: str) -> None:
-    with read_session(engine()) as session:
-        revisions = narrative_history(session=session, workshop_id=workshop_id, section=section)
+    revisions = actions.read(lambda s: narrative_history(session=s, workshop_id=workshop_id, section=section))
     for revision in revisions[1:11]:  # the first is the text in the field
         st.caption(plain(f"Version du {_when(revision.saved_at)}"))
         st.text(revision.text or "(texte effacé)")
 
 
 def _save(workshop_id: int, section: str, key: str) -> None:
-    try:
-        with write_session(engine()) as session:
-            saved = save_narrative(
-                session=session, workshop_id=workshop_id, section=section, text=st.session_state[key]
-            )
-    except CtgError as error:
-        st.session_state[_FEEDBACK] = ("error", f"Non enregistré : {error.message}")
-        return
-    message = "Analyse enregistrée" if saved.text else "Analyse effacée"
-    st.session_state[_FEEDBACK] = ("success", f"{message} : {section}.")
+    actions.run(
+        lambda s: save_narrative(
+            session=s, workshop_id=workshop_id, section=section, text=st.session_state[key]
+        ),
+        success=lambda saved: f"{'Analyse enregistrée' if saved.text else 'Analyse effacée'} : {section}.",
+        kind="toast",
+        slot=_SLOT,
+        refused="Non enregistré : ",
+    )
 
 
 def _new_heading(workshop_id: int) -> None:
@@ -104,29 +99,18 @@ def _new_heading(workshop_id: int) -> None:
         )
         text = st.text_area("Son analyse", height=120)
         if st.form_submit_button("Ajouter la rubrique"):
-            try:
-                with write_session(engine()) as session:
-                    save_narrative(session=session, workshop_id=workshop_id, section=heading, text=text)
-            except CtgError as error:
-                st.session_state[_FEEDBACK] = ("error", f"Non enregistré : {error.message}")
-            else:
-                if text.strip():
-                    st.session_state[_FEEDBACK] = ("success", f"Rubrique ajoutée : {heading.strip()}.")
-                    bump("narrative")
-                else:
-                    st.session_state[_FEEDBACK] = (
-                        "error",
-                        "Non enregistré : écrivez l'analyse de la rubrique.",
-                    )
+            if not text.strip():
+                actions.say(_SLOT, "error", "Non enregistré : écrivez l'analyse de la rubrique.")
+            elif actions.run(
+                lambda s: save_narrative(session=s, workshop_id=workshop_id, section=heading, text=text),
+                success=f"Rubrique ajoutée : {heading.strip()}.",
+                kind="toast",
+                slot=_SLOT,
+                refused="Non enregistré : ",
+            ):
+                bump("narrative")
             st.rerun()
 
 
 def _show_feedback() -> None:
-    feedback = st.session_state.pop(_FEEDBACK, None)
-    if feedback is None:
-        return
-    kind, message = feedback
-    if kind == "error":
-        st.error(plain(message), icon=":material/error:")
-    else:
-        st.toast(plain(message), icon=":material/check:")
+    actions.show(_SLOT)

@@ -11,8 +11,7 @@ from ctg_workshop.errors import CtgError
 from ctg_workshop.follow_up.indicators import indicator_choices
 from ctg_workshop.follow_up.numbers import format_french
 from ctg_workshop.follow_up.opendata import figure_columns, fill_indicator, yearly_figures
-from ctg_workshop.storage.db import read_session
-from ui.engine import engine
+from ui import actions
 from ui.facilitator import act
 from ui.safe import plain
 
@@ -21,12 +20,13 @@ def fill_indicator_panel(workshop_id: int, table: CsvTable, mapping: ColumnMappi
     columns = figure_columns(table, mapping)
     if not columns:
         return
-    with read_session(engine()) as session:
-        # Labels as options (unique: one label per indicator within a fiche), ids looked up after.
-        choices = {
-            label: indicator_id
-            for indicator_id, label in indicator_choices(session=session, workshop_id=workshop_id)
-        }
+    # Labels as options (unique: one label per indicator within a fiche), ids looked up after.
+    choices = {
+        label: indicator_id
+        for indicator_id, label in actions.read(
+            lambda s: indicator_choices(session=s, workshop_id=workshop_id)
+        )
+    }
     with st.expander("Remplir un indicateur du suivi de la convention avec ce fichier"):
         if not choices:
             st.info("Aucun indicateur n'est encore suivi : créez-les sur la page Suivre.")

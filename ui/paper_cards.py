@@ -19,6 +19,7 @@ from ctg_workshop.day.participation import MY_DOTS, topic_items_for_participant,
 from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
+from ui import actions
 from ui.engine import engine
 from ui.facilitator import act
 from ui.safe import plain
@@ -45,8 +46,7 @@ def _create_author(workshop_id: int, organisation: str) -> None:
 
 def _author_picker(workshop_id: int) -> CardAuthor | None:
     """The author list (paper cards first), with « Nouvelle carte papier… » to create one."""
-    with read_session(engine()) as session:
-        authors = card_authors(session=session, workshop_id=workshop_id)
+    authors = actions.read(lambda s: card_authors(session=s, workshop_id=workshop_id))
     by_id = {a.participant_id: a for a in authors}
     if NEXT_AUTHOR_KEY in st.session_state:  # a card just created: select it
         st.session_state[AUTHOR_KEY] = st.session_state.pop(NEXT_AUTHOR_KEY)

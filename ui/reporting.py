@@ -15,21 +15,19 @@ from ctg_workshop.follow_up.reporting import (
     reporting_screen,
     submit_report,
 )
-from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.models import ProgressStatus
 from ctg_workshop.wording import plural
-from ui.engine import engine
+from ui import actions
 from ui.safe import plain
 
-_FEEDBACK = "saisie_feedback"
+_SLOT = "saisie"
 YEAR_KEY = "saisie_year"
 UNCHANGED = ""
 
 
 def load_screen(token: str, year: int | None) -> ReportingScreen | None:
     try:
-        with read_session(engine()) as session:
-            return reporting_screen(session=session, token=token, year=year)
+        return actions.read(lambda s: reporting_screen(session=s, token=token, year=year))
     except CtgError as error:
         st.error(plain(error.message), icon=":material/link_off:")
         return None
@@ -105,21 +103,19 @@ def _submit(token: str, screen: ReportingScreen) -> None:
         )
         for f in screen.fiches
     }
-    try:
-        with write_session(engine()) as session:
-            saved = submit_report(
-                session=session, token=token, year=year, figures=figures, comments=comments, fiches=fiches
-            )
-    except CtgError as error:
-        st.error(plain(error.message), icon=":material/error:")
-        return
-    st.session_state[_FEEDBACK] = (
-        f"Merci\u00a0: {plural(saved, 'information enregistrée', 'informations enregistrées')} pour {year}."
+    done = actions.run(
+        lambda s: submit_report(
+            session=s, token=token, year=year, figures=figures, comments=comments, fiches=fiches
+        ),
+        success=lambda saved: (
+            f"Merci\u00a0: {plural(saved, 'information enregistrée', 'informations enregistrées')} pour {year}."
+        ),
+        slot=_SLOT,
     )
-    st.rerun()
+    if done:
+        st.rerun()
+    actions.show(_SLOT)  # the refusal, under the button
 
 
 def _show_feedback() -> None:
-    message = st.session_state.pop(_FEEDBACK, None)
-    if message:
-        st.success(plain(message), icon=":material/check_circle:")
+    actions.show(_SLOT)
