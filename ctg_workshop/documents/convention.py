@@ -369,8 +369,12 @@ def _action_sheets(doc: WordDocument, data: ConventionData) -> None:
 def _signatures(doc: WordDocument, data: ConventionData) -> None:
     """The page the Maire and the CAF's director sign."""
     w = data.workshop
-    doc.heading("Signatures", 1, page_break=True)
+    # After the last fiche's end, not on a page of its own (a page break left one ~20 % full);
+    # the heading, the place and the two blocks stay together.
+    heading = doc.heading("Signatures", 1)
+    heading.paragraph_format.keep_with_next = True
     place = doc.paragraph(f"Fait à {w.territory}, le ")
+    place.paragraph_format.keep_with_next = True
     add_placeholder(place, "date de la signature")
     add_run(place, ", en deux exemplaires originaux.")
     table = doc.table(1, 2, (CONTENT_WIDTH_CM / 2, CONTENT_WIDTH_CM / 2))
