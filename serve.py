@@ -1,6 +1,6 @@
 """`streamlit run app.py` with what Streamlit's server does not do for us (package `server/`):
 TCP_NODELAY on every connection, the facilitator's HttpOnly cookie routes, Streamlit's static
-files compressed once.
+files compressed once, a browser id cookie given with the first page (the login throttle).
 
     python serve.py [streamlit run options…]
     python serve.py other_script.py [streamlit run options…]
@@ -14,6 +14,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Sequence
 
+from server.client_id import install_client_id_cookie
 from server.compression import (  # noqa: F401 - the launcher's names, as tests and tools use them
     CACHE_DIR_ENV,
     CompressedFiles,
@@ -44,6 +45,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     install_nodelay()
     install_session_routes()
     install_compression()
+    install_client_id_cookie()  # outermost: the pages the others answer get it too
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = streamlit_argv(sys.argv[1:] if argv is None else argv)
