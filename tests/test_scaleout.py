@@ -300,9 +300,10 @@ def test_nginx_keeps_each_phone_on_one_process_and_uses_both(
     with balancer:
         seen = run(_through_nginx(balancer.url, workshop, [one.port, two.port]))
         with urllib.request.urlopen(f"{balancer.url}/participer", timeout=10) as response:
-            cookie = response.headers.get("Set-Cookie", "")
+            cookies = response.headers.get_all("Set-Cookie") or []
             assert response.status == 200
-        assert re.match(r"ctg_route=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax", cookie)
+        assert any(re.match(r"ctg_route=[0-9a-f]{32}; Path=/; HttpOnly; SameSite=Lax", c) for c in cookies)
+        assert any(c.startswith("ctg_poste=") for c in cookies), cookies  # the process's, passed on
     assert seen["acknowledged"]
     assert seen["sticky"] == [0, 3]
     assert all(count > 0 for count in seen["spread"].values()), seen["spread"]
