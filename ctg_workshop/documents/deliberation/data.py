@@ -18,7 +18,7 @@ from ctg_workshop.documents.facts import (
     workshop_facts,
 )
 from ctg_workshop.drafting.deliberation_settings import DeliberationDetails, get_details, parse_amount
-from ctg_workshop.drafting.opendata import format_number, parse_number
+from ctg_workshop.drafting.french_numbers import format_number, parse_number
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.storage.lookups import workshop_by_id
 from ctg_workshop.text import normalize_text
