@@ -17,7 +17,7 @@ _JSON_TYPES = {
 }
 
 
-def problem(error: dict, version: int) -> Problem:
+def validation_problem(error: dict, version: int) -> Problem:
     path = _path(error["loc"])
     return Problem(path, _reason(error, version))
 

@@ -14,7 +14,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from ctg_workshop.archive import schema
 from ctg_workshop.archive.format import FORMAT_NAME, SUPPORTED_VERSIONS
-from ctg_workshop.archive.problems import describe, join_path, problem
+from ctg_workshop.archive.problems import describe, join_path, validation_problem
 from ctg_workshop.archive.rules import WorkshopParts, check_workshop, indexed
 from ctg_workshop.errors import ArchiveError, Problem
 
@@ -112,7 +112,7 @@ def _validate(document: dict, version: int) -> tuple[ArchiveContent | None, list
     try:
         archive = model.model_validate(document)
     except ValidationError as error:
-        problems = [problem(e, version) for e in error.errors()]
+        problems = [validation_problem(e, version) for e in error.errors()]
         raw = document.get("workshop")
         if isinstance(raw, dict):
             workshop_model = model.model_fields["workshop"].annotation
