@@ -8,7 +8,7 @@ import pytest
 from PIL import Image
 
 from ctg_workshop.day.results import RankedItem
-from ctg_workshop.documents import charts
+from ctg_workshop.documents import chart_drawing, charts
 from ctg_workshop.storage.models import Quadrant
 
 LONG = (
@@ -54,7 +54,9 @@ def test_the_projection_spec_is_still_a_valid_vega_lite_layer():
 
 
 def test_the_document_chart_is_a_png_with_every_quadrant_colour_and_french_text():
-    assert charts._fonts() is not None, "no font with French accents: the charts fall back to vl-convert"
+    assert chart_drawing.document_fonts() is not None, (
+        "no font with French accents: the charts fall back to vl-convert"
+    )
     png = charts.ranking_png(ITEMS, title="Parentalité : points reçus", limit=10, width=420)
     image = Image.open(io.BytesIO(png))
     assert image.format == "PNG" and image.width > 1400 and 0.8 < image.height / image.width < 1.2
@@ -65,23 +67,23 @@ def test_the_document_chart_is_a_png_with_every_quadrant_colour_and_french_text(
 def test_a_font_without_accents_is_refused():
     from PIL import ImageFont
 
-    assert not charts._covers_french(ImageFont.load_default(size=20))  # Pillow's Aileron subset
-    files = charts._fonts()
-    assert charts._covers_french(charts._font(files, 20)) and charts._covers_french(
-        charts._font(files, 20, 700)
+    assert not chart_drawing._covers_french(ImageFont.load_default(size=20))  # Pillow's Aileron subset
+    files = chart_drawing.document_fonts()
+    assert chart_drawing._covers_french(chart_drawing._font(files, 20)) and chart_drawing._covers_french(
+        chart_drawing._font(files, 20, 700)
     )
 
 
 def test_labels_wrap_to_three_lines_at_most():
-    face = charts._Face(charts._fonts(), 28)
-    lines = charts._wrap(LONG * 2, face, 660)
+    face = chart_drawing._Face(chart_drawing.document_fonts(), 28)
+    lines = chart_drawing._wrap(LONG * 2, face, 660)
     assert len(lines) == 3 and lines[-1].endswith(" …")
-    assert all(charts._length(face, line) <= 660 for line in lines)
-    assert charts._wrap("Court", face, 660) == ["Court"]
+    assert all(chart_drawing._length(face, line) <= 660 for line in lines)
+    assert chart_drawing._wrap("Court", face, 660) == ["Court"]
 
 
 def test_without_a_french_font_vl_convert_draws_the_same_chart(monkeypatch):
-    monkeypatch.setattr(charts, "_fonts", lambda: None)
+    monkeypatch.setattr(charts, "document_fonts", lambda: None)
     png = charts.ranking_png.__wrapped__(ITEMS[:3], title="Sujet : points reçus", limit=10, width=420)
     assert png.startswith(b"\x89PNG")
     palette = {rgb(charts.QUADRANT_COLOURS[q]) for q in (Quadrant.STRENGTH, Quadrant.WEAKNESS)}

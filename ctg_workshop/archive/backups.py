@@ -28,13 +28,10 @@ from __future__ import annotations
 import datetime as dt
 import logging
 import os
-import re
 import socket
-import tempfile
 import threading
 import time
 from collections.abc import Iterable
-from contextlib import suppress
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -42,23 +39,58 @@ from sqlalchemy import Engine, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from ctg_workshop.archive.backup_files import (
+    KEEP_LATEST,
+    STALE_TEMPORARY,
+    Snapshot,
+    latest_snapshot,
+    list_snapshots,
+    rotate,
+    same_as,
+    snapshot_path,
+    snapshots_to_keep,
+    write_atomically,
+)
 from ctg_workshop.archive.dump import export_archive
-from ctg_workshop.archive.load import import_archive, read_archive
+from ctg_workshop.archive.restore import restore_archive
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.identifiers import utc_now
 from ctg_workshop.storage.db import DATA_DIR, read_session, snapshot_session, write_session
-from ctg_workshop.storage.models import BackupLease, Participant, Phase, Workshop
+from ctg_workshop.storage.models import BackupLease, Phase, Workshop
+
+__all__ = [
+    "DEFAULT_DIRECTORY",
+    "DEFAULT_MINUTES",
+    "DIRECTORY_ENV",
+    "KEEP_LATEST",
+    "MINUTES_ENV",
+    "SCHEDULE",
+    "STALE_TEMPORARY",
+    "BackupScheduler",
+    "BackupSettings",
+    "Snapshot",
+    "backup_due",
+    "backup_open_workshops",
+    "backup_workshop",
+    "claim_backup_turn",
+    "latest_snapshot",
+    "list_snapshots",
+    "restore_archive",
+    "rotate",
+    "run_backup_round",
+    "snapshot_path",
+    "snapshots_to_keep",
+    "start_backup_scheduler",
+    "stop_backup_schedulers",
+    "workshops_to_back_up",
+    "write_atomically",
+]
 
 MINUTES_ENV = "CTG_BACKUP_MINUTES"
 DIRECTORY_ENV = "CTG_BACKUP_DIR"
 DEFAULT_MINUTES = 5.0
 DEFAULT_DIRECTORY = DATA_DIR / "backups"
-KEEP_LATEST = 24
 SCHEDULE = "snapshots"
-STALE_TEMPORARY = dt.timedelta(hours=1)
-_STAMP = "%Y%m%dT%H%M%SZ"
-_NAME = re.compile(r"^(?P<code>[A-Z0-9]{4,12})-(?P<stamp>\d{8}T\d{6}Z)-(?P<phase>[a-z]+)\.json$")
-_EXPORTED_AT = re.compile(rb'"exported_at": "[^"]*"')
 
 log = logging.getLogger(__name__)
 
@@ -86,105 +118,6 @@ class BackupSettings:
         return cls(directory, dt.timedelta(minutes=minutes) if minutes else None)
 
 
-@dataclass(frozen=True)
-class Snapshot:
-    path: Path
-    code: str
-    taken_at: dt.datetime  # naive UTC, to the second: the archive's `exported_at`
-    phase: str
-
-
-# --------------------------------------------------------------------------- files
-
-
-def write_atomically(path: Path, data: bytes) -> None:
-    """Write `data` to `path` whole or not at all: a temporary file in the same folder, flushed
-    to disk, renamed over `path` (atomic on one file system), then the folder flushed."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    descriptor, temporary = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(descriptor, "wb") as file:
-            file.write(data)
-            file.flush()
-            os.fsync(file.fileno())
-        os.replace(temporary, path)
-    except BaseException:
-        with suppress(OSError):
-            os.unlink(temporary)
-        raise
-    folder = os.open(path.parent, os.O_RDONLY)
-    try:
-        os.fsync(folder)  # the rename itself survives a power cut
-    finally:
-        os.close(folder)
-
-
-def snapshot_path(directory: Path, code: str, taken_at: dt.datetime, phase: str) -> Path:
-    return directory / code / f"{code}-{taken_at.strftime(_STAMP)}-{phase}.json"
-
-
-def list_snapshots(directory: Path, code: str) -> list[Snapshot]:
-    """The workshop's snapshots, oldest first (temporary files and anything else ignored)."""
-    folder = directory / code
-    if not folder.is_dir():
-        return []
-    found = []
-    for path in folder.iterdir():
-        match = _NAME.match(path.name)
-        if match and match["code"] == code and path.is_file():
-            taken_at = dt.datetime.strptime(match["stamp"], _STAMP)
-            found.append(Snapshot(path, code, taken_at, match["phase"]))
-    return sorted(found, key=lambda s: (s.taken_at, s.path.name))
-
-
-def latest_snapshot(directory: Path, code: str) -> Snapshot | None:
-    snapshots = list_snapshots(directory, code)
-    return snapshots[-1] if snapshots else None
-
-
-def snapshots_to_keep(snapshots: list[Snapshot], keep_latest: int = KEEP_LATEST) -> list[Snapshot]:
-    """The newest `keep_latest`, and before them the newest of each day (oldest first)."""
-    ordered = sorted(snapshots, key=lambda s: (s.taken_at, s.path.name))
-    latest = ordered[-keep_latest:] if keep_latest else []
-    last_of_day: dict[dt.date, Snapshot] = {}
-    for snapshot in ordered[: len(ordered) - len(latest)]:
-        last_of_day[snapshot.taken_at.date()] = snapshot
-    return [*last_of_day.values(), *latest]
-
-
-def rotate(
-    directory: Path, code: str, *, keep_latest: int = KEEP_LATEST, now: dt.datetime | None = None
-) -> list[Path]:
-    """Delete the workshop's snapshots `snapshots_to_keep` leaves out, and temporary files an
-    interrupted write left behind (older than an hour). Returns what was deleted."""
-    snapshots = list_snapshots(directory, code)
-    kept = {s.path for s in snapshots_to_keep(snapshots, keep_latest)}
-    doomed = [s.path for s in snapshots if s.path not in kept]
-    limit = (now or utc_now()) - STALE_TEMPORARY
-    for path in (directory / code).glob(".*.tmp"):
-        with suppress(OSError):
-            if dt.datetime.fromtimestamp(path.stat().st_mtime, dt.UTC).replace(tzinfo=None) < limit:
-                doomed.append(path)
-    for path in doomed:
-        with suppress(FileNotFoundError):
-            path.unlink()
-    return doomed
-
-
-def _content(archive: bytes) -> bytes:
-    """The archive without its export time: what tells two snapshots apart."""
-    return _EXPORTED_AT.sub(b"", archive, count=1)
-
-
-def _same_as(snapshot: Snapshot | None, archive: bytes) -> bool:
-    if snapshot is None:
-        return False
-    try:
-        return _content(snapshot.path.read_bytes()) == _content(archive)
-    except OSError:
-        return False
-
-
 # --------------------------------------------------------------------------- snapshots
 
 
@@ -203,7 +136,7 @@ def backup_workshop(
     with snapshot_session(engine) as session:
         phase = session.scalar(select(Workshop.phase).where(Workshop.code == code))
         archive = export_archive(session=session, code=code, exported_at=taken_at)
-    if only_if_changed and _same_as(latest_snapshot(directory, code), archive):
+    if only_if_changed and same_as(latest_snapshot(directory, code), archive):
         return None
     snapshot = Snapshot(snapshot_path(directory, code, taken_at, str(phase)), code, taken_at, str(phase))
     write_atomically(snapshot.path, archive)
@@ -352,56 +285,3 @@ def stop_backup_schedulers(schedulers: Iterable[BackupScheduler] | None = None) 
                 del _schedulers[key]
     for scheduler in chosen:
         scheduler.stop()
-
-
-# --------------------------------------------------------------------------- restoring
-
-
-@dataclass(frozen=True)
-class _Access:
-    """What an archive does not carry but a restore into the same database should keep."""
-
-    facilitator_secret_hash: str | None
-    view_token: str | None
-    show_organisations: bool
-    tokens: dict[str, str]  # participant key -> token (their links and cookies)
-    paper: frozenset[str]  # keys of participants typed in from a paper card
-
-
-def _access(session: Session, code: str) -> _Access | None:
-    workshop = session.scalar(select(Workshop).where(Workshop.code == code))
-    if workshop is None:
-        return None
-    participants = session.execute(
-        select(Participant.key, Participant.token, Participant.entered_by_facilitator).where(
-            Participant.workshop_id == workshop.id
-        )
-    ).all()
-    return _Access(
-        workshop.facilitator_secret_hash,
-        workshop.view_token,
-        workshop.show_organisations,
-        {key: token for key, token, _ in participants},
-        frozenset(key for key, _, paper in participants if paper),
-    )
-
-
-def restore_archive(*, session: Session, data: bytes | str) -> Workshop:
-    """Import an archive over the workshop of the same code (`import --replace`), keeping what
-    the archive does not carry: the facilitator passphrase, the projection link, the setting
-    that shows organisations, each participant's token (their link and cookie go on working:
-    a partner keeps their own items and their budget) and the paper-card marks."""
-    code = read_archive(data).workshop.code
-    kept = _access(session, code)
-    workshop = import_archive(session=session, data=data, replace=True)
-    if kept is None:
-        return workshop
-    workshop.facilitator_secret_hash = kept.facilitator_secret_hash
-    workshop.view_token = kept.view_token
-    workshop.show_organisations = kept.show_organisations
-    session.flush()  # the old rows are gone: their tokens are free again
-    for participant in session.scalars(select(Participant).where(Participant.workshop_id == workshop.id)):
-        participant.token = kept.tokens.get(participant.key, participant.token)
-        participant.entered_by_facilitator = participant.key in kept.paper
-    session.flush()
-    return workshop

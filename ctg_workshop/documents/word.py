@@ -1,4 +1,8 @@
-"""python-docx helpers shared by the documents: page set-up, fields, headings, tables.
+"""python-docx helpers shared by the documents: the document under construction (page set-up,
+styles, headings, pictures, the table of contents, the footer).
+
+Runs and fields are written by `word_text.py`, tables by `word_tables.py`; their helpers are
+importable from here too, as every document did before the split.
 
 Text always goes in as runs (python-docx never interprets Markdown or HTML), so what a
 participant typed is printed as typed.
@@ -8,39 +12,79 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import re
-import weakref
 from collections.abc import Sequence
 
 from docx import Document
 from docx.document import Document as DocxDocument
 from docx.enum.section import WD_ORIENT
-from docx.enum.style import WD_STYLE_TYPE
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_COLOR_INDEX, WD_TAB_ALIGNMENT, WD_TAB_LEADER
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_BREAK, WD_TAB_ALIGNMENT, WD_TAB_LEADER
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
-from docx.shared import Cm, Pt, RGBColor
-from docx.table import Table, _Cell, _Row
+from docx.shared import Cm, Pt
+from docx.table import Table
 from docx.text.paragraph import Paragraph
-from docx.text.run import Run
-from lxml import etree
 
 from ctg_workshop.documents.typography import french_typography
+from ctg_workshop.documents.word_tables import (
+    LABEL_FILL,
+    TITLE_FILL,
+    cell_bullets,
+    cell_paragraph,
+    cell_text,
+    keep_row_together,
+    keep_with_next,
+    label_row,
+    merge_row,
+    plain_cells,
+    repeat_as_header,
+    set_widths,
+    shade,
+)
+from ctg_workshop.documents.word_text import (
+    GREY,
+    PLACEHOLDER,
+    WHITE,
+    add_field,
+    add_placeholder,
+    add_run,
+    field_begin,
+    field_end,
+    set_alignment,
+    text_or_placeholder,
+)
+
+__all__ = [
+    "CONTENT_WIDTH_CM",
+    "FOOTER_SIZE",
+    "GREY",
+    "LABEL_FILL",
+    "LANGUAGE",
+    "PLACEHOLDER",
+    "TITLE_FILL",
+    "WHITE",
+    "WordDocument",
+    "add_field",
+    "add_placeholder",
+    "add_run",
+    "cell_bullets",
+    "cell_paragraph",
+    "cell_text",
+    "keep_row_together",
+    "keep_with_next",
+    "label_row",
+    "merge_row",
+    "plain_cells",
+    "repeat_as_header",
+    "set_alignment",
+    "set_widths",
+    "shade",
+    "text_or_placeholder",
+]
 
 LANGUAGE = "fr-FR"
-PLACEHOLDER = "À compléter"
-GREY = RGBColor(0x59, 0x59, 0x59)
-WHITE = RGBColor(0xFF, 0xFF, 0xFF)
-LABEL_FILL = "D9E2F3"
-TITLE_FILL = "1F3864"
-_BREAKS = re.compile(r"[\t\n\r]")
-_PPR = qn("w:pPr")
-_RUN, _TEXT, _RPR, _BOLD, _ITALIC, _COLOR, _SIZE, _VAL, _JC = (
-    qn(tag) for tag in ("w:r", "w:t", "w:rPr", "w:b", "w:i", "w:color", "w:sz", "w:val", "w:jc")
-)
-_TCPR, _TCW, _TYPE, _W, _SPACE = (qn(tag) for tag in ("w:tcPr", "w:tcW", "w:type", "w:w", "xml:space"))
-_PARAGRAPH, _PSTYLE = qn("w:p"), qn("w:pStyle")
+# The text's width on the page `_page_setup` lays out: 21 cm less two margins of 2.2 cm.
+CONTENT_WIDTH_CM = 16.6
 
 
 class WordDocument:
@@ -112,7 +156,7 @@ class WordDocument:
     def table_of_contents(self, *, levels: str = "1-2") -> None:
         """A TOC field; its shown result is filled with the headings when the document is saved."""
         paragraph = self.doc.add_paragraph()
-        _field_begin(paragraph, f'TOC \\o "{levels}" \\h \\z \\u')
+        field_begin(paragraph, f'TOC \\o "{levels}" \\h \\z \\u')
         self._toc = paragraph
         self._toc_levels = int(levels.split("-")[-1])
         _update_fields_on_open(self.doc)
@@ -143,7 +187,7 @@ class WordDocument:
                 paragraph.paragraph_format.tab_stops.add_tab_stop(
                     self._text_width(), WD_TAB_ALIGNMENT.RIGHT, WD_TAB_LEADER.DOTS
                 )
-        _field_end(paragraphs[-1])
+        field_end(paragraphs[-1])
         if numbered:
             _no_update_on_open(self.doc)  # the numbers are there: Word need not ask
         self._toc = None
@@ -159,190 +203,6 @@ class WordDocument:
         buffer = io.BytesIO()
         self.doc.save(buffer)
         return buffer.getvalue()
-
-
-# --------------------------------------------------------------------------- runs and cells
-
-
-def add_run(
-    paragraph: Paragraph,
-    text: str,
-    *,
-    bold: bool = False,
-    italic: bool = False,
-    size: float | None = None,
-    color: RGBColor | None = None,
-) -> Run:
-    """Append `text` as one run (line breaks become Word line breaks).
-
-    The run's XML is written directly, the same elements python-docx's setters would write
-    (only what differs from the style): the convention's annex has a few cells per item, and
-    those setters took most of its export (docs/benchmarks.md)."""
-    r = etree.SubElement(paragraph._p, _RUN)  # what CT_P.add_r does: runs come last
-    if bold or italic or size or color is not None:
-        properties = etree.SubElement(r, _RPR)
-        if bold:
-            etree.SubElement(properties, _BOLD)
-        if italic:
-            etree.SubElement(properties, _ITALIC)
-        if color is not None:
-            etree.SubElement(properties, _COLOR).set(_VAL, str(color))
-        if size:
-            etree.SubElement(properties, _SIZE).set(_VAL, str(int(Pt(size).pt * 2)))  # half-points
-    run = Run(r, paragraph)
-    text = french_typography(text)
-    if text:
-        if _BREAKS.search(text):
-            run.text = text  # python-docx turns \n, \r and \t into Word's breaks and tabs
-        else:
-            t = etree.SubElement(r, _TEXT)
-            t.text = text
-            if text.strip() != text:
-                t.set(_SPACE, "preserve")
-    return run
-
-
-def set_alignment(paragraph: Paragraph, alignment: WD_ALIGN_PARAGRAPH) -> None:
-    """`paragraph.alignment = alignment`, written directly while the paragraph has no
-    properties yet (a new cell's paragraph); python-docx's setter otherwise."""
-    p = paragraph._p
-    if p.find(_PPR) is None:
-        properties = etree.Element(_PPR)
-        etree.SubElement(properties, _JC).set(_VAL, alignment.xml_value)
-        p.insert(0, properties)
-    else:
-        paragraph.alignment = alignment
-
-
-def add_placeholder(paragraph: Paragraph, text: str = PLACEHOLDER):
-    """A bracketed, highlighted run: something only the town can write."""
-    run = paragraph.add_run(f"[{text}]")
-    run.font.highlight_color = WD_COLOR_INDEX.YELLOW
-    return run
-
-
-def text_or_placeholder(paragraph: Paragraph, text: str, **style) -> None:
-    if text.strip():
-        add_run(paragraph, text, **style)
-    else:
-        add_placeholder(paragraph)
-
-
-def cell_paragraph(cell: _Cell, *, style: str | None = None) -> Paragraph:
-    """The cell's first paragraph while it is still empty, then a new one (written directly:
-    what `cell.add_paragraph(style=…)` writes, without looking the style up every time)."""
-    paragraphs = cell._tc.p_lst
-    if len(paragraphs) == 1 and all(child.tag == _PPR for child in paragraphs[0]):
-        first = Paragraph(paragraphs[0], cell)
-        if style:
-            first.style = style
-        return first
-    p = etree.SubElement(cell._tc, _PARAGRAPH)  # CT_Tc.add_p appends too
-    if style:
-        properties = etree.SubElement(p, _PPR)
-        etree.SubElement(properties, _PSTYLE).set(_VAL, _style_id(cell.part, style))
-    return Paragraph(p, cell)
-
-
-_style_ids: weakref.WeakKeyDictionary = weakref.WeakKeyDictionary()
-
-
-def _style_id(part, name: str) -> str:
-    """A paragraph style's id in this document, looked up once per document and name."""
-    known = _style_ids.setdefault(part, {})
-    if name not in known:
-        known[name] = part.get_style_id(name, WD_STYLE_TYPE.PARAGRAPH)
-    return known[name]
-
-
-def cell_text(cell: _Cell, text: str, *, bold: bool = False, italic: bool = False, size: float | None = None,
-              color: RGBColor | None = None, align: WD_ALIGN_PARAGRAPH | None = None) -> Paragraph:  # fmt: skip
-    paragraph = cell_paragraph(cell)
-    if text:
-        add_run(paragraph, text, bold=bold, italic=italic, size=size, color=color)
-    if align is not None:
-        set_alignment(paragraph, align)
-    return paragraph
-
-
-def cell_bullets(cell: _Cell, lines: Sequence[str], *, style: str = "List Bullet") -> None:
-    if not lines:
-        add_placeholder(cell_paragraph(cell))
-    for line in lines:
-        add_run(cell_paragraph(cell, style=style), line)
-
-
-def shade(cell: _Cell, fill: str) -> None:
-    properties = cell._tc.get_or_add_tcPr()
-    for old in properties.findall(qn("w:shd")):
-        properties.remove(old)
-    shading = OxmlElement("w:shd")
-    shading.set(qn("w:val"), "clear")
-    shading.set(qn("w:color"), "auto")
-    shading.set(qn("w:fill"), fill)
-    properties.append(shading)
-
-
-def _row_property(row: _Row, tag: str) -> None:
-    properties = row._tr.get_or_add_trPr()
-    if properties.find(qn(tag)) is None:
-        element = OxmlElement(tag)
-        element.set(qn("w:val"), "true")
-        properties.append(element)
-
-
-def repeat_as_header(row: _Row) -> None:
-    """Repeat this row at the top of each page the table runs onto (w:tblHeader)."""
-    _row_property(row, "w:tblHeader")
-
-
-def keep_row_together(row: _Row) -> None:
-    """Never split this row across two pages (w:cantSplit)."""
-    _row_property(row, "w:cantSplit")
-
-
-def keep_with_next(row: _Row) -> None:
-    for cell in row.cells:
-        for paragraph in cell.paragraphs:
-            paragraph.paragraph_format.keep_with_next = True
-
-
-def label_row(row: _Row, labels: Sequence[str], *, fill: str = LABEL_FILL) -> None:
-    """A row of bold labels on a tinted background, kept with the row after it."""
-    for cell, label in zip(row.cells, labels, strict=True):
-        cell_text(cell, label, bold=True)
-        shade(cell, fill)
-    keep_row_together(row)
-    keep_with_next(row)
-
-
-def set_widths(table: Table, widths_cm: Sequence[float]) -> None:
-    """Column and cell widths of a table whose cells are not merged yet (a new table)."""
-    table.autofit = False
-    for column, width in zip(table.columns, widths_cm, strict=True):
-        column.width = Cm(width)
-    widths = [(Cm(width), str(Cm(width).twips)) for width in widths_cm]
-    for tr in table._tbl.tr_lst:
-        for tc, (width, twips) in zip(tr.tc_lst, widths, strict=True):
-            properties = tc.find(_TCPR)
-            cell_width = properties.find(_TCW) if properties is not None else None
-            if cell_width is None:
-                tc.width = width  # python-docx adds what is missing
-            else:  # a new table's cell already has its w:tcW: what CT_TcW.width does
-                cell_width.set(_TYPE, "dxa")
-                cell_width.set(_W, twips)
-
-
-def plain_cells(row: _Row) -> list[_Cell]:
-    """The cells of a row without merged cells, read straight from its XML (`row.cells` works
-    out the layout grid for every cell, which costs more than filling it)."""
-    return [_Cell(tc, row.table) for tc in row._tr.tc_lst]
-
-
-def merge_row(row: _Row) -> _Cell:
-    """The row's cells merged into one (a full-width row)."""
-    cells = row.cells
-    return cells[0].merge(cells[-1]) if len(cells) > 1 else cells[0]
 
 
 # --------------------------------------------------------------------------- document set-up
@@ -393,34 +253,6 @@ def _base_styles(doc: DocxDocument) -> None:
     normal.paragraph_format.space_after = Pt(6)
     for name in ("List Bullet", "List Bullet 2"):
         doc.styles[name].paragraph_format.space_after = Pt(2)
-
-
-def _field_begin(paragraph: Paragraph, instruction: str) -> None:
-    begin = OxmlElement("w:fldChar")
-    begin.set(qn("w:fldCharType"), "begin")
-    paragraph.add_run()._r.append(begin)
-    code = OxmlElement("w:instrText")
-    code.set(qn("xml:space"), "preserve")
-    code.text = f" {instruction} "
-    paragraph.add_run()._r.append(code)
-    separate = OxmlElement("w:fldChar")
-    separate.set(qn("w:fldCharType"), "separate")
-    paragraph.add_run()._r.append(separate)
-
-
-def _field_end(paragraph: Paragraph) -> None:
-    end = OxmlElement("w:fldChar")
-    end.set(qn("w:fldCharType"), "end")
-    paragraph.add_run()._r.append(end)
-
-
-def add_field(paragraph: Paragraph, instruction: str, shown: str, *, size: float | None = None,
-              color: RGBColor | None = None) -> None:  # fmt: skip
-    """A Word field (PAGE, NUMPAGES…) with `shown` as its last computed result; its result run
-    styled like the text around it (Word and LibreOffice keep the result run's style)."""
-    _field_begin(paragraph, instruction)
-    add_run(paragraph, shown, size=size, color=color)
-    _field_end(paragraph)
 
 
 FOOTER_SIZE = 8.5

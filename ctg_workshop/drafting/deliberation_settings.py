@@ -10,7 +10,7 @@ from decimal import Decimal
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.drafting.opendata import parse_number
+from ctg_workshop.drafting.french_numbers import parse_number
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.identifiers import utc_now
 from ctg_workshop.storage.lookups import workshop_by_id

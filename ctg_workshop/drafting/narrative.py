@@ -2,7 +2,7 @@
 its own), paragraphs separated by a blank line, every saved version kept.
 
 The convention prints each analysis under its heading, with the section's figures; a section
-with figures and no analysis is flagged « [Analyse à rédiger] » (documents/convention.py).
+with figures and no analysis is flagged « [Analyse à rédiger] » (documents/convention/diagnostic.py).
 """
 
 from __future__ import annotations

@@ -1,147 +1,44 @@
-"""Open data for the diagnostic: read the CAF's and INSEE's CSV files and pick a commune's figures.
+"""Open data for the diagnostic: pick a commune's figures in the CAF's and INSEE's CSV files.
 
 CSV import reads the CAF open-data exports (semicolon-separated, `numcomdo`/`numcom`,
 `indfoy_…`, `txcouv_…`, `pl_eaje_…`) and INSEE's legal population files
 (`CODDEP;CODCOM;COM;PMUN;…`), or any other file through a column mapping. Reading a file never
 writes: a bad file raises a French error before anything is stored (see `diagnostic.import_lines`).
+The file itself is read by `csv_files.py`, its figures by `french_numbers.py`.
 """
 
 from __future__ import annotations
 
-import csv
-import io
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
-from decimal import Decimal, InvalidOperation
 
+from ctg_workshop.drafting.csv_files import MAX_CSV_BYTES, CsvTable, read_csv
 from ctg_workshop.drafting.diagnostic import DiagnosticEntry, clean_entry
+from ctg_workshop.drafting.french_numbers import MISSING, format_number, parse_number
 from ctg_workshop.errors import InvalidInputError
 from ctg_workshop.text import folded
 
-MAX_CSV_BYTES = 20 * 1024 * 1024
-
-
-# --------------------------------------------------------------------------- numbers
-
-
-_SPACES = re.compile(r"[\s\u00a0\u202f\u2009']")
-MISSING = {"", "nc", "n.c.", "nd", "n.d.", "s", "ns", "-", "–", "—", "x", "na", "n/a", "secret"}
-
-
-def parse_number(text: str) -> Decimal | None:
-    """A French or English number ("24 882", "34,8", "1.234,5", "58.3", "12 %"), or None."""
-    raw = _SPACES.sub("", text or "").removesuffix("%")
-    if not raw or raw.casefold() in MISSING:
-        return None
-    if "," in raw and "." in raw:
-        decimal_mark = "," if raw.rfind(",") > raw.rfind(".") else "."
-        thousands = "." if decimal_mark == "," else ","
-        raw = raw.replace(thousands, "").replace(decimal_mark, ".")
-    elif raw.count(",") == 1:
-        raw = raw.replace(",", ".")
-    elif raw.count(".") > 1:
-        raw = raw.replace(".", "")
-    if not re.fullmatch(r"[+-]?(\d+(\.\d*)?|\.\d+)", raw):
-        return None
-    try:
-        return Decimal(raw)
-    except InvalidOperation:
-        return None
-
-
-def format_number(number: Decimal, unit: str = "") -> str:
-    """French typography: no-break space between thousands, decimal comma ("17 009", "34,8 %")."""
-    normalised = number.normalize() if number != number.to_integral_value() else number.quantize(Decimal(1))
-    sign, digits = ("-", str(-normalised)) if normalised < 0 else ("", str(normalised))
-    whole, _, decimals = digits.partition(".")
-    groups = []
-    while len(whole) > 3:
-        groups.insert(0, whole[-3:])
-        whole = whole[:-3]
-    groups.insert(0, whole)
-    text = sign + "\u00a0".join(groups) + ("," + decimals if decimals else "")
-    return f"{text}\u00a0{unit}" if unit else text
-
-
-# --------------------------------------------------------------------------- reading CSV files
-
-
-@dataclass(frozen=True)
-class CsvTable:
-    columns: tuple[str, ...]
-    rows: tuple[tuple[str, ...], ...]
-    encoding: str
-    delimiter: str
-
-    def column(self, name: str) -> int:
-        return self.columns.index(name)
-
-
-def _decode(data: bytes) -> tuple[str, str]:
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
-        try:
-            return data.decode("utf-16"), "UTF-16"
-        except UnicodeDecodeError as error:
-            raise InvalidInputError(
-                "Le fichier annonce l'encodage UTF-16 mais ne le respecte pas."
-            ) from error
-    try:
-        return data.decode("utf-8-sig"), "UTF-8"
-    except UnicodeDecodeError:
-        pass
-    try:
-        return data.decode("cp1252"), "Windows-1252"
-    except UnicodeDecodeError:
-        return data.decode("latin-1"), "Latin-1"
-
-
-def _delimiter(header: str) -> str:
-    counts = {d: header.count(d) for d in (";", "\t", ",")}
-    best = max(counts, key=lambda d: counts[d])
-    if counts[best] == 0:
-        raise InvalidInputError(
-            "Une seule colonne trouvée : le fichier doit être un CSV séparé par des points-virgules "
-            "(exports CAF et INSEE), des virgules ou des tabulations."
-        )
-    return best
-
-
-def read_csv(data: bytes) -> CsvTable:
-    """Read a CSV file's bytes (encoding and separator detected); a French error if unreadable."""
-    if not data or not data.strip():
-        raise InvalidInputError("Le fichier est vide.")
-    if len(data) > MAX_CSV_BYTES:
-        raise InvalidInputError(f"Le fichier dépasse {MAX_CSV_BYTES // (1024 * 1024)} Mo.")
-    text, encoding = _decode(data)
-    if "\x00" in text:
-        raise InvalidInputError(
-            "Ce fichier n'est pas un fichier CSV (contenu binaire) : enregistrez-le au format CSV "
-            "(séparateur point-virgule) avant de l'importer."
-        )
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    first_line = next(line for line in text.split("\n") if line.strip())
-    delimiter = _delimiter(first_line)
-    try:
-        records = [r for r in csv.reader(io.StringIO(text), delimiter=delimiter) if any(c.strip() for c in r)]
-    except csv.Error as error:
-        raise InvalidInputError(f"Fichier CSV illisible : {error}.") from error
-    header = [unicodedata.normalize("NFC", c.strip()) or f"Colonne {i + 1}" for i, c in enumerate(records[0])]
-    duplicates = sorted({c for c in header if header.count(c) > 1})
-    if duplicates:
-        raise InvalidInputError(f"Colonnes en double dans l'en-tête : {', '.join(duplicates)}.")
-    rows = []
-    for number, record in enumerate(records[1:], start=2):
-        if len(record) != len(header):
-            raise InvalidInputError(
-                f"Ligne {number} : {len(record)} valeurs au lieu de {len(header)} (une par colonne). "
-                "Vérifiez le séparateur et les guillemets."
-            )
-        rows.append(tuple(unicodedata.normalize("NFC", c.strip()) for c in record))
-    if not rows:
-        raise InvalidInputError("Le fichier ne contient qu'une ligne d'en-tête, sans données.")
-    return CsvTable(tuple(header), tuple(rows), encoding, delimiter)
+__all__ = [
+    "MAX_CSV_BYTES",
+    "MISSING",
+    "ColumnMapping",
+    "Commune",
+    "CsvTable",
+    "FileProfile",
+    "ValueColumn",
+    "column_label",
+    "commune_rows",
+    "commune_values",
+    "communes",
+    "detect_profile",
+    "extract_lines",
+    "find_commune",
+    "format_number",
+    "guess_mapping",
+    "parse_number",
+    "read_csv",
+]
 
 
 # --------------------------------------------------------------------------- mapping columns

@@ -10,7 +10,6 @@ are edited, reordered or deleted, the provenance follows the lines it describes.
 from __future__ import annotations
 
 import datetime as dt
-import re
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,29 +17,51 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.day.results import RankedItem, topic_ranking
+from ctg_workshop.drafting.sheet_lines import (
+    FIELD_LABELS,
+    LIST_FIELDS,
+    MAX_LINES,
+    OBJECTIVES,
+    TEXT_FIELDS,
+    clean_lines,
+    clean_objective,
+    clean_text,
+    line_mapping,
+    remap_lines,
+    remap_points,
+    split_lines,
+)
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import utc_now
 from ctg_workshop.storage.lookups import topic_by_key
 from ctg_workshop.storage.models import ActionSheet, Topic
-from ctg_workshop.text import SHEET_TEXT_MAX, normalize_text
+from ctg_workshop.text import SHEET_TEXT_MAX
 
-TEXT_FIELDS = ("title", "target_public", "schedule", "lead")
-LIST_FIELDS = ("implementation", "services", "expected_results", "partners", "indicators")
-OBJECTIVES = "operational_objectives"
-MAX_LINES = 60
-
-FIELD_LABELS = {
-    "title": "Titre action",
-    "target_public": "Public cible",
-    OBJECTIVES: "Objectifs opérationnels",
-    "implementation": "Modalités de mise en œuvre",
-    "schedule": "Échéances de réalisation",
-    "lead": "Responsable de l'action",
-    "services": "Services mobilisés",
-    "expected_results": "Résultats attendus",
-    "partners": "Partenaires sollicités",
-    "indicators": "Indicateurs d'évaluation",
-}
+__all__ = [
+    "FIELD_LABELS",
+    "LIST_FIELDS",
+    "MAX_LINES",
+    "OBJECTIVES",
+    "TEXT_FIELDS",
+    "Objective",
+    "SheetData",
+    "SourceItem",
+    "add_objective",
+    "create_sheet",
+    "delete_objective",
+    "delete_sheet",
+    "get_sheet",
+    "list_sheets",
+    "move_objective",
+    "provenance_sources",
+    "sheet_data",
+    "sheet_sources",
+    "split_lines",
+    "update_lines",
+    "update_objective",
+    "update_text",
+    "write_sheet",
+]
 
 
 @dataclass(frozen=True)
@@ -171,86 +192,6 @@ def sheet_sources(*, session: Session, workshop_id: int, topic_key: str) -> dict
     return provenance_sources(sheet, ranking)
 
 
-# --------------------------------------------------------------------------- cleaning
-
-
-def _clean(text: str, label: str) -> str:
-    value = normalize_text(text or "")
-    if len(value) > SHEET_TEXT_MAX:
-        raise InvalidInputError(f"{label} : {len(value)} caractères, {SHEET_TEXT_MAX} au plus.")
-    return value
-
-
-def split_lines(text: str) -> list[str]:
-    """A text area's content as lines: one entry per line, list markers and blank lines dropped."""
-    lines = normalize_text(text or "").split("\n")
-    return [re.sub(r"^\s*(?:[-•➤*↳]\s+)?", "", line).strip() for line in lines if line.strip()]
-
-
-def _clean_lines(lines: Sequence[str], label: str) -> list[str]:
-    cleaned = [_clean(line, label) for line in lines]
-    cleaned = [line for line in cleaned if line]
-    if len(cleaned) > MAX_LINES:
-        raise InvalidInputError(f"{label} : {len(cleaned)} lignes, {MAX_LINES} au plus.")
-    return cleaned
-
-
-def _clean_objective(heading: str, points: Sequence[str]) -> dict[str, object]:
-    label = FIELD_LABELS[OBJECTIVES]
-    return {"heading": _clean(heading, label), "points": _clean_lines(points, label)}
-
-
-# --------------------------------------------------------------------------- provenance
-
-
-def _line_mapping(old: Sequence[str], new: Sequence[str]) -> dict[int, int]:
-    """Which old line each new line continues: same text first, else same place if the count held."""
-    mapping: dict[int, int] = {}
-    used: set[int] = set()
-    for j, line in enumerate(new):
-        for i, previous in enumerate(old):
-            if i not in used and previous == line:
-                mapping[i] = j
-                used.add(i)
-                break
-    if len(old) == len(new):
-        taken = set(mapping.values())
-        for j in range(len(new)):
-            if j not in taken and j not in used:
-                mapping[j] = j
-                used.add(j)
-    return mapping
-
-
-_PATH = re.compile(r"^(?P<field>[a-z_]+)\[(?P<index>\d+)\](?P<rest>.*)$")
-
-
-def _remap(provenance: Mapping[str, Sequence[str]], field_name: str, mapping: Mapping[int, int]) -> dict:
-    """`provenance` with the lines of `field_name` renumbered by `mapping` (unmapped lines dropped)."""
-    result: dict[str, list[str]] = {}
-    for path, keys in provenance.items():
-        match = _PATH.match(path)
-        if match is None or match["field"] != field_name:
-            result[path] = list(keys)
-            continue
-        old = int(match["index"])
-        if old in mapping:
-            result[f"{field_name}[{mapping[old]}]{match['rest']}"] = list(keys)
-    return result
-
-
-def _remap_points(provenance: Mapping[str, Sequence[str]], index: int, mapping: Mapping[int, int]) -> dict:
-    prefix = f"{OBJECTIVES}[{index}].points"
-    result: dict[str, list[str]] = {}
-    for path, keys in provenance.items():
-        match = _PATH.match(path[len(f"{OBJECTIVES}[{index}].") :]) if path.startswith(prefix) else None
-        if match is None:
-            result[path] = list(keys)
-        elif int(match["index"]) in mapping:
-            result[f"{prefix}[{mapping[int(match['index'])]}]"] = list(keys)
-    return result
-
-
 def _touch(sheet: ActionSheet) -> None:
     sheet.updated_at = utc_now()
 
@@ -299,11 +240,11 @@ def write_sheet(
         sheet = ActionSheet(workshop_id=workshop_id, topic_id=topic.id)
         session.add(sheet)
     for name in TEXT_FIELDS:
-        setattr(sheet, name, _clean(getattr(content, name), FIELD_LABELS[name]))
+        setattr(sheet, name, clean_text(getattr(content, name), FIELD_LABELS[name]))
     for name in LIST_FIELDS:
-        setattr(sheet, name, _clean_lines(getattr(content, name), FIELD_LABELS[name]))
+        setattr(sheet, name, clean_lines(getattr(content, name), FIELD_LABELS[name]))
     sheet.operational_objectives = [
-        _clean_objective(o.heading, o.points) for o in content.operational_objectives
+        clean_objective(o.heading, o.points) for o in content.operational_objectives
     ]
     sheet.provenance = {path: list(keys) for path, keys in content.provenance.items()}
     _touch(sheet)
@@ -322,7 +263,7 @@ def update_text(*, session: Session, workshop_id: int, topic_key: str, field: st
     if field not in TEXT_FIELDS:
         raise InvalidInputError(f"Champ de fiche action inconnu : « {field} ».")
     sheet = _locked_sheet(session, workshop_id, topic_key)
-    setattr(sheet, field, _clean(value, FIELD_LABELS[field]))
+    setattr(sheet, field, clean_text(value, FIELD_LABELS[field]))
     _touch(sheet)
     session.flush()
     return sheet_data(sheet, topic_key)
@@ -335,9 +276,9 @@ def update_lines(
     if field not in LIST_FIELDS:
         raise InvalidInputError(f"Champ de fiche action inconnu : « {field} ».")
     sheet = _locked_sheet(session, workshop_id, topic_key)
-    new = _clean_lines(lines, FIELD_LABELS[field])
-    mapping = _line_mapping(list(getattr(sheet, field) or ()), new)
-    sheet.provenance = _remap(sheet.provenance or {}, field, mapping)
+    new = clean_lines(lines, FIELD_LABELS[field])
+    mapping = line_mapping(list(getattr(sheet, field) or ()), new)
+    sheet.provenance = remap_lines(sheet.provenance or {}, field, mapping)
     setattr(sheet, field, new)
     _touch(sheet)
     session.flush()
@@ -368,9 +309,9 @@ def update_objective(
     sheet = _locked_sheet(session, workshop_id, topic_key)
     objectives = _objectives(sheet)
     _check_index(objectives, index)
-    cleaned = _clean_objective(heading, points)
-    mapping = _line_mapping(objectives[index]["points"], cleaned["points"])
-    sheet.provenance = _remap_points(sheet.provenance or {}, index, mapping)
+    cleaned = clean_objective(heading, points)
+    mapping = line_mapping(objectives[index]["points"], cleaned["points"])
+    sheet.provenance = remap_points(sheet.provenance or {}, index, mapping)
     objectives[index] = cleaned
     sheet.operational_objectives = objectives
     _touch(sheet)
@@ -386,7 +327,7 @@ def add_objective(
     objectives = _objectives(sheet)
     if len(objectives) >= MAX_LINES:
         raise InvalidInputError(f"{FIELD_LABELS[OBJECTIVES]} : {MAX_LINES} au plus.")
-    sheet.operational_objectives = [*objectives, _clean_objective(heading, points)]
+    sheet.operational_objectives = [*objectives, clean_objective(heading, points)]
     _touch(sheet)
     session.flush()
     return sheet_data(sheet, topic_key)
@@ -397,7 +338,7 @@ def delete_objective(*, session: Session, workshop_id: int, topic_key: str, inde
     objectives = _objectives(sheet)
     _check_index(objectives, index)
     mapping = {i: i if i < index else i - 1 for i in range(len(objectives)) if i != index}
-    sheet.provenance = _remap(sheet.provenance or {}, OBJECTIVES, mapping)
+    sheet.provenance = remap_lines(sheet.provenance or {}, OBJECTIVES, mapping)
     sheet.operational_objectives = [o for i, o in enumerate(objectives) if i != index]
     _touch(sheet)
     session.flush()
@@ -415,7 +356,7 @@ def move_objective(
     order = list(range(len(objectives)))
     order.insert(target, order.pop(index))
     mapping = {old: new for new, old in enumerate(order)}
-    sheet.provenance = _remap(sheet.provenance or {}, OBJECTIVES, mapping)
+    sheet.provenance = remap_lines(sheet.provenance or {}, OBJECTIVES, mapping)
     sheet.operational_objectives = [objectives[old] for old in order]
     _touch(sheet)
     session.flush()
