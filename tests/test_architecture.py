@@ -231,3 +231,25 @@ def test_no_file_of_the_app_is_over_400_lines() -> None:
     }
     assert too_long == {}
     assert not NOT_YET_SPLIT - set(lengths), "a file of NOT_YET_SPLIT no longer exists: remove it"
+
+
+def test_the_readme_table_names_every_folder_and_stage() -> None:
+    """README « Organisation du code »: every top-level folder of the project, every stage of
+    the domain and every module of `server/` is named there."""
+    readme = (PROJECT_ROOT / "README.md").read_text(encoding="utf-8")
+    table = readme.split("## Organisation du code", 1)[1].split("\n## ", 1)[0]
+    tracked = subprocess.run(
+        ["git", "ls-files"], cwd=PROJECT_ROOT, capture_output=True, text=True, check=True
+    ).stdout.split()
+    folders = {name.split("/")[0] for name in tracked if "/" in name and not name.startswith(".")}
+    stages = {
+        path.name for path in (PROJECT_ROOT / "ctg_workshop").iterdir() if (path / "__init__.py").is_file()
+    }
+    servers = {path.name for path in (PROJECT_ROOT / "server").glob("*.py") if path.name != "__init__.py"}
+    assert {"ctg_workshop", "pages", "ui", "server"} <= folders and "day" in stages  # read
+    missing = sorted(
+        [f"`{folder}/`" for folder in folders if f"`{folder}/`" not in table]
+        + [f"`{stage}/`" for stage in stages if f"`{stage}/`" not in table]
+        + [f"`{module}`" for module in servers if f"`{module}`" not in table]
+    )
+    assert missing == []
