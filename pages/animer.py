@@ -1,19 +1,8 @@
 """Animer: run the room. Phases (with a plain confirmation), countdown, links, moderation, duplicates."""
 
-import textwrap
-
 import streamlit as st
 
 from ctg_workshop.access import renew_view_token
-from ctg_workshop.day.grouping import (
-    dissolve_group,
-    merge_items,
-    reject_suggestion,
-    suggest_duplicates,
-    topic_groups,
-    unmerge_item,
-)
-from ctg_workshop.day.moderation import correct_item, hide_item, item_revisions, moderation_items, unhide_item
 from ctg_workshop.day.phases import (
     PHASE_ORDER,
     PHASE_RULES,
@@ -27,19 +16,19 @@ from ctg_workshop.day.phases import (
 )
 from ctg_workshop.documents.poster import PosterData, build_poster
 from ctg_workshop.preparation.workshops import topic_list
-from ctg_workshop.storage.models import Phase, Quadrant
-from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
+from ctg_workshop.storage.models import Phase
+from ctg_workshop.wording import PHASE_LABELS
 from ui import actions
 from ui.auth import require_facilitator
 from ui.countdown import announce
-from ui.facilitator import act, flash, show_flash
+from ui.duplicates import grouping_panel
+from ui.facilitator import act, show_flash
+from ui.moderation import moderation_panel
 from ui.paper_cards import paper_cards_panel
 from ui.projection import partner_url, projection_url
 from ui.safe import plain
 
 PENDING_PHASE = "animer_pending_phase"
-PENDING_HIDE = "animer_pending_hide"
-ALL = "all"
 PHASE_BUTTONS = {
     Phase.COLLECT: "Recueil",
     Phase.GROUP: "Regroupement",
@@ -187,276 +176,6 @@ def links_panel() -> None:
             st.rerun()
 
 
-# --------------------------------------------------------------------------- moderation
-
-
-def _short(text: str, width: int = 90) -> str:
-    return textwrap.shorten(" ".join(text.split()), width, placeholder=" …")
-
-
-def _topic_picker(key: str) -> int | None:
-    if not topics:
-        st.info("Aucun sujet d'étude : ajoutez-en sur la page « Préparer ».")
-        return None
-    titles = {t.id: f"{t.title} ({t.items})" for t in topics}
-    return st.selectbox("Sujet d'étude", list(titles), format_func=titles.get, key=key)
-
-
-def _hide(item_id: int) -> None:
-    st.session_state.pop(PENDING_HIDE, None)
-
-    def said(dots: int) -> str:
-        return "Contribution masquée." + (f" {dots} points rendus aux votants." if dots else "")
-
-    act(lambda s: hide_item(session=s, workshop_id=workshop_id, item_id=item_id), said)
-
-
-def _ask_hide(item_id: int, dots: int) -> None:
-    if dots:
-        st.session_state[PENDING_HIDE] = item_id
-    else:
-        _hide(item_id)
-
-
-def _unhide(item_id: int) -> None:
-    act(
-        lambda s: unhide_item(session=s, workshop_id=workshop_id, item_id=item_id),
-        "Contribution de nouveau visible.",
-    )
-
-
-def _correct(item_id: int) -> None:
-    text = st.session_state.get(f"correct_text_{item_id}", "")
-
-    def said(changed: bool) -> str:
-        return "Correction enregistrée (le texte d'origine est conservé)." if changed else "Texte inchangé."
-
-    act(lambda s: correct_item(session=s, workshop_id=workshop_id, item_id=item_id, text=text), said)
-
-
-def _item_card(item, texts: dict[int, str]) -> None:
-    with st.container(border=True, key=f"item_{item.id}"):
-        text_column, hide_column, correct_column = st.columns([5.2, 1.4, 1.4], vertical_alignment="center")
-        with text_column:
-            st.markdown(plain(item.text))
-            notes = [QUADRANT_LABELS[Quadrant(item.quadrant)]]
-            if item.organisation:
-                notes.append(plain(item.organisation))
-            if item.hidden:
-                notes.append("**masquée**")
-            if item.merged_into_id is not None:
-                notes.append(
-                    "regroupée avec « " + plain(_short(texts.get(item.merged_into_id, ""), 60)) + " »"
-                )
-            if item.members:
-                notes.append(f"représente un groupe de {item.members + 1}")
-            if item.revisions:
-                notes.append(f"corrigée ({item.revisions})")
-            st.caption(" · ".join(notes))
-        with hide_column:
-            if item.hidden:
-                st.button(
-                    "Afficher", key=f"unhide_{item.id}", on_click=_unhide, args=(item.id,), width="stretch"
-                )
-            else:
-                st.button(
-                    "Masquer",
-                    key=f"hide_{item.id}",
-                    icon=":material/visibility_off:",
-                    on_click=_ask_hide,
-                    args=(item.id, item.dots),
-                    width="stretch",
-                )
-        with (
-            correct_column,
-            st.popover("Corriger", icon=":material/edit:", width="stretch", key=f"correct_popover_{item.id}"),
-        ):
-            st.text_area("Texte corrigé", value=item.text, key=f"correct_text_{item.id}", max_chars=500)
-            st.button(
-                "Enregistrer la correction", key=f"correct_{item.id}", on_click=_correct, args=(item.id,)
-            )
-            if item.revisions:
-                revisions = actions.read(
-                    lambda s: item_revisions(session=s, workshop_id=workshop_id, item_id=item.id)
-                )
-                st.caption("Textes précédents :")
-                for revision in revisions:
-                    st.text(revision.previous_text)
-        if st.session_state.get(PENDING_HIDE) == item.id:
-            st.warning(
-                f"Cette contribution a reçu {item.dots} point{'s' if item.dots > 1 else ''} : en la masquant, "
-                "ces votes sont supprimés et les points rendus aux votants, même si vous l'affichez de nouveau."
-            )
-            left, right = st.columns(2)
-            left.button(
-                "Masquer quand même",
-                key=f"hide_confirm_{item.id}",
-                type="primary",
-                on_click=_hide,
-                args=(item.id,),
-            )
-            right.button(
-                "Annuler",
-                key=f"hide_cancel_{item.id}",
-                on_click=lambda: st.session_state.pop(PENDING_HIDE, None),
-            )
-
-
-def moderation_panel() -> None:
-    topic_id = _topic_picker("moderation_topic")
-    if topic_id is None:
-        return
-    quadrant_labels = {ALL: "Tous", **{q.value: QUADRANT_LABELS[q] for q in Quadrant}}
-    filter_column, hidden_column = st.columns([3, 1], vertical_alignment="bottom")
-    quadrant = filter_column.segmented_control(
-        "Quadrant",
-        list(quadrant_labels),
-        default=ALL,
-        format_func=quadrant_labels.get,
-        key="moderation_quadrant",
-    )
-    only_hidden = hidden_column.toggle("Masquées seulement", key="moderation_only_hidden")
-    items = actions.read(lambda s: moderation_items(session=s, workshop_id=workshop_id, topic_id=topic_id))
-    texts = {i.id: i.text for i in items}
-    shown = [
-        i
-        for i in items
-        if (quadrant in (None, ALL) or i.quadrant == quadrant) and (i.hidden or not only_hidden)
-    ]
-    st.caption(f"{len(shown)} contribution{'s' if len(shown) > 1 else ''} (les plus récentes en premier).")
-    if not shown:
-        st.info("Aucune contribution ici pour l'instant.")
-    for item in reversed(shown):
-        _item_card(item, texts)
-
-
-# --------------------------------------------------------------------------- duplicates
-
-
-def _merge(item_id: int, into_id: int) -> None:
-    def said(result) -> str:
-        parts = ["Contributions regroupées."]
-        if result.members_moved:
-            parts.append(f"{result.members_moved} contribution(s) du groupe suivent.")
-        if result.votes_moved:
-            parts.append("Les votes comptent désormais sur le représentant du groupe.")
-        if result.dots_returned:
-            parts.append(f"{result.dots_returned} point(s) au-delà du plafond rendu(s) aux votants.")
-        return " ".join(parts)
-
-    act(lambda s: merge_items(session=s, workshop_id=workshop_id, item_id=item_id, into_id=into_id), said)
-
-
-def _reject(first_id: int, second_id: int) -> None:
-    act(
-        lambda s: reject_suggestion(
-            session=s, workshop_id=workshop_id, first_id=first_id, second_id=second_id
-        ),
-        "Suggestion écartée : elle ne sera plus proposée.",
-    )
-
-
-def _unmerge(item_id: int) -> None:
-    act(
-        lambda s: unmerge_item(session=s, workshop_id=workshop_id, item_id=item_id),
-        "Contribution sortie du groupe (les votes restent sur le représentant).",
-    )
-
-
-def _dissolve(item_id: int) -> None:
-    act(
-        lambda s: dissolve_group(session=s, workshop_id=workshop_id, representative_id=item_id),
-        "Groupe défait (les votes restent sur l'ancien représentant).",
-    )
-
-
-def _manual_merge() -> None:
-    item_id = st.session_state.get("manual_merge_item")
-    into_id = st.session_state.get("manual_merge_into")
-    if item_id is None or into_id is None:
-        flash("error", "Choisissez les deux contributions à regrouper.")
-        return
-    _merge(item_id, into_id)
-
-
-def grouping_panel() -> None:
-    topic_id = _topic_picker("grouping_topic")
-    if topic_id is None:
-        return
-    suggestions, groups = actions.read(
-        lambda s: (
-            suggest_duplicates(session=s, workshop_id=workshop_id, topic_id=topic_id),
-            topic_groups(session=s, workshop_id=workshop_id, topic_id=topic_id),
-        )
-    )
-    st.subheader("Doublons probables", anchor=False)
-    if not suggestions:
-        st.info("Aucun doublon probable dans ce sujet.")
-    for s in suggestions:
-        with st.container(border=True, key=f"suggestion_{s.keep_id}_{s.merge_id}"):
-            st.caption(f"{QUADRANT_LABELS[Quadrant(s.quadrant)]} · ressemblance {s.score} %")
-            st.markdown(f"**Garder :** {plain(s.keep_text)}  \n**Regrouper :** {plain(s.merge_text)}")
-            left, right = st.columns(2)
-            left.button(
-                "Regrouper",
-                key=f"accept_{s.keep_id}_{s.merge_id}",
-                type="primary",
-                on_click=_merge,
-                args=(s.merge_id, s.keep_id),
-                icon=":material/join:",
-            )
-            right.button(
-                "Ce ne sont pas des doublons",
-                key=f"reject_{s.keep_id}_{s.merge_id}",
-                on_click=_reject,
-                args=(s.keep_id, s.merge_id),
-            )
-
-    st.subheader("Regrouper à la main", anchor=False)
-    labels = {g.id: f"{QUADRANT_LABELS[Quadrant(g.quadrant)]} — {_short(g.text, 80)}" for g in groups}
-    left, right = st.columns(2)
-    left.selectbox(
-        "Contribution à regrouper",
-        list(labels),
-        format_func=labels.get,
-        index=None,
-        key="manual_merge_item",
-        placeholder="Choisissez une contribution",
-    )
-    chosen = st.session_state.get("manual_merge_item")
-    quadrant = next((g.quadrant for g in groups if g.id == chosen), None)
-    targets = [g.id for g in groups if g.id != chosen and (quadrant is None or g.quadrant == quadrant)]
-    right.selectbox(
-        "avec (elle rejoint son groupe)",
-        targets,
-        format_func=labels.get,
-        index=None,
-        key="manual_merge_into",
-        placeholder="Choisissez la contribution qui représentera le groupe",
-    )
-    st.button("Regrouper ces deux contributions", key="manual_merge", on_click=_manual_merge)
-
-    grouped = [g for g in groups if g.members]
-    st.subheader(f"Groupes ({len(grouped)})", anchor=False)
-    for group in grouped:
-        with st.container(border=True, key=f"group_{group.id}"):
-            st.markdown(f"**{plain(group.text)}**")
-            st.caption(QUADRANT_LABELS[Quadrant(group.quadrant)])
-            for member_id, text, _organisation in group.members:
-                text_column, button_column = st.columns([5, 2], vertical_alignment="center")
-                text_column.markdown("↳ " + plain(text))
-                button_column.button(
-                    "Sortir du groupe",
-                    key=f"unmerge_{member_id}",
-                    on_click=_unmerge,
-                    args=(member_id,),
-                    width="stretch",
-                )
-            st.button(
-                "Défaire tout le groupe", key=f"dissolve_{group.id}", on_click=_dissolve, args=(group.id,)
-            )
-
-
 # --------------------------------------------------------------------------- page
 
 phase_panel()
@@ -474,8 +193,8 @@ view = st.segmented_control(
     "Vue", list(views), default="moderation", format_func=views.get, key="animer_view"
 )
 if view == "grouping":
-    grouping_panel()
+    grouping_panel(workshop_id=workshop_id, topics=topics)
 elif view == "paper":
     paper_cards_panel(workshop_id=workshop_id, phase=state.phase, topics=topics)
 else:
-    moderation_panel()
+    moderation_panel(workshop_id=workshop_id, topics=topics)

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import textwrap
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 import streamlit as st
@@ -39,3 +40,18 @@ def bump(scope: str) -> None:
 def act(action: Callable[[Session], Any], success: str | Callable[[Any], str]) -> bool:
     """Run `action(session)` through the one action path; True when it went through."""
     return actions.run(action, success=success) is not None
+
+
+def short(text: str, width: int = 90) -> str:
+    """`text` on one line, cut at a word to `width` characters (« … » when cut)."""
+    return textwrap.shorten(" ".join(text.split()), width, placeholder=" …")
+
+
+def topic_picker(topics: Sequence[Any], key: str) -> int | None:
+    """The topic chosen among `topics` (`topic_list` rows: id, title, items), or None, with a
+    word to say so, when there is none yet."""
+    if not topics:
+        st.info("Aucun sujet d'étude : ajoutez-en sur la page « Préparer ».")
+        return None
+    titles = {t.id: f"{t.title} ({t.items})" for t in topics}
+    return st.selectbox("Sujet d'étude", list(titles), format_func=titles.get, key=key)

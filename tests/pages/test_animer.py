@@ -171,6 +171,56 @@ def test_grouping_suggestion_accepted(db):
         assert session.scalar(select(Item.merged_into_id).where(Item.key == "i40")) is not None
 
 
+def _grouping_view(at: AppTest, topic_id: int) -> AppTest:
+    at.segmented_control(key="animer_view").set_value("grouping").run()
+    return at.selectbox(key="grouping_topic").set_value(topic_id).run()
+
+
+def test_a_suggestion_dismissed_is_not_proposed_again(db):
+    at = logged_in(db)
+    with write_session(db) as session:
+        member = session.scalar(select(Item).where(Item.key == "i40"))
+        member.merged_into_id = None
+        topic_id = member.topic_id
+    _grouping_view(at, topic_id)
+    before = [b.key for b in at.button if b.key and b.key.startswith("reject_")]
+    at.button(key=before[0]).click().run()
+    assert not at.exception
+    assert "écartée" in at.success[0].value
+    after = [b.key for b in at.button if b.key and b.key.startswith("reject_")]
+    assert before[0] not in after
+
+
+def test_merge_by_hand_then_take_out_then_undo_the_group(db):
+    at = logged_in(db)
+    with read_session(db) as session:
+        first, second, third = session.scalars(
+            select(Item)
+            .where(Item.hidden.is_(False), Item.merged_into_id.is_(None), Item.quadrant == "strength")
+            .order_by(Item.topic_id, Item.id)
+        ).all()[:3]
+        assert first.topic_id == second.topic_id == third.topic_id
+    _grouping_view(at, first.topic_id)
+    at.button(key="manual_merge").click().run()
+    assert "Choisissez les deux" in at.error[0].value  # nothing chosen: nothing merged
+    for member in (second, third):
+        at.selectbox(key="manual_merge_item").set_value(member.id).run()
+        at.selectbox(key="manual_merge_into").set_value(first.id).run()
+        at.button(key="manual_merge").click().run()
+        assert not at.exception
+    with read_session(db) as session:
+        assert session.get(Item, second.id).merged_into_id == first.id
+        assert session.get(Item, third.id).merged_into_id == first.id
+
+    at.button(key=f"unmerge_{second.id}").click().run()
+    assert "sortie du groupe" in at.success[0].value
+    at.button(key=f"dissolve_{first.id}").click().run()
+    assert "Groupe défait" in at.success[0].value
+    with read_session(db) as session:
+        assert session.get(Item, second.id).merged_into_id is None
+        assert session.get(Item, third.id).merged_into_id is None
+
+
 def test_prepare_page_needs_login_then_edits(db, monkeypatch):
     monkeypatch.delenv("CTG_ADMIN_PASSWORD", raising=False)
     at = AppTest.from_file(PREPARE, default_timeout=30).run()
