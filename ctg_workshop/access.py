@@ -31,7 +31,13 @@ from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import CtgError, InvalidInputError, NotFoundError
 from ctg_workshop.identifiers import new_token, normalize_code, utc_now
-from ctg_workshop.sessions import FacilitatorLogin, close_workshop_sessions, open_facilitator_session
+from ctg_workshop.sessions import (
+    FacilitatorLogin,
+    SignedLogin,
+    close_workshop_sessions,
+    open_facilitator_session,
+    signed_login,
+)
 from ctg_workshop.storage.models import Workshop
 from ctg_workshop.throttle import (
     ADMIN_TARGET,
@@ -217,6 +223,12 @@ def log_in_facilitator(
     """`check_facilitator`, then a session that survives a reload (its token for the cookie)."""
     workshop_id = check_facilitator(session=session, code=code, passphrase=passphrase, client=client, now=now)
     return open_facilitator_session(session=session, workshop_id=workshop_id, now=now)
+
+
+def log_in_signed(*, session: Session, code: str, passphrase: str, client: str | None = None) -> SignedLogin:
+    """`log_in_facilitator`, signed for the browser's cookie."""
+    login = log_in_facilitator(session=session, code=code, passphrase=passphrase, client=client)
+    return signed_login(session=session, login=login)
 
 
 def facilitator_failures(*, session: Session, workshop_id: int, client: str | None = None) -> int:

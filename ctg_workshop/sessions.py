@@ -182,3 +182,26 @@ def close_cookie_session(*, session: Session, signed: str) -> None:
     token = verify(signed, signing_key(session=session))
     if token:
         close_facilitator_session(session=session, token=token)
+
+
+@dataclass(frozen=True)
+class SignedLogin:
+    """A facilitator session as a browser keeps it: the workshop, its code, the signed token
+    (for the HttpOnly cookie)."""
+
+    workshop_id: int
+    code: str
+    signed: str
+
+
+def signed_login(*, session: Session, login: FacilitatorLogin) -> SignedLogin:
+    """`login` signed with the application's key, with its workshop's code."""
+    code = session.get_one(Workshop, login.workshop_id).code
+    return SignedLogin(login.workshop_id, code, sign(login.token, signing_key(session=session)))
+
+
+def open_signed_session(*, session: Session, workshop_id: int) -> SignedLogin:
+    """A new facilitator session for `workshop_id` (after its creation), signed."""
+    return signed_login(
+        session=session, login=open_facilitator_session(session=session, workshop_id=workshop_id)
+    )

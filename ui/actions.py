@@ -6,6 +6,8 @@ read in its one read transaction, and one store of the messages that say how it 
   the domain's French refusal, waits in `slot` until `show(slot)` renders it (after the rerun a
   button or a callback causes). A phase change that forbids the action goes to the page's top
   banner (`BANNER`), wherever it was asked: it concerns the whole page;
+- `attempt(action)`: a write committed even when refused (a failed login stays counted);
+- `deferred_read(query)`: a read run later, on a download's click;
 - `say(slot, kind, message)` / `show(slot)`: the store itself, for messages that are not an
   action's outcome (« ligne en cours de saisie »…).
 
@@ -48,6 +50,28 @@ def write(action: Callable[[Session], T]) -> T:
     that answers each one itself (a partner's text kept when the phase changed under it)."""
     with write_session(engine()) as session:
         return action(session)
+
+
+def attempt(action: Callable[[Session], T]) -> T | CtgError:
+    """`action(session)` in one write transaction that is committed even when the domain refuses
+    (a failed login must stay counted): the refusal is returned, not raised."""
+    with write_session(engine()) as session:
+        try:
+            return action(session)
+        except CtgError as refusal:
+            return refusal
+
+
+def deferred_read(query: Callable[[Session], T]) -> Callable[[], T]:
+    """`query` to run later in its own read transaction, outside the script's run (a download
+    built on the click): the engine is taken now, while the run's context is there."""
+    database = engine()
+
+    def later() -> T:
+        with read_session(database) as session:
+            return query(session)
+
+    return later
 
 
 @dataclass(frozen=True)

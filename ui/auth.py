@@ -25,24 +25,20 @@ import secrets
 import streamlit as st
 
 from ctg_workshop.access import (
-    AccessDeniedError,
     check_admin_password,
     configured_admin_password,
     facilitator_stamp,
-    log_in_facilitator,
+    log_in_signed,
 )
 from ctg_workshop.errors import CtgError
 from ctg_workshop.sessions import (
     COOKIE_PREFIX,
+    SignedLogin,
     close_cookie_session,
-    open_facilitator_session,
+    open_signed_session,
     session_for_cookie,
-    sign,
-    signing_key,
 )
-from ctg_workshop.storage.db import read_session, write_session
-from ctg_workshop.storage.models import Workshop
-from ui.engine import engine
+from ui import actions
 from ui.safe import plain
 
 WORKSHOP_KEY = "facilitator_workshop_id"
@@ -73,8 +69,7 @@ def _cookies() -> dict[str, str]:
 
 
 def _current_stamp(workshop_id: int) -> str | None:
-    with read_session(engine()) as session:
-        return facilitator_stamp(session=session, workshop_id=workshop_id)
+    return actions.read(lambda s: facilitator_stamp(session=s, workshop_id=workshop_id))
 
 
 def _remember(workshop_id: int, code: str, signed: str, *, set_cookie: bool) -> None:
@@ -96,12 +91,19 @@ def _from_cookies() -> int | None:
     ]
     if not candidates:
         return None
-    with read_session(engine()) as session:
-        for signed in candidates:
-            opened = session_for_cookie(session=session, signed=signed)
-            if opened is not None:
-                _remember(opened.workshop_id, opened.code, signed, set_cookie=False)
-                return opened.workshop_id
+    opened = actions.read(lambda s: _first_open(s, candidates))
+    if opened is None:
+        return None
+    _remember(opened.workshop_id, opened.code, opened.signed, set_cookie=False)
+    return opened.workshop_id
+
+
+def _first_open(session, candidates: list[str]) -> SignedLogin | None:
+    """The first of the signed tokens that still opens a facilitator session."""
+    for signed in candidates:
+        opened = session_for_cookie(session=session, signed=signed)
+        if opened is not None:
+            return SignedLogin(opened.workshop_id, opened.code, signed)
     return None
 
 
@@ -111,8 +113,7 @@ def authorised_workshop_id() -> int | None:
     workshop_id = st.session_state.get(WORKSHOP_KEY)
     signed = st.session_state.get(TOKEN_KEY)
     if workshop_id is not None and signed:
-        with read_session(engine()) as session:
-            opened = session_for_cookie(session=session, signed=signed)
+        opened = actions.read(lambda s: session_for_cookie(session=s, signed=signed))
         if opened is None or opened.workshop_id != workshop_id:
             _forget()
             return None
@@ -128,11 +129,8 @@ def authorised_workshop_id() -> int | None:
 
 def authorise(workshop_id: int) -> None:
     """Open a facilitator session for `workshop_id` in this browser (after a creation)."""
-    with write_session(engine()) as session:
-        login = open_facilitator_session(session=session, workshop_id=workshop_id)
-        signed = sign(login.token, signing_key(session=session))
-        code = session.get_one(Workshop, workshop_id).code
-    _remember(workshop_id, code, signed, set_cookie=True)
+    login = actions.write(lambda s: open_signed_session(session=s, workshop_id=workshop_id))
+    _remember(login.workshop_id, login.code, login.signed, set_cookie=True)
 
 
 def _forget() -> None:
@@ -153,8 +151,7 @@ def logout() -> None:
     """End the facilitator session: in the database (every process, every tab) and the cookie."""
     signed = st.session_state.get(TOKEN_KEY)
     if signed:
-        with write_session(engine()) as session:
-            close_cookie_session(session=session, signed=signed)
+        actions.write(lambda s: close_cookie_session(session=s, signed=signed))
     _forget()
 
 
@@ -172,18 +169,14 @@ def _attempt_login(code: str, passphrase: str) -> str | None:
     """Log in; return None on success or the French reason of the refusal."""
     if not code.strip() or not passphrase:
         return "Saisissez le code de l'atelier et la phrase secrète d'animation."
-    error: CtgError | None = None
-    with write_session(engine()) as session:
-        try:
-            login = log_in_facilitator(session=session, code=code, passphrase=passphrase, client=client_key())
-            signed = sign(login.token, signing_key(session=session))
-            workshop_code = session.get_one(Workshop, login.workshop_id).code
-        except CtgError as refusal:
-            # Caught inside the transaction: the failed attempt is counted and committed.
-            error = refusal
-    if error is not None:
-        return error.message
-    _remember(login.workshop_id, workshop_code, signed, set_cookie=True)
+    client = client_key()
+    # A refusal is returned inside the transaction: the failed attempt is counted and committed.
+    login = actions.attempt(
+        lambda s: log_in_signed(session=s, code=code, passphrase=passphrase, client=client)
+    )
+    if isinstance(login, CtgError):
+        return login.message
+    _remember(login.workshop_id, login.code, login.signed, set_cookie=True)
     return None
 
 
@@ -294,18 +287,12 @@ def admin_authorised() -> bool:
 
 def admin_login(password: str) -> str | None:
     """Check the administrator password; None on success, else the French reason."""
-    refusal: AccessDeniedError | None = None
-    with write_session(engine()) as session:
-        try:
-            check_admin_password(
-                password,
-                session=session,
-                client=client_key(),
-                expected=configured_admin_password(admin_password_secret()),
-            )
-        except AccessDeniedError as error:
-            refusal = error  # caught inside the transaction: the failure is counted and committed
-    if refusal is not None:
+    client, expected = client_key(), configured_admin_password(admin_password_secret())
+    # A refusal is returned inside the transaction: the failure is counted and committed.
+    refusal = actions.attempt(
+        lambda s: check_admin_password(password, session=s, client=client, expected=expected)
+    )
+    if isinstance(refusal, CtgError):
         return refusal.message
     st.session_state[ADMIN_KEY] = True
     return None

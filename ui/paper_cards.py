@@ -16,11 +16,9 @@ import streamlit as st
 from ctg_workshop.day.grouping import topic_groups
 from ctg_workshop.day.paper import CardAuthor, add_card_item, card_authors, new_card_author, set_card_dots
 from ctg_workshop.day.participation import MY_DOTS, topic_items_for_participant, vote_page
-from ctg_workshop.storage.db import read_session
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui import actions
-from ui.engine import engine
 from ui.facilitator import act
 from ui.safe import plain
 
@@ -104,10 +102,11 @@ def _collect(workshop_id: int, author: CardAuthor, topic_key: str) -> None:
         if added:
             st.session_state.pop("paper_item_text", None)  # an empty field for the card's next item
         st.rerun()
-    with read_session(engine()) as session:
-        own = topic_items_for_participant(
-            session=session, participant_id=author.participant_id, topic_key=topic_key
-        ).own
+    own = actions.read(
+        lambda s: topic_items_for_participant(
+            session=s, participant_id=author.participant_id, topic_key=topic_key
+        )
+    ).own
     st.caption(f"Déjà saisies sur ce sujet pour cette carte : {len(own)}.")
     for item in own:
         with st.container(border=True, key=f"paper_own_{item.id}"):
@@ -117,11 +116,12 @@ def _collect(workshop_id: int, author: CardAuthor, topic_key: str) -> None:
 
 def _vote(workshop_id: int, author: CardAuthor, topic_id: int, topic_key: str) -> None:
     """Place the card's dots: one contribution, how many dots; the card's balance and its dots."""
-    with read_session(engine()) as session:
-        page = vote_page(
-            session=session, participant_id=author.participant_id, topic_key=topic_key, view=MY_DOTS
+    page, groups = actions.read(
+        lambda s: (
+            vote_page(session=s, participant_id=author.participant_id, topic_key=topic_key, view=MY_DOTS),
+            topic_groups(session=s, workshop_id=workshop_id, topic_id=topic_id),
         )
-        groups = topic_groups(session=session, workshop_id=workshop_id, topic_id=topic_id)
+    )
     st.markdown(
         f"Points de la carte sur ce sujet : **{page.balance.sentence()}** "
         f"(au plus {page.max_dots_per_item} par contribution)."

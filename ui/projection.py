@@ -26,8 +26,7 @@ from ctg_workshop.day.projection import (
 )
 from ctg_workshop.documents.charts import quadrant_counts_chart, ranking_chart
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.storage.db import read_session
-from ui.engine import engine
+from ui import actions
 
 REFRESH_SECONDS = 5
 CACHE_SECONDS = 4
@@ -39,16 +38,16 @@ PROJECTION_PATH = "projection"
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=200)
 def cached_snapshot(workshop_id: int) -> ProjectionSnapshot:
-    with read_session(engine()) as session:
-        return projection_snapshot(session=session, workshop_id=workshop_id)
+    return actions.read(lambda s: projection_snapshot(session=s, workshop_id=workshop_id))
 
 
 @st.cache_data(ttl=CACHE_SECONDS, show_spinner=False, max_entries=500)
 def cached_matrix(workshop_id: int, topic_id: int, newest: int) -> SwotMatrix:
     """The topic's `newest` cards per quadrant and its counts: a few cards to copy out of the
     cache at every refresh of every tab, not the whole topic."""
-    with read_session(engine()) as session:
-        return swot_matrix(session=session, workshop_id=workshop_id, topic_id=topic_id, newest=newest)
+    return actions.read(
+        lambda s: swot_matrix(session=s, workshop_id=workshop_id, topic_id=topic_id, newest=newest)
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=200)
@@ -88,11 +87,10 @@ def _fit_width_only(spec: dict) -> dict:
 @st.cache_data(ttl=30, show_spinner=False, max_entries=200)
 def workshop_id_for_token(token: str) -> int | None:
     """The workshop of a projection link, or None (unknown or renewed token)."""
-    with read_session(engine()) as session:
-        try:
-            return workshop_for_view_token(session=session, token=token)
-        except NotFoundError:
-            return None
+    try:
+        return actions.read(lambda s: workshop_for_view_token(session=s, token=token))
+    except NotFoundError:
+        return None
 
 
 def base_url() -> str:

@@ -5,8 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ctg_workshop.documents.workbook import export_workbook
-from ctg_workshop.storage.db import read_session
-from ui.engine import engine
+from ui import actions
 
 MIME_XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -17,12 +16,7 @@ def workbook_file_name(code: str) -> str:
 
 def workbook_download(*, workshop_id: int, code: str) -> None:
     """The « Télécharger le classeur Excel (.xlsx) » button; the workbook is built on the click."""
-    database = engine()
-
-    def workbook() -> bytes:
-        with read_session(database) as session:
-            return export_workbook(session=session, workshop_id=workshop_id)
-
+    workbook = actions.deferred_read(lambda s: export_workbook(session=s, workshop_id=workshop_id))
     st.write(
         "Le même contenu en classeur Excel : une feuille par tableau (contributions, votes par "
         "contribution, classement par sujet, fiches action), les nombres en nombres, les textes tels "
