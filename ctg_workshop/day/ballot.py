@@ -130,14 +130,16 @@ def vote_page(
     and not the same first cards for everyone. A page past the end shows the last one.
     """
     view = _vote_view(view)
-    participant = participant_row(session, participant_id)
+    participant = participant_row(session=session, participant_id=participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
     topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
-    return topic_vote(session, workshop, topic, participant.id, view=view, page=page)
+    return topic_vote(
+        session=session, workshop=workshop, topic=topic, participant_id=participant.id, view=view, page=page
+    )
 
 
 def topic_vote(
-    session: Session, workshop: Workshop, topic: Topic, participant_id: int, *, view: str, page: int
+    *, session: Session, workshop: Workshop, topic: Topic, participant_id: int, view: str, page: int
 ) -> VotePage:
     """`vote_page` once the workshop and the topic are known (`view` checked)."""
     mine = dots_by_item(session=session, participant_id=participant_id, topic_id=topic.id)
@@ -223,7 +225,7 @@ def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> lis
         raise NotFoundError("Cet atelier n'existe plus.")
     _require_closed(workshop)
     topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
-    return topic_results(session, workshop, topic)
+    return closed_ranking(session=session, workshop=workshop, topic=topic)
 
 
 def _require_closed(workshop: Workshop) -> None:
@@ -231,7 +233,7 @@ def _require_closed(workshop: Workshop) -> None:
         raise PhaseError("Les résultats seront visibles à la clôture de l'atelier.")
 
 
-def topic_results(session: Session, workshop: Workshop, topic: Topic) -> list[ResultLine]:
+def closed_ranking(*, session: Session, workshop: Workshop, topic: Topic) -> list[ResultLine]:
     """`closed_results` once the workshop and the topic are known."""
     _require_closed(workshop)
     shown = workshop.show_organisations

@@ -178,14 +178,20 @@ def topic_items_for_participant(
 ) -> TopicItems:
     """The topic's visible items (of one quadrant if given): the participant's own, and the
     others' (organisation per setting). Plain rows, no ORM objects: this runs on every tap."""
-    participant = participant_row(session, participant_id)
+    participant = participant_row(session=session, participant_id=participant_id)
     workshop = session.get_one(Workshop, participant.workshop_id)
     topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
-    return topic_items(session, workshop, topic.id, participant.id, quadrant=quadrant)
+    return topic_items(
+        session=session,
+        workshop=workshop,
+        topic_id=topic.id,
+        participant_id=participant.id,
+        quadrant=quadrant,
+    )
 
 
 def topic_items(
-    session: Session, workshop: Workshop, topic_id: int, participant_id: int, *, quadrant: str | None = None
+    *, session: Session, workshop: Workshop, topic_id: int, participant_id: int, quadrant: str | None = None
 ) -> TopicItems:
     """`topic_items_for_participant` once the workshop and the topic are known."""
     query = (

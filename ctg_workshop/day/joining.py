@@ -92,14 +92,14 @@ def workshop_info(workshop: Workshop, topics: Sequence[Topic]) -> WorkshopInfo:
     )
 
 
-def topic_rows(session: Session, workshop_id: int) -> list[Topic]:
+def topic_rows(*, session: Session, workshop_id: int) -> list[Topic]:
     """The workshop's topics, in their order."""
     return list(
         session.scalars(select(Topic).where(Topic.workshop_id == workshop_id).order_by(Topic.position))
     )
 
 
-def workshop_row(session: Session, code: str) -> Workshop:
+def workshop_row(*, session: Session, code: str) -> Workshop:
     """The workshop a person typed or scanned the code of, or the French refusal."""
     wanted = normalize_code(code)
     if not wanted:
@@ -115,8 +115,8 @@ def workshop_row(session: Session, code: str) -> Workshop:
 
 def find_workshop(*, session: Session, code: str) -> WorkshopInfo:
     """The workshop a person typed or scanned the code of (case, spaces, dashes forgiven)."""
-    workshop = workshop_row(session, code)
-    return workshop_info(workshop, topic_rows(session, workshop.id))
+    workshop = workshop_row(session=session, code=code)
+    return workshop_info(workshop, topic_rows(session=session, workshop_id=workshop.id))
 
 
 def known_organisations(*, session: Session, workshop_id: int) -> list[str]:
@@ -140,7 +140,7 @@ def identity_of(participant: Participant, code: str) -> Identity:
     )
 
 
-def participant_row(session: Session, participant_id: int) -> Participant:
+def participant_row(*, session: Session, participant_id: int) -> Participant:
     participant = session.get(Participant, participant_id)
     if participant is None:
         raise NotFoundError(UNKNOWN_PARTICIPANT)
@@ -170,7 +170,9 @@ def join_workshop(
     interrupted request joins once, never twice.
     """
     workshop = session.scalar(
-        select(Workshop).where(Workshop.id == workshop_row(session, code).id).with_for_update(read=True)
+        select(Workshop)
+        .where(Workshop.id == workshop_row(session=session, code=code).id)
+        .with_for_update(read=True)
     )
     if token is not None:
         existing = _participant_with_token(session, token)
@@ -215,7 +217,7 @@ def participant_by_token(*, session: Session, token: str, code: str | None = Non
     return identity_of(participant, workshop_code)
 
 
-def identity_in(session: Session, workshop: Workshop, tokens: Sequence[str]) -> Identity | None:
+def identity_in(*, session: Session, workshop: Workshop, tokens: Sequence[str]) -> Identity | None:
     """The participant of `workshop` the first of `tokens` names (the address's, then the
     session's, then the cookie's), in one query; None when none does."""
     valid = [token for token in tokens if is_valid_token(token)]

@@ -13,7 +13,14 @@ from dataclasses import dataclass
 
 from sqlalchemy.orm import Session
 
-from ctg_workshop.day.ballot import ALL_QUADRANTS, VOTE_VIEWS, ResultLine, VotePage, topic_results, topic_vote
+from ctg_workshop.day.ballot import (
+    ALL_QUADRANTS,
+    VOTE_VIEWS,
+    ResultLine,
+    VotePage,
+    closed_ranking,
+    topic_vote,
+)
 from ctg_workshop.day.contributions import TopicItems, topic_items
 from ctg_workshop.day.joining import (
     Identity,
@@ -61,24 +68,38 @@ def partner_screen(
     the workshop is taken, else its first topic. `vote_views` (topic key → view) and
     `vote_pages` ((topic key, view) → page) say which cards of the vote to show; an unknown
     view shows every quadrant. Raises the French refusal when no workshop has that code."""
-    workshop = workshop_row(session, code)
-    topics = topic_rows(session, workshop.id)
+    workshop = workshop_row(session=session, code=code)
+    topics = topic_rows(session=session, workshop_id=workshop.id)
     info = workshop_info(workshop, topics)
-    identity = identity_in(session, workshop, tokens)
+    identity = identity_in(session=session, workshop=workshop, tokens=tokens)
     topic = _chosen_topic(topics, topic_keys)
     shown = info.topic(topic.key)
     phase = Phase(workshop.phase)
     if phase == Phase.CLOSED:
-        return PartnerScreen(info, identity, shown, results=tuple(topic_results(session, workshop, topic)))
+        return PartnerScreen(
+            info,
+            identity,
+            shown,
+            results=tuple(closed_ranking(session=session, workshop=workshop, topic=topic)),
+        )
     if identity is None:
         return PartnerScreen(info, None, shown)
     if phase == Phase.VOTE:
         view = (vote_views or {}).get(topic.key, ALL_QUADRANTS)
         view = view if view in VOTE_VIEWS else ALL_QUADRANTS
         page = (vote_pages or {}).get((topic.key, view), 0)
-        vote = topic_vote(session, workshop, topic, identity.participant_id, view=view, page=page)
+        vote = topic_vote(
+            session=session,
+            workshop=workshop,
+            topic=topic,
+            participant_id=identity.participant_id,
+            view=view,
+            page=page,
+        )
         return PartnerScreen(info, identity, shown, vote=vote)
-    items = topic_items(session, workshop, topic.id, identity.participant_id)
+    items = topic_items(
+        session=session, workshop=workshop, topic_id=topic.id, participant_id=identity.participant_id
+    )
     return PartnerScreen(info, identity, shown, items=items)
 
 
