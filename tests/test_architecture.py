@@ -65,10 +65,6 @@ def test_ui_holds_the_one_action_path() -> None:
     assert helpers == [], f"message helpers outside ui/actions.py: {helpers}"
 
 
-# Still opening their own read transactions: the partner page's helpers (issue #14, in progress).
-PARTNER_MODULES_NOT_YET_ON_THE_PATH = {"participant.py"}
-
-
 def test_only_ui_actions_opens_a_session() -> None:
     """Every read and write of the pages and their helpers goes through `ui/actions.py` (the
     engine itself is made in `ui/engine.py`)."""
@@ -76,7 +72,7 @@ def test_only_ui_actions_opens_a_session() -> None:
         str(path.relative_to(PROJECT_ROOT))
         for path in sorted((PROJECT_ROOT / "ui").rglob("*.py"))
         if re.search(r"\b(read|write|snapshot)_session\b", path.read_text(encoding="utf-8"))
-        and path.name not in {"actions.py", *PARTNER_MODULES_NOT_YET_ON_THE_PATH}
+        and path.name != "actions.py"
     ]
     assert opening == []
 
@@ -209,12 +205,6 @@ def test_nothing_patches_sys_path(tmp_path: Path) -> None:
 
 APP_PACKAGES = ("app", "serve", "pages", "ui", "server", "ctg_workshop")
 MAX_LINES = 400
-# Files still over the limit, each waiting for its split (issue #14); the list only shrinks.
-NOT_YET_SPLIT: set[str] = {
-    "ctg_workshop/day/participation.py",
-    "pages/participer.py",
-    "ui/participant.py",
-}
 
 
 def _app_files() -> list[Path]:
@@ -239,11 +229,8 @@ def test_no_file_of_the_app_is_over_400_lines() -> None:
         str(path.relative_to(PROJECT_ROOT)): len(path.read_text(encoding="utf-8").splitlines())
         for path in _app_files()
     }
-    too_long = {
-        name: lines for name, lines in lengths.items() if lines > MAX_LINES and name not in NOT_YET_SPLIT
-    }
+    too_long = {name: lines for name, lines in lengths.items() if lines > MAX_LINES}
     assert too_long == {}
-    assert not NOT_YET_SPLIT - set(lengths), "a file of NOT_YET_SPLIT no longer exists: remove it"
 
 
 def test_the_readme_table_names_every_folder_and_stage() -> None:

@@ -345,8 +345,8 @@ def test_restoring_over_the_live_workshop_keeps_links_and_passphrase(voting: Eng
     database. Phones, the projection and the facilitator go on as before; what the snapshot
     holds is back."""
     from ctg_workshop.access import check_facilitator, ensure_view_token, set_facilitator_passphrase
+    from ctg_workshop.day.joining import participant_by_token
     from ctg_workshop.day.paper import new_card_author
-    from ctg_workshop.day.participation import participant_by_token
 
     with write_session(voting) as session:
         workshop = session.scalar(select(Workshop).where(Workshop.code == "ARMDEMO"))

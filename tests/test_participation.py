@@ -11,22 +11,20 @@ import pytest
 from sqlalchemy import Engine, event, func, select, update
 
 from ctg_workshop.archive.load import import_archive
-from ctg_workshop.day.participation import (
-    MY_DOTS,
-    PAGE_SIZE,
-    PREVIEW_PER_QUADRANT,
-    Identity,
+from ctg_workshop.day.ballot import MY_DOTS, PAGE_SIZE, PREVIEW_PER_QUADRANT, closed_results, vote_page
+from ctg_workshop.day.contributions import (
     OtherItem,
     add_item,
-    closed_results,
     delete_own_item,
     edit_own_item,
+    topic_items_for_participant,
+)
+from ctg_workshop.day.joining import (
+    Identity,
     find_workshop,
     join_workshop,
     known_organisations,
     participant_by_token,
-    topic_items_for_participant,
-    vote_page,
 )
 from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import topic_ranking

@@ -27,14 +27,8 @@ from sqlalchemy.exc import IntegrityError
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
 from ctg_workshop.archive.load import import_archive
-from ctg_workshop.day.participation import (
-    add_item,
-    delete_own_item,
-    edit_own_item,
-    is_valid_token,
-    join_workshop,
-    participant_by_token,
-)
+from ctg_workshop.day.contributions import add_item, delete_own_item, edit_own_item
+from ctg_workshop.day.joining import is_valid_token, join_workshop, participant_by_token
 from ctg_workshop.day.voting import add_dot, set_dots
 from ctg_workshop.errors import NotFoundError
 from ctg_workshop.identifiers import new_token, utc_now
@@ -56,7 +50,7 @@ from tests.support.partners import (
     type_item,
 )
 from tests.test_safe import CORPUS
-from ui.participant import one_line
+from ui.partner.text import one_line
 from ui.safe import plain
 
 OTHER_CODE = "AUTRE1"
@@ -398,7 +392,7 @@ def test_injection_strings_travel_as_text_never_as_markup(corpus_seen: dict[str,
     seen = corpus_seen
     for text in map(clean_item_text, CORPUS):  # as stored: edge spaces trimmed
         assert text in seen["author_texts"]  # own items: one st.text each, exactly as typed
-        # The others' list: st.text, an item's line breaks shown as « / » (see ui.participant.one_line).
+        # The others' list: st.text, an item's line breaks shown as « / » (see ui.partner.text.one_line).
         assert f"• {one_line(text)} — {ORGANISATION}" in seen["reader_texts"]
         assert text in seen["vote_texts"]  # vote cards: st.text
         # Ranking: st.text, « N. » before the items that received points, none before the others.

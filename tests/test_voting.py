@@ -3,7 +3,7 @@
 import threading
 
 import pytest
-from sqlalchemy import func, select, update
+from sqlalchemy import event, func, select, update
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.day.voting import add_dot, remove_dot, set_dots
@@ -54,6 +54,31 @@ def test_add_and_remove_dots_with_counter(voting_engine):
     assert balance.spent == 0
     with write_session(voting_engine) as session:
         assert remove_dot(session=session, participant_id=participant, item_id=items[0]).spent == 0
+
+
+@pytest.mark.parametrize("change", [add_dot, remove_dot])
+def test_a_dot_reads_and_locks_its_rows_once(voting_engine, change):
+    """One tap locks the participant and the workshop once each, and reads its vote row once."""
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    with write_session(voting_engine) as session:
+        add_dot(session=session, participant_id=participant, item_id=items[0])
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(" ".join(statement.split()).lower())
+
+    event.listen(voting_engine, "before_cursor_execute", record)
+    try:
+        with write_session(voting_engine) as session:
+            change(session=session, participant_id=participant, item_id=items[0])
+    finally:
+        event.remove(voting_engine, "before_cursor_execute", record)
+    selects = [s for s in statements if s.startswith("select")]
+    assert len([s for s in selects if "from participant " in s]) == 1, selects
+    assert len([s for s in selects if "from workshop " in s]) == 1, selects
+    assert len([s for s in selects if s.startswith("select vote.")]) == 1, selects
+    if voting_engine.dialect.name == "postgresql":
+        assert len([s for s in selects if "for update" in s or "for share" in s]) == 2, selects
 
 
 def test_cap_per_item_and_budget_refused_in_french(voting_engine):

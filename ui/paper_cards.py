@@ -13,9 +13,10 @@ import textwrap
 
 import streamlit as st
 
+from ctg_workshop.day.ballot import MY_DOTS, vote_page
+from ctg_workshop.day.contributions import topic_items_for_participant
 from ctg_workshop.day.grouping import topic_groups
 from ctg_workshop.day.paper import CardAuthor, add_card_item, card_authors, new_card_author, set_card_dots
-from ctg_workshop.day.participation import MY_DOTS, topic_items_for_participant, vote_page
 from ctg_workshop.storage.models import Phase, Quadrant
 from ctg_workshop.wording import PHASE_LABELS, QUADRANT_LABELS
 from ui import actions

@@ -3,7 +3,7 @@
 The facilitator picks the card's author — a participant already in the workshop (a phone that
 ran out of battery), or a new participant created for the organisation written on the card,
 marked `entered_by_facilitator` — then types its items and places its dots. Every write goes
-through the partner's own functions (`participation.add_item`, `voting.set_dots`): the same
+through the partner's own functions (`contributions.add_item`, `voting.set_dots`): the same
 phase rules, the same budget and per-item cap, held by the same locks and triggers. Once typed,
 a card's contributions count like any other, in the archive, the documents and the exports;
 the mark itself is not part of the archive format (an import creates ordinary participants).
@@ -18,7 +18,8 @@ from dataclasses import dataclass
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.day.participation import OwnItem, add_item, join_workshop
+from ctg_workshop.day.contributions import OwnItem, add_item
+from ctg_workshop.day.joining import join_workshop
 from ctg_workshop.day.voting import DotBalance, set_dots
 from ctg_workshop.errors import NotFoundError
 from ctg_workshop.storage.lookups import workshop_by_id

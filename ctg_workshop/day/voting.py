@@ -85,7 +85,15 @@ def set_dots(*, session: Session, participant_id: int, item_id: int, dots: int) 
     """Put exactly `dots` of the participant's dots on the item (0 removes the vote)."""
     if dots < 0:
         raise InvalidInputError("Nombre de points invalide : il ne peut pas être négatif.")
-    workshop, participant, item = _lock_for_vote(session, participant_id, item_id)
+    locked = _lock_for_vote(session, participant_id, item_id)
+    return _set_locked_dots(session, locked, _vote_row(session, participant_id, item_id), dots)
+
+
+def _set_locked_dots(
+    session: Session, locked: tuple[Workshop, Participant, Item], row: Vote | None, dots: int
+) -> DotBalance:
+    """`set_dots` once the rows are locked (`_lock_for_vote`) and the vote row `row` is read."""
+    workshop, participant, item = locked
     _check_votable(workshop, item)
     if dots > workshop.max_dots_per_item:
         raise BudgetError(
@@ -97,14 +105,14 @@ def set_dots(*, session: Session, participant_id: int, item_id: int, dots: int) 
             f"Vote refusé : vos {workshop.vote_budget} points de ce sujet sont déjà tous placés. "
             "Retirez un point d'une autre contribution pour le placer ici."
         )
-    _write_vote(session, workshop, participant, item, dots)
+    _write_vote(session, locked, row, dots)
     return DotBalance(item.topic_id, workshop.vote_budget, elsewhere + dots, dots)
 
 
 def _write_vote(
-    session: Session, workshop: Workshop, participant: Participant, item: Item, dots: int
+    session: Session, locked: tuple[Workshop, Participant, Item], row: Vote | None, dots: int
 ) -> None:
-    row = _vote_row(session, participant.id, item.id)
+    workshop, participant, item = locked
     try:
         if dots == 0:
             if row is not None:
@@ -132,23 +140,18 @@ def _vote_error(error: DBAPIError) -> Exception:
     return error
 
 
-def _current_dots(session: Session, participant_id: int, item_id: int) -> int:
-    row = _vote_row(session, participant_id, item_id)
-    return row.dots if row else 0
-
-
 def add_dot(*, session: Session, participant_id: int, item_id: int) -> DotBalance:
     """One more dot on the item. Two fast taps give two dots or a clear refusal, never more."""
-    _lock_for_vote(session, participant_id, item_id)
-    current = _current_dots(session, participant_id, item_id)
-    return set_dots(session=session, participant_id=participant_id, item_id=item_id, dots=current + 1)
+    locked = _lock_for_vote(session, participant_id, item_id)
+    row = _vote_row(session, participant_id, item_id)
+    return _set_locked_dots(session, locked, row, (row.dots if row else 0) + 1)
 
 
 def remove_dot(*, session: Session, participant_id: int, item_id: int) -> DotBalance:
     """One dot fewer on the item (nothing happens below zero)."""
-    _lock_for_vote(session, participant_id, item_id)
-    current = _current_dots(session, participant_id, item_id)
-    return set_dots(session=session, participant_id=participant_id, item_id=item_id, dots=max(current - 1, 0))
+    locked = _lock_for_vote(session, participant_id, item_id)
+    row = _vote_row(session, participant_id, item_id)
+    return _set_locked_dots(session, locked, row, max((row.dots if row else 0) - 1, 0))
 
 
 def dots_by_item(*, session: Session, participant_id: int, topic_id: int) -> dict[int, int]:

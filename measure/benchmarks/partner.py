@@ -4,7 +4,7 @@ One browser tab (the load driver's `AppSession`) on `/participer`, acting as the
 workshop's first participant, and one tab on the floor page drawn to the shape the partner's
 action had (same widgets on the page, same elements, containers and characters redrawn, in a
 fragment when the action runs one). Subject and floor alternate, so the machine's noise falls
-on both. Widgets are found by the keys `pages/participer.py` gives them (`new_<topic>_<quadrant>`
+on both. Widgets are found by the keys `ui/partner/` gives them (`new_<topic>_<quadrant>`
 text areas in forms, `more_<id>` / `less_<id>` dot buttons, `refresh`), never by position.
 What the server acknowledged is checked in the database afterwards: nothing is lost.
 """

@@ -101,7 +101,7 @@ def profile_query(workshop: BenchWorkshop) -> str:
 
 def profile_writer(path: Path, participant_id: int, topic_key: str) -> str:
     """One writer alone, 50 items in a row: the CPU each `add_item` transaction costs."""
-    from ctg_workshop.day.participation import add_item
+    from ctg_workshop.day.contributions import add_item
 
     engine = open_database(f"sqlite:///{path}")
     counter = iter(range(10**6))

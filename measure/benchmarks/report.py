@@ -40,7 +40,7 @@ chiffres d'après sont ceux des tableaux ci-dessus. Les tests des modules touch�
 | Annexe de la convention | 1,8 s à 1× dans les accesseurs de python-docx (`Run.bold`, `add_run`, `cell.paragraphs`, largeurs, `row.cells`) | XML des cellules écrit directement, même document octet pour octet (hormis des `<w:rPr/>` vides) | `ctg_workshop/documents/word.py`, `convention.py` |
 | Graphiques de la convention | 2,1 s à 1×, à chaque export | images gardées (`charts.ranking_png`) : l'export suivant ne les redessine pas | `ctg_workshop/charts.py`, `convention.py` |
 | Premier export de la convention | 2,14 s, 9,2 × le plancher : vl-convert, 0,1 à 0,35 s par graphique (0,8 s au premier appel), GIL gardé | graphiques dessinés avec Pillow (~14 ms chacun, police Source Sans de Streamlit), avec alternative textuelle ; 1,02 s → 0,38 s (2,0 × le plancher) mesuré le même jour | `ctg_workshop/charts.py`, `documents/word.py` |
-| Page de vote du partenaire | une carte (7 éléments, 2 boutons) par contribution du sujet : 568 ms à 1×, 10,84 s à 16× pour la page, 27 → 136 ms pour un point ; chaque point faisait deux exécutions | 5 cartes par quadrant, un quadrant 10 par page, « Mes points » ; la base ne lit que ce qui est montré ; un point = une exécution (la carte écrit le compteur dans son emplacement) | `ctg_workshop/participation.py` (`vote_page`), `pages/participer.py`, `ui/participant.py` |
+| Page de vote du partenaire | une carte (7 éléments, 2 boutons) par contribution du sujet : 568 ms à 1×, 10,84 s à 16× pour la page, 27 → 136 ms pour un point ; chaque point faisait deux exécutions | 5 cartes par quadrant, un quadrant 10 par page, « Mes points » ; la base ne lit que ce qui est montré ; un point = une exécution (la carte écrit le compteur dans son emplacement) | `ctg_workshop/day/ballot.py` (`vote_page`), `pages/participer.py`, `ui/partner/` |
 | Délai fixe de ~40 ms sur les gestes courts | pas du calcul : Nagle et l'accusé de réception différé (Streamlit 1.67 ne pose pas `TCP_NODELAY`) | lanceur `python serve.py` : ouvrir la page du code 52 → 11 ms, un point 51 → 14-18 ms, une contribution 48 → 21 ms (p50, `python -m measure.cost_per_action`) | `serve.py`, `Makefile`, `docs/deploiement.md` |
 | Comptes par quadrant, votes d'un atelier | `item` et `vote` lus sans index propre à l'atelier : requête d'agrégat de la projection 17 ms à 16× (banc du 2026-11-23) | migration 0002 : index `item(workshop_id, hidden, topic_id, quadrant)` et `vote(workshop_id, item_id)` ; même requête : voir « Croissance » (6,7 ms à 16× le 2026-11-25) ; `tests/test_migrations.py` vérifie que SQLite les utilise | `migrations/versions/0002_workshop_indexes.py`, `ctg_workshop/models.py` |
 """
@@ -64,11 +64,11 @@ REMAINING = """\
   par fragment.
 - **Page « Participer », phase de recueil** : ajouter une contribution redessine sa case, qui
   relit et redessine toutes les contributions des autres partenaires dans ce quadrant
-  (`participation.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de
+  (`contributions.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de
   croissance). Le même traitement que la page de vote (les plus récentes d'abord, « Voir plus »)
   le bornerait.
 - **Ordre des cartes de vote** : chaque partenaire voit les contributions dans un ordre à lui
-  (`participation._choice_rows`), calculé par la base ; un index sur `item (topic_id, quadrant)`
+  (`ballot._choice_rows`), calculé par la base ; un index sur `item (topic_id, quadrant)`
   suffit à le lire, mais le tri se fait sur toutes les contributions du quadrant (quelques
   millisecondes à 16×).
 """
@@ -95,7 +95,7 @@ METHOD = """\
   la projection et exécutent leurs minuteurs ; on compte les requêtes `GROUP BY item.topic_id,
   item.quadrant` (seul `projection_snapshot` l'exécute) pendant ce temps, par tour (chaque
   écran a rafraîchi ses deux fragments).
-- **Écritures** : 200 fils, un participant chacun, `participation.add_item` dans
+- **Écritures** : 200 fils, un participant chacun, `contributions.add_item` dans
   `db.write_session` (le moteur de l'application) ; plancher : les mêmes lignes par `sqlite3`, une
   connexion et une transaction (`BEGIN IMMEDIATE`) par ligne, mêmes pragmas (WAL,
   `synchronous=FULL`). Départ commun derrière une barrière ; les lignes sont comptées ensuite.
@@ -163,7 +163,7 @@ def reading(results: Results) -> str:
   {first:g}×, {at("partner.refresh", last)} à {last:g}×. Elle ne grandit plus avec l'atelier :
   elle montre 5 cartes par quadrant (« Voir les 50 forces » ouvre un quadrant, 10 cartes par page,
   « Mes points » retrouve ses choix), et la base ne lit que ces cartes et les comptes
-  (`participation.vote_page`). Avant : une carte par contribution du sujet, 568 ms à 1× et
+  (`ballot.vote_page`). Avant : une carte par contribution du sujet, 568 ms à 1× et
   10,84 s à 16× ; chaque point coûtait deux exécutions et Streamlit y parcourait l'état de tous les
   widgets de la page (`SessionState._compact_state`).
 - **Un délai réseau de ~40 ms, pas du calcul, supprimé par le lanceur.** Le serveur de Streamlit

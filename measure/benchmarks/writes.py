@@ -1,6 +1,6 @@
 """Benchmark 3: items written per second by 200 concurrent writers, and nothing lost.
 
-The subject: 200 threads, each one participant, each calling `participation.add_item` in its
+The subject: 200 threads, each one participant, each calling `contributions.add_item` in its
 own `db.write_session` (the app's engine: pool, BEGIN IMMEDIATE, WAL, synchronous=FULL), as
 200 phones tapping « Ajouter » at once do through the server's script threads. The floor: 200
 threads inserting the same rows with the standard `sqlite3` module, one connection each, one
@@ -19,7 +19,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, func, select
 
-from ctg_workshop.day.participation import add_item, join_workshop
+from ctg_workshop.day.contributions import add_item
+from ctg_workshop.day.joining import join_workshop
 from ctg_workshop.identifiers import new_key, utc_now
 from ctg_workshop.storage.db import SQLITE_BUSY_TIMEOUT_MS, open_database, read_session, write_session
 from ctg_workshop.storage.models import Item, Phase, Quadrant, Topic
@@ -104,7 +105,7 @@ def _run_threads(workers: list[Callable[[threading.Barrier], None]]) -> float:
 
 
 def domain_run(engine: Engine, writers: Writers, tag: str, per_writer: int) -> tuple[float, list[str]]:
-    """Every writer adds its items through `participation.add_item`; (seconds, errors)."""
+    """Every writer adds its items through `contributions.add_item`; (seconds, errors)."""
     errors: list[str] = []
     rows = _rows(writers, tag, per_writer)
 
@@ -223,7 +224,7 @@ def bench_writes(writers: Writers, scale: float, runs: int, per_writer: int) -> 
     return [
         Figure(
             "writes.add_item",
-            f"{len(writers.participants)} rédacteurs simultanés (participation.add_item)",
+            f"{len(writers.participants)} rédacteurs simultanés (contributions.add_item)",
             scale,
             Samples.of(subject),
             Samples.of(floor),

@@ -111,7 +111,7 @@ def idle_home(seconds: float, query: str = "") -> Scenario:
 
 # --- The partner on a phone (pages/participer.py) --------------------------------------------------
 #
-# Labels and keys of pages/participer.py: the join form (`participer_join`), the topic picker
+# Labels and keys of the partner page (ui/partner/): the join form (`participer_join`), the topic picker
 # (`participer_topic`), one form per quadrant with a text area `new_<topic>_<quadrant>`, the vote
 # buttons `more_<item id>` / `less_<item id>` on cards that say « Vos points ici : **k** sur m ».
 

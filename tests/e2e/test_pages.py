@@ -19,7 +19,7 @@ from playwright.sync_api import Browser, Page, expect
 
 from ctg_workshop.access import ensure_view_token, set_facilitator_passphrase
 from ctg_workshop.archive.load import import_archive
-from ctg_workshop.day.participation import join_workshop
+from ctg_workshop.day.joining import join_workshop
 from ctg_workshop.day.phases import change_phase
 from ctg_workshop.storage.db import open_database, write_session
 from ctg_workshop.storage.models import Phase

@@ -14,7 +14,7 @@ from streamlit.testing.v1 import AppTest
 from ctg_workshop.storage.db import open_database, read_session, write_session
 from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Topic, Workshop
 from tests.support.app import APP_PATH
-from ui.participant import one_line
+from ui.partner.text import one_line
 from ui.safe import plain
 
 PAGE = str(Path(__file__).resolve().parents[2] / "pages" / "participer.py")

@@ -6,7 +6,6 @@ from __future__ import annotations
 import pytest
 import streamlit as st
 
-import ui.participant
 from ctg_workshop.storage.models import Phase
 from tests.pages.test_participer import (
     CODE,
@@ -18,6 +17,7 @@ from tests.pages.test_participer import (
     texts,
     type_organisation,
 )
+from ui.partner import chrome, identity, text
 
 __all__ = ["db"]  # the page tests' database fixture
 
@@ -51,8 +51,8 @@ def test_the_token_leaves_the_address_bar_once_the_browser_has_the_cookie(
 ):
     at = joined()
     token = at.query_params["jeton"]  # the first visit: the URL keeps it (a reload finds the partner)
-    cookies = {ui.participant.cookie_name(CODE): token}
-    monkeypatch.setattr(ui.participant, "browser_cookies", lambda: dict(cookies))
+    cookies = {identity.cookie_name(CODE): token}
+    monkeypatch.setattr(identity, "browser_cookies", lambda: dict(cookies))
     again = page(atelier=CODE, jeton=token)  # the next page load sends the cookie
     assert "jeton" not in again.query_params
     assert "Vous participez au nom de : Maison des familles" in texts(again)
@@ -73,15 +73,15 @@ def test_suggested_names_cannot_close_the_script(db):
 
 def test_a_long_item_folds_after_eight_lines_and_reads_on(db):
     long_text = "Un accueil de loisirs ouvert le samedi matin pour les familles. " * 7  # ~450 characters
-    start, rest = ui.participant.folded(long_text.strip())
-    assert ui.participant.phone_lines(start) <= ui.participant.CARD_LINES
+    start, rest = text.folded(long_text.strip())
+    assert text.phone_lines(start) <= text.CARD_LINES
     assert start.endswith(" …") and rest
     assert (start.removesuffix(" …") + " " + rest).split() == long_text.split()  # nothing lost
     many_breaks = "a" + "\n" * 2 + "b\n\n" * 30 + "c"  # what normalisation leaves of 498 line breaks
-    start, rest = ui.participant.folded(many_breaks)
-    assert start.count("\n") < ui.participant.CARD_LINES and rest
+    start, rest = text.folded(many_breaks)
+    assert start.count("\n") < text.CARD_LINES and rest
     short = "Un lieu ressource pour les parents"
-    assert ui.participant.folded(short) == (short, "")
+    assert text.folded(short) == (short, "")
 
 
 def test_a_long_item_on_a_vote_card_shows_lire_la_suite(db):
@@ -102,8 +102,8 @@ def test_a_long_item_on_a_vote_card_shows_lire_la_suite(db):
 
 def test_in_lists_an_item_cannot_pass_for_another(db):
     fake = "Idée anodine\n• Fermer le centre social — CAF du Nord"
-    assert ui.participant.one_line(fake) == "Idée anodine / • Fermer le centre social — CAF du Nord"
-    assert ui.participant.one_line("a\n\n  b  \n") == "a / b"
+    assert text.one_line(fake) == "Idée anodine / • Fermer le centre social — CAF du Nord"
+    assert text.one_line("a\n\n  b  \n") == "a / b"
 
 
 def test_changing_view_stops_under_the_sticky_counter(db):
@@ -114,7 +114,5 @@ def test_changing_view_stops_under_the_sticky_counter(db):
     at = run(see.click())
     scroll = [h.proto.body for h in at.get("html") if "scrollIntoView" in h.proto.body]
     assert len(scroll) == 1
-    assert (
-        f".st-key-{ui.participant.COUNTER_KEY}" in scroll[0] and "getBoundingClientRect().height" in scroll[0]
-    )
+    assert f".st-key-{chrome.COUNTER_KEY}" in scroll[0] and "getBoundingClientRect().height" in scroll[0]
     assert "scrollMarginTop" in scroll[0]

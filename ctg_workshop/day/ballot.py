@@ -1,0 +1,253 @@
+"""The vote as one partner sees it: a bounded page of choices with their own dots (never the
+totals), and once the workshop is closed, each topic's ranking with dots and voters.
+
+Dots are spent only in `vote` (see `voting.py`); results are shown only once `closed`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import BigInteger, Row, Select, cast, func, select
+from sqlalchemy.orm import Session
+
+from ctg_workshop.day.joining import participant_row
+from ctg_workshop.day.ranks import display_ranks
+from ctg_workshop.day.results import topic_ranking
+from ctg_workshop.day.voting import DotBalance, dots_by_item
+from ctg_workshop.errors import InvalidInputError, NotFoundError, PhaseError
+from ctg_workshop.storage.lookups import topic_by_key
+from ctg_workshop.storage.models import Item, Participant, Phase, Quadrant, Topic, Workshop
+from ctg_workshop.wording import QUADRANT_LABELS
+
+QUADRANT_ORDER = {quadrant.value: position for position, quadrant in enumerate(Quadrant)}
+
+
+@dataclass(frozen=True)
+class VoteChoice:
+    """A representative item open to dots; carries the participant's own dots only."""
+
+    item_id: int
+    quadrant: str
+    text: str
+    organisation: str | None
+    members: tuple[str, ...]
+    my_dots: int
+
+
+# What the vote page shows at once: bounded whatever the size of the workshop.
+ALL_QUADRANTS = "all"
+MY_DOTS = "mine"
+VOTE_VIEWS = (ALL_QUADRANTS, *(quadrant.value for quadrant in Quadrant), MY_DOTS)
+PREVIEW_PER_QUADRANT = 5
+PAGE_SIZE = 10
+
+
+@dataclass(frozen=True)
+class VotePage:
+    """One screen of the vote: a bounded set of choices, the counts, the participant's dots.
+
+    `view` is `all` (the `PREVIEW_PER_QUADRANT` newest items of each quadrant), a quadrant
+    (`PAGE_SIZE` items from `page`), or `mine` (the items the participant has dots on, at most
+    the budget). `counts` are the topic's items open to dots per quadrant: what « see more »
+    offers. Never the totals of dots.
+    """
+
+    topic_id: int
+    view: str
+    page: int
+    pages: int
+    balance: DotBalance
+    max_dots_per_item: int
+    counts: dict[str, int]
+    voted_items: int
+    choices: tuple[VoteChoice, ...]
+
+    def choices_in(self, quadrant: str) -> list[VoteChoice]:
+        return [choice for choice in self.choices if choice.quadrant == quadrant]
+
+    @property
+    def first_shown(self) -> int:
+        """The position (from 1) of the first choice of a quadrant's page."""
+        return self.page * PAGE_SIZE + 1
+
+
+@dataclass(frozen=True)
+class ResultLine:
+    """One line of a closed topic's ranking. `rank` is its display rank (`ranks.display_ranks`):
+    tied lines share it, a line without points has none; `rank_label` reads « 2 ex æquo »."""
+
+    rank: int | None
+    rank_label: str
+    quadrant: str
+    text: str
+    organisation: str | None
+    dots: int
+    voters: int
+    members: tuple[str, ...]
+
+    @property
+    def quadrant_label(self) -> str:
+        return QUADRANT_LABELS[Quadrant(self.quadrant)]
+
+
+def _vote_view(view: str) -> str:
+    if view not in VOTE_VIEWS:
+        raise InvalidInputError(f"Affichage du vote inconnu : « {view} ».")
+    return view
+
+
+# The order of the choices: (F·item id + start) mod P, with a start of the participant's own.
+# It sorts the items along one fixed pseudo-random cycle, each partner entering it at a
+# different place: the first cards of a list draw more dots, and this way no item is on every
+# partner's first screen. The order reveals nothing (neither age nor score) and stays the same
+# for a partner from one visit to the next. P is prime and F < P: every item gets its own place.
+_ORDER_PRIME = 2_147_483_647
+_ORDER_FACTOR = 1_103_515_245
+
+
+def _choice_rows(session: Session, topic_id: int, participant_id: int):
+    """The topic's items open to dots (visible, not merged into another), in the participant's order."""
+    start = participant_id * _ORDER_FACTOR % _ORDER_PRIME
+    place = (cast(Item.id, BigInteger) * _ORDER_FACTOR + start) % _ORDER_PRIME
+    return (
+        select(Item.id, Item.quadrant, Item.text, Participant.organisation)
+        .outerjoin(Participant, Participant.id == Item.author_id)
+        .where(Item.topic_id == topic_id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
+        .order_by(place, Item.id)
+    )
+
+
+def vote_page(
+    *, session: Session, participant_id: int, topic_key: str, view: str = ALL_QUADRANTS, page: int = 0
+) -> VotePage:
+    """One bounded screen of the topic's vote, with the participant's own dots; never the totals.
+
+    Reads the counts per quadrant, the participant's votes on the topic (at most the budget)
+    and only the items shown (at most 4 × `PREVIEW_PER_QUADRANT`, `PAGE_SIZE`, or the budget):
+    its cost does not grow with the workshop. Choices are ordered by quadrant, then in the
+    participant's own order (`_choice_rows`): never by score nor age, the same at every visit,
+    and not the same first cards for everyone. A page past the end shows the last one.
+    """
+    view = _vote_view(view)
+    participant = participant_row(session=session, participant_id=participant_id)
+    workshop = session.get_one(Workshop, participant.workshop_id)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
+    return topic_vote(
+        session=session, workshop=workshop, topic=topic, participant_id=participant.id, view=view, page=page
+    )
+
+
+def topic_vote(
+    *, session: Session, workshop: Workshop, topic: Topic, participant_id: int, view: str, page: int
+) -> VotePage:
+    """`vote_page` once the workshop and the topic are known (`view` checked)."""
+    mine = dots_by_item(session=session, participant_id=participant_id, topic_id=topic.id)
+    counted = session.execute(
+        select(Item.quadrant, func.count())
+        .where(Item.topic_id == topic.id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
+        .group_by(Item.quadrant)
+    ).all()
+    counts = {quadrant.value: 0 for quadrant in Quadrant} | {quadrant: number for quadrant, number in counted}
+    rows = _choice_rows(session, topic.id, participant_id)
+    pages, page, shown = _shown_rows(session, rows, counts, mine, view=view, page=page)
+    members = _members(session, [row.id for row in shown])
+    shown_organisations = workshop.show_organisations
+    return VotePage(
+        topic_id=topic.id,
+        view=view,
+        page=page,
+        pages=pages,
+        # Spent: every dot of the participant on the topic, as the budget trigger counts them.
+        balance=DotBalance(topic.id, workshop.vote_budget, sum(mine.values()), 0),
+        max_dots_per_item=workshop.max_dots_per_item,
+        counts=counts,
+        voted_items=len(mine),
+        choices=tuple(
+            VoteChoice(
+                item_id=row.id,
+                quadrant=row.quadrant,
+                text=row.text,
+                organisation=row.organisation if shown_organisations else None,
+                members=tuple(members.get(row.id, ())),
+                my_dots=mine.get(row.id, 0),
+            )
+            for row in shown
+        ),
+    )
+
+
+def _shown_rows(
+    session: Session, rows: Select, counts: dict[str, int], mine: dict[int, int], *, view: str, page: int
+) -> tuple[int, int, list[Row]]:
+    """(pages, page, rows) of the view: a preview of each quadrant, the voted items, or a page."""
+    if view == ALL_QUADRANTS:
+        return (
+            1,
+            0,
+            [
+                row
+                for quadrant in Quadrant
+                if counts[quadrant.value]
+                for row in session.execute(
+                    rows.where(Item.quadrant == quadrant.value).limit(PREVIEW_PER_QUADRANT)
+                ).all()
+            ],
+        )
+    if view == MY_DOTS:
+        voted = session.execute(rows.where(Item.id.in_(list(mine)))).all() if mine else []
+        # Stable: the participant's order within each quadrant.
+        return 1, 0, sorted(voted, key=lambda row: QUADRANT_ORDER[row.quadrant])
+    pages = max(1, -(-counts[view] // PAGE_SIZE))
+    page = min(max(page, 0), pages - 1)
+    shown = session.execute(rows.where(Item.quadrant == view).limit(PAGE_SIZE).offset(page * PAGE_SIZE)).all()
+    return pages, page, list(shown)
+
+
+def _members(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
+    """The texts grouped under each of `item_ids` (visible ones, oldest first)."""
+    members: dict[int, list[str]] = {}
+    if item_ids:
+        grouped = session.execute(
+            select(Item.merged_into_id, Item.text)
+            .where(Item.merged_into_id.in_(item_ids), Item.hidden.is_(False))
+            .order_by(Item.created_at, Item.key)
+        )
+        for merged_into_id, text in grouped:
+            members.setdefault(merged_into_id, []).append(text)
+    return members
+
+
+def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> list[ResultLine]:
+    """The topic's ranking with dots and voters; only once the workshop is closed."""
+    workshop = session.get(Workshop, workshop_id)
+    if workshop is None:
+        raise NotFoundError("Cet atelier n'existe plus.")
+    _require_closed(workshop)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
+    return closed_ranking(session=session, workshop=workshop, topic=topic)
+
+
+def _require_closed(workshop: Workshop) -> None:
+    if workshop.phase != Phase.CLOSED:
+        raise PhaseError("Les résultats seront visibles à la clôture de l'atelier.")
+
+
+def closed_ranking(*, session: Session, workshop: Workshop, topic: Topic) -> list[ResultLine]:
+    """`closed_results` once the workshop and the topic are known."""
+    _require_closed(workshop)
+    shown = workshop.show_organisations
+    ranking = topic_ranking(session=session, workshop_id=workshop.id, topic_id=topic.id)
+    return [
+        ResultLine(
+            rank=position.number,
+            rank_label=position.label,
+            quadrant=r.quadrant,
+            text=r.text,
+            organisation=r.organisation if shown else None,
+            dots=r.dots,
+            voters=r.voters,
+            members=tuple(m.text for m in r.members),
+        )
+        for position, r in zip(display_ranks(ranking), ranking, strict=True)
+    ]

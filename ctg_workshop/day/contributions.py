@@ -1,0 +1,212 @@
+"""The SWOT items a partner writes in the collect phase: add, correct, delete their own, read
+the topic's (their own, and the others' without names).
+
+Items are added, edited and deleted only in `collect` (spec, *Phases*). Each write reads the
+workshop row `FOR SHARE` inside its transaction (SQLite: BEGIN IMMEDIATE), so a phase change
+either happens before it — and the write is refused — or waits for it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from ctg_workshop.day.joining import UNKNOWN_PARTICIPANT, participant_row
+from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
+from ctg_workshop.identifiers import new_key, utc_now
+from ctg_workshop.storage.lookups import topic_by_key
+from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Quadrant, Workshop
+from ctg_workshop.text import clean_item_text
+from ctg_workshop.wording import PHASE_LABELS
+
+
+@dataclass(frozen=True)
+class OwnItem:
+    id: int
+    quadrant: str
+    text: str
+
+
+@dataclass(frozen=True)
+class OtherItem:
+    id: int
+    quadrant: str
+    text: str
+    organisation: str | None
+
+
+@dataclass(frozen=True)
+class TopicItems:
+    """One topic as a participant sees it: their own items, and the others' (no names)."""
+
+    own: tuple[OwnItem, ...]
+    others: tuple[OtherItem, ...]
+
+    def own_in(self, quadrant: str) -> list[OwnItem]:
+        return [item for item in self.own if item.quadrant == quadrant]
+
+    def others_in(self, quadrant: str) -> list[OtherItem]:
+        return [item for item in self.others if item.quadrant == quadrant]
+
+
+def _lock_participant(session: Session, participant_id: int) -> Participant:
+    """The participant's row FOR UPDATE: two devices or a double tap of one participant queue up."""
+    participant = session.scalar(
+        select(Participant).where(Participant.id == participant_id).with_for_update()
+    )
+    if participant is None:
+        raise NotFoundError(UNKNOWN_PARTICIPANT)
+    return participant
+
+
+def _lock_workshop(session: Session, participant: Participant) -> Workshop:
+    """The participant's workshop, read FOR SHARE: a concurrent phase change waits for us."""
+    return session.scalars(
+        select(Workshop).where(Workshop.id == participant.workshop_id).with_for_update(read=True)
+    ).one()
+
+
+def _require_collect(workshop: Workshop) -> None:
+    if workshop.phase != Phase.COLLECT:
+        label = PHASE_LABELS[Phase(workshop.phase)]
+        raise PhaseError(
+            f"Le recueil des contributions est terminé : l'atelier est passé en phase « {label} ». "
+            "Les contributions ne peuvent plus être ajoutées, corrigées ni supprimées."
+        )
+
+
+def quadrant_of(quadrant: str) -> Quadrant:
+    try:
+        return Quadrant(quadrant)
+    except ValueError as error:
+        raise InvalidInputError(
+            f"Case SWOT inconnue : « {quadrant} » (forces, faiblesses, opportunités ou menaces)."
+        ) from error
+
+
+def _own_item_view(item: Item) -> OwnItem:
+    return OwnItem(item.id, item.quadrant, item.text)
+
+
+def add_item(*, session: Session, participant_id: int, topic_key: str, quadrant: str, text: str) -> OwnItem:
+    """Add the participant's item to a topic's quadrant (collect phase only).
+
+    The same text sent twice to the same place (a double tap) gives one item, not two.
+    """
+    participant = _lock_participant(session, participant_id)
+    workshop = _lock_workshop(session, participant)
+    _require_collect(workshop)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
+    place = quadrant_of(quadrant)
+    cleaned = clean_item_text(text)
+    twin = session.scalar(
+        select(Item).where(
+            Item.author_id == participant.id,
+            Item.topic_id == topic.id,
+            Item.quadrant == place.value,
+            Item.text == cleaned,
+            Item.hidden.is_(False),
+        )
+    )
+    if twin is not None:
+        return _own_item_view(twin)
+    item = Item(
+        workshop_id=workshop.id,
+        key=new_key("i"),
+        topic_id=topic.id,
+        quadrant=place.value,
+        text=cleaned,
+        author_id=participant.id,
+        created_at=utc_now(),
+    )
+    session.add(item)
+    session.flush()
+    return _own_item_view(item)
+
+
+def _own_item(session: Session, participant: Participant, item_id: int) -> Item:
+    item = session.get(Item, item_id)
+    if (
+        item is None
+        or item.workshop_id != participant.workshop_id
+        or item.author_id != participant.id
+        or item.hidden
+    ):
+        raise NotFoundError(
+            "Contribution introuvable parmi les vôtres : vous ne pouvez modifier que les vôtres."
+        )
+    return item
+
+
+def edit_own_item(*, session: Session, participant_id: int, item_id: int, text: str) -> OwnItem:
+    """Correct one's own item (collect phase only); the previous text is kept as a revision."""
+    participant = _lock_participant(session, participant_id)
+    workshop = _lock_workshop(session, participant)
+    _require_collect(workshop)
+    item = _own_item(session, participant, item_id)
+    cleaned = clean_item_text(text)
+    if cleaned != item.text:
+        session.add(
+            ItemRevision(
+                item_id=item.id, previous_text=item.text, changed_by="participant", changed_at=utc_now()
+            )
+        )
+        item.text = cleaned
+        session.flush()
+    return _own_item_view(item)
+
+
+def delete_own_item(*, session: Session, participant_id: int, item_id: int) -> None:
+    """Delete one's own item (collect phase only)."""
+    participant = _lock_participant(session, participant_id)
+    workshop = _lock_workshop(session, participant)
+    _require_collect(workshop)
+    item = _own_item(session, participant, item_id)
+    grouped = session.scalar(select(func.count()).select_from(Item).where(Item.merged_into_id == item.id))
+    if grouped:
+        raise ConflictError(
+            "Cette contribution regroupe celles d'autres partenaires : demandez à l'animateur de la retirer."
+        )
+    session.delete(item)
+    session.flush()
+
+
+def topic_items_for_participant(
+    *, session: Session, participant_id: int, topic_key: str, quadrant: str | None = None
+) -> TopicItems:
+    """The topic's visible items (of one quadrant if given): the participant's own, and the
+    others' (organisation per setting). Plain rows, no ORM objects: this runs on every tap."""
+    participant = participant_row(session=session, participant_id=participant_id)
+    workshop = session.get_one(Workshop, participant.workshop_id)
+    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
+    return topic_items(
+        session=session,
+        workshop=workshop,
+        topic_id=topic.id,
+        participant_id=participant.id,
+        quadrant=quadrant,
+    )
+
+
+def topic_items(
+    *, session: Session, workshop: Workshop, topic_id: int, participant_id: int, quadrant: str | None = None
+) -> TopicItems:
+    """`topic_items_for_participant` once the workshop and the topic are known."""
+    query = (
+        select(Item.id, Item.quadrant, Item.text, Item.author_id, Participant.organisation)
+        .outerjoin(Participant, Participant.id == Item.author_id)
+        .where(Item.topic_id == topic_id, Item.hidden.is_(False))
+        .order_by(Item.created_at, Item.id)
+    )
+    if quadrant is not None:
+        query = query.where(Item.quadrant == quadrant_of(quadrant).value)
+    rows = session.execute(query).all()
+    own = tuple(OwnItem(r.id, r.quadrant, r.text) for r in rows if r.author_id == participant_id)
+    others = tuple(
+        OtherItem(r.id, r.quadrant, r.text, r.organisation if workshop.show_organisations else None)
+        for r in rows
+        if r.author_id != participant_id
+    )
+    return TopicItems(own=own, others=others)

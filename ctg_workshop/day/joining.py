@@ -1,0 +1,235 @@
+"""A partner finds the workshop by its code and joins it; their token names them from then on.
+
+Every function takes the caller's session, never commits, and raises the package's errors
+with French messages. Pages get small frozen dataclasses, never ORM objects.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from ctg_workshop.errors import InvalidInputError, NotFoundError, PhaseError
+from ctg_workshop.identifiers import check_code, new_key, new_token, normalize_code, utc_now
+from ctg_workshop.storage.models import Participant, Phase, Topic, Workshop
+from ctg_workshop.text import clean_optional_text, clean_text, normalize_text
+from ctg_workshop.wording import PHASE_LABELS
+
+TOKEN_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22,64}$")
+UNKNOWN_PARTICIPANT = "Participant inconnu : rejoignez de nouveau l'atelier avec son code."
+
+
+# --- What pages receive ------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TopicInfo:
+    id: int
+    key: str
+    title: str
+    summary: str | None
+    objectives: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class WorkshopInfo:
+    id: int
+    code: str
+    title: str
+    territory: str
+    phase: str
+    vote_budget: int
+    max_dots_per_item: int
+    show_organisations: bool
+    topics: tuple[TopicInfo, ...]
+    # The end of the facilitator's countdown (naive UTC), if one is running.
+    timer_ends_at: dt.datetime | None = None
+
+    @property
+    def phase_label(self) -> str:
+        return PHASE_LABELS[Phase(self.phase)]
+
+    def topic(self, key: str) -> TopicInfo:
+        for topic in self.topics:
+            if topic.key == key:
+                return topic
+        raise NotFoundError(f"Sujet d'étude inconnu dans cet atelier : « {key} ».")
+
+
+@dataclass(frozen=True)
+class Identity:
+    """Who is writing: the participant, their workshop, and the token that proves it."""
+
+    participant_id: int
+    workshop_id: int
+    workshop_code: str
+    token: str
+    organisation: str
+    name: str | None
+
+
+# --- The workshop ----------------------------------------------------------------------------
+
+
+def workshop_info(workshop: Workshop, topics: Sequence[Topic]) -> WorkshopInfo:
+    """What a page shows of the workshop and its topics (`topics` in their order)."""
+    return WorkshopInfo(
+        id=workshop.id,
+        code=workshop.code,
+        title=workshop.title,
+        territory=workshop.territory,
+        phase=workshop.phase,
+        vote_budget=workshop.vote_budget,
+        max_dots_per_item=workshop.max_dots_per_item,
+        show_organisations=workshop.show_organisations,
+        topics=tuple(TopicInfo(t.id, t.key, t.title, t.summary, tuple(t.objectives or ())) for t in topics),
+        timer_ends_at=workshop.timer_ends_at,
+    )
+
+
+def topic_rows(*, session: Session, workshop_id: int) -> list[Topic]:
+    """The workshop's topics, in their order."""
+    return list(
+        session.scalars(select(Topic).where(Topic.workshop_id == workshop_id).order_by(Topic.position))
+    )
+
+
+def workshop_row(*, session: Session, code: str) -> Workshop:
+    """The workshop a person typed or scanned the code of, or the French refusal."""
+    wanted = normalize_code(code)
+    if not wanted:
+        raise InvalidInputError("Code de l'atelier : saisissez le code affiché par l'animateur.")
+    check_code(wanted)
+    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted))
+    if workshop is None:
+        raise NotFoundError(
+            f"Aucun atelier ne porte le code « {wanted} ». Vérifiez le code affiché par l'animateur."
+        )
+    return workshop
+
+
+def find_workshop(*, session: Session, code: str) -> WorkshopInfo:
+    """The workshop a person typed or scanned the code of (case, spaces, dashes forgiven)."""
+    workshop = workshop_row(session=session, code=code)
+    return workshop_info(workshop, topic_rows(session=session, workshop_id=workshop.id))
+
+
+def known_organisations(*, session: Session, workshop_id: int) -> list[str]:
+    """The organisations already present in the workshop, alphabetically, each once."""
+    names = session.scalars(select(Participant.organisation).where(Participant.workshop_id == workshop_id))
+    unique = {name.casefold(): name for name in sorted(set(names))}
+    return sorted(unique.values(), key=str.casefold)
+
+
+# --- Identity ----------------------------------------------------------------------------------
+
+
+def identity_of(participant: Participant, code: str) -> Identity:
+    return Identity(
+        participant_id=participant.id,
+        workshop_id=participant.workshop_id,
+        workshop_code=code,
+        token=participant.token,
+        organisation=participant.organisation,
+        name=participant.name,
+    )
+
+
+def participant_row(*, session: Session, participant_id: int) -> Participant:
+    participant = session.get(Participant, participant_id)
+    if participant is None:
+        raise NotFoundError(UNKNOWN_PARTICIPANT)
+    return participant
+
+
+def _matching_organisation(session: Session, workshop_id: int, typed: str) -> str:
+    """A typed organisation, spelt as an already known one when only case or spaces differ."""
+    squeezed = " ".join(typed.split()).casefold()
+    for known in known_organisations(session=session, workshop_id=workshop_id):
+        if " ".join(known.split()).casefold() == squeezed:
+            return known
+    return typed
+
+
+def is_valid_token(token: object) -> bool:
+    """Whether `token` has the shape of a participant token (before any database look-up)."""
+    return isinstance(token, str) and TOKEN_PATTERN.match(token) is not None
+
+
+def join_workshop(
+    *, session: Session, code: str, organisation: str, name: str | None = None, token: str | None = None
+) -> Identity:
+    """Join the workshop as a new participant, or get back the one `token` already names.
+
+    The page passes the token it generated when it showed the form: a double tap or an
+    interrupted request joins once, never twice.
+    """
+    workshop = session.scalar(
+        select(Workshop)
+        .where(Workshop.id == workshop_row(session=session, code=code).id)
+        .with_for_update(read=True)
+    )
+    if token is not None:
+        existing = _participant_with_token(session, token)
+        if existing is not None and existing.workshop_id == workshop.id:
+            return identity_of(existing, workshop.code)
+    if workshop.phase == Phase.CLOSED:
+        raise PhaseError(
+            "Cet atelier est clos : on ne peut plus le rejoindre. Les résultats restent visibles."
+        )
+    if not normalize_text(organisation or ""):
+        raise InvalidInputError("Organisation : choisissez-la dans la liste ou écrivez son nom.")
+    organisation = clean_text(organisation, field="Organisation")
+    participant = Participant(
+        workshop_id=workshop.id,
+        key=new_key("p"),
+        token=token
+        if is_valid_token(token) and _participant_with_token(session, token) is None
+        else new_token(),
+        name=clean_optional_text(name, field="Nom"),
+        organisation=_matching_organisation(session, workshop.id, organisation),
+        created_at=utc_now(),
+    )
+    session.add(participant)
+    session.flush()
+    return identity_of(participant, workshop.code)
+
+
+def _participant_with_token(session: Session, token: str) -> Participant | None:
+    if not is_valid_token(token):
+        return None
+    return session.scalar(select(Participant).where(Participant.token == token))
+
+
+def participant_by_token(*, session: Session, token: str, code: str | None = None) -> Identity | None:
+    """The participant a link or cookie names; None if unknown (or of another workshop than `code`)."""
+    participant = _participant_with_token(session, token)
+    if participant is None:
+        return None
+    workshop_code = session.scalar(select(Workshop.code).where(Workshop.id == participant.workshop_id))
+    if code is not None and normalize_code(code) != workshop_code:
+        return None
+    return identity_of(participant, workshop_code)
+
+
+def identity_in(*, session: Session, workshop: Workshop, tokens: Sequence[str]) -> Identity | None:
+    """The participant of `workshop` the first of `tokens` names (the address's, then the
+    session's, then the cookie's), in one query; None when none does."""
+    valid = [token for token in tokens if is_valid_token(token)]
+    if not valid:
+        return None
+    found = {
+        participant.token: participant
+        for participant in session.scalars(
+            select(Participant).where(Participant.workshop_id == workshop.id, Participant.token.in_(valid))
+        )
+    }
+    for token in valid:
+        if token in found:
+            return identity_of(found[token], workshop.code)
+    return None
