@@ -9,7 +9,7 @@ need themselves (`contributions.topic_items_for_participant`, the dots the tap r
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy.orm import Session
 
@@ -70,37 +70,37 @@ def partner_screen(
     view shows every quadrant. Raises the French refusal when no workshop has that code."""
     workshop = workshop_row(session=session, code=code)
     topics = topic_rows(session=session, workshop_id=workshop.id)
-    info = workshop_info(workshop, topics)
     identity = identity_in(session=session, workshop=workshop, tokens=tokens)
     topic = _chosen_topic(topics, topic_keys)
-    shown = info.topic(topic.key)
-    phase = Phase(workshop.phase)
-    if phase == Phase.CLOSED:
-        return PartnerScreen(
-            info,
-            identity,
-            shown,
-            results=tuple(closed_ranking(session=session, workshop=workshop, topic=topic)),
-        )
+    info = workshop_info(workshop, topics)
+    screen = PartnerScreen(info, identity, info.topic(topic.key))
+    if workshop.phase == Phase.CLOSED:
+        return replace(screen, results=tuple(closed_ranking(session=session, workshop=workshop, topic=topic)))
     if identity is None:
-        return PartnerScreen(info, None, shown)
-    if phase == Phase.VOTE:
-        view = (vote_views or {}).get(topic.key, ALL_QUADRANTS)
-        view = view if view in VOTE_VIEWS else ALL_QUADRANTS
-        page = (vote_pages or {}).get((topic.key, view), 0)
+        return screen  # the join form
+    participant_id = identity.participant_id
+    if workshop.phase == Phase.VOTE:
+        view, page = _requested_vote(topic.key, vote_views or {}, vote_pages or {})
         vote = topic_vote(
             session=session,
             workshop=workshop,
             topic=topic,
-            participant_id=identity.participant_id,
+            participant_id=participant_id,
             view=view,
             page=page,
         )
-        return PartnerScreen(info, identity, shown, vote=vote)
-    items = topic_items(
-        session=session, workshop=workshop, topic_id=topic.id, participant_id=identity.participant_id
-    )
-    return PartnerScreen(info, identity, shown, items=items)
+        return replace(screen, vote=vote)
+    items = topic_items(session=session, workshop=workshop, topic_id=topic.id, participant_id=participant_id)
+    return replace(screen, items=items)
+
+
+def _requested_vote(
+    topic_key: str, views: Mapping[str, str], pages: Mapping[tuple[str, str], int]
+) -> tuple[str, int]:
+    """(view, page) of the topic's vote as asked; an unknown view shows every quadrant."""
+    view = views.get(topic_key, ALL_QUADRANTS)
+    view = view if view in VOTE_VIEWS else ALL_QUADRANTS
+    return view, pages.get((topic_key, view), 0)
 
 
 def _chosen_topic(topics: Sequence[Topic], wanted: Sequence[str | None]) -> Topic:
