@@ -8,8 +8,8 @@ Server A and server B (`python serve.py` of `--a-dir`/`--b-dir`, this project by
 with its own `--a-env`/`--b-env` variables) each get a fresh SQLite database holding the demo
 workshop in the vote phase, and one partner who joins. Then, `--rounds` times: `--series`
 redraws of the vote page (« Actualiser ») on A, the same on B, `--series` dots put and taken
-back on A, the same on B; the server's CPU time is read from /proc around each series. Reported:
-the median and the lowest CPU per action of each server. Alternating series make a busy machine
+back on A, the same on B, `--series` new phones opening the page and joining on A, the same on
+B; the server's CPU time is read from /proc around each series. Reported: the median and the lowest CPU per action of each server. Alternating series make a busy machine
 slow both servers alike; run it on a quiet machine all the same (the load average is printed).
 """
 
@@ -22,7 +22,7 @@ import shutil
 import statistics
 import sys
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,7 +39,7 @@ DESCRIPTION = (
     "Deux serveurs de l'application côte à côte, les mêmes actions d'un partenaire sur chacun en "
     "séries alternées : ce qu'un changement coûte au serveur par action."
 )
-ACTIONS = ("page de vote redessinée", "un point posé ou retiré")
+ACTIONS = ("page de vote redessinée", "un point posé ou retiré", "un téléphone arrive et rejoint")
 
 
 @dataclass
@@ -74,6 +74,19 @@ async def redraw(tab: AppSession, _i: int) -> RunResult:
     return await tab.click(tab.find_widget(key=REFRESH_KEY))
 
 
+def arrival(server: StreamlitServer, code: str) -> Callable[[AppSession, int], Awaitable[RunResult]]:
+    """A new phone each time (a new session on the server): open the code's page and join."""
+
+    async def arrive(_tab: AppSession, i: int) -> RunResult:
+        async with AppSession(server.url) as phone:
+            await phone.open("/participer", query=f"atelier={code}")
+            field = phone.find_widget(label=NEW_ORGANISATION_LABEL, kind="text_input")
+            await phone.set_value(field, f"Arrivée {i} {secrets.token_hex(3)}")
+            return await phone.click(phone.find_widget(label=JOIN_BUTTON))
+
+    return arrive
+
+
 async def joined(server: StreamlitServer, code: str, organisation: str) -> AppSession:
     tab = AppSession(server.url)
     await tab.__aenter__()
@@ -93,8 +106,9 @@ async def compare(
     ]
     try:
         for _ in range(rounds):
-            for action, step in zip(ACTIONS, (redraw, tap_dot), strict=True):
+            for action in ACTIONS:
                 for side, server, tab in zip(sides, servers, tabs, strict=True):
+                    step = {ACTIONS[0]: redraw, ACTIONS[1]: tap_dot}.get(action) or arrival(server, code)
                     before = read_proc_sample(server.pid).cpu_seconds
                     for i in range(size):
                         result = await step(tab, i)

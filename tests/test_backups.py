@@ -368,3 +368,39 @@ def test_restoring_over_the_live_workshop_keeps_links_and_passphrase(voting: Eng
         assert again is not None and again.organisation == "Carte papier"
         assert session.get_one(Participant, again.participant_id).entered_by_facilitator
         assert session.scalar(select(func.count()).select_from(Vote)) > 0
+
+
+def test_the_scheduler_writes_a_round_in_a_child_process(voting: Engine, tmp_path: Path, monkeypatch) -> None:
+    # Not in this process: the snapshot's reading and serialising never hold the server's
+    # interpreter lock, which the partners' taps need.
+    def not_here(*_args, **_kwargs):
+        raise AssertionError("written in the server's process")
+
+    monkeypatch.setattr(backups, "backup_open_workshops", not_here)
+    assert backups.backup_in_child_process(voting, directory=tmp_path, now=T0)
+    [snapshot] = list_snapshots(tmp_path, "ARMDEMO")
+    assert snapshot.taken_at == T0 and snapshot.phase == "vote"
+    assert json.loads(snapshot.path.read_bytes())["workshop"]["code"] == "ARMDEMO"
+
+
+def test_the_child_gets_the_database_through_its_environment(monkeypatch, tmp_path: Path) -> None:
+    engine = make_engine("postgresql+psycopg://ctg:secret-word@127.0.0.1:9/ctg")
+    seen = {}
+
+    def fake_run(command, **options):
+        seen.update(command=command, env=options["env"])
+        return subprocess.CompletedProcess(command, 0, "", "")
+
+    monkeypatch.setattr(backups.subprocess, "run", fake_run)
+    assert backups.backup_in_child_process(engine, directory=tmp_path, now=T0)
+    assert not any("secret-word" in part for part in seen["command"])  # `ps` shows the command line
+    assert "secret-word" in seen["env"]["CTG_DATABASE_URL"]
+    assert seen["env"][backups.DIRECTORY_ENV] == str(tmp_path)
+    engine.dispose()
+
+
+def test_a_failed_child_is_logged_and_the_server_goes_on(tmp_path: Path, caplog) -> None:
+    missing = make_engine(f"sqlite:///{tmp_path / 'absent' / 'nowhere' / 'base.sqlite3'}")
+    assert not backups.backup_in_child_process(missing, directory=tmp_path / "sauvegardes", now=T0)
+    assert "Sauvegarde automatique en échec" in caplog.text
+    missing.dispose()

@@ -21,6 +21,10 @@
   conditional UPDATE of the `backup_lease` row moves its due time forward only if it has come;
   the one whose UPDATE changed the row writes the snapshots. With two processes behind nginx,
   one snapshot per interval, whichever process wins; if one dies, the other takes over.
+- **Never in a tap's way**: the claiming process does not write the snapshots itself but starts
+  a child process at low priority (`python -m ctg_workshop.archive.backup_round`): reading and
+  serialising the archive never holds the server's interpreter lock, which the partners' taps
+  need (measured: `python -m measure.backups_under_load`, docs/capacity.md).
 """
 
 from __future__ import annotations
@@ -29,9 +33,11 @@ import datetime as dt
 import logging
 import os
 import socket
+import subprocess
+import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -70,6 +76,7 @@ __all__ = [
     "BackupSettings",
     "Snapshot",
     "backup_due",
+    "backup_in_child_process",
     "backup_open_workshops",
     "backup_workshop",
     "claim_backup_turn",
@@ -207,10 +214,48 @@ def backup_due(*, session: Session, now: dt.datetime) -> bool:
     return due_at is None or due_at <= now
 
 
+# What writes a claimed round: in this process (`backup_open_workshops`) or in a child.
+RoundWriter = Callable[..., object]
+CHILD_TIMEOUT_S = 600.0
+DATABASE_ENV = "CTG_DATABASE_URL"
+
+
+def backup_in_child_process(engine: Engine, *, directory: Path, now: dt.datetime) -> bool:
+    """Write the round's snapshots from a child process (`archive/backup_round.py`), so that
+    the server's interpreter lock stays with the partners' taps. False (and a log) if it failed.
+    The database's URL goes through the environment, not the command line (`ps` shows that)."""
+    if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
+        backup_open_workshops(engine, directory=directory, now=now)  # nothing a child could open
+        return True
+    env = {
+        **os.environ,
+        DATABASE_ENV: engine.url.render_as_string(hide_password=False),
+        DIRECTORY_ENV: str(directory),
+    }
+    command = [sys.executable, "-m", "ctg_workshop.archive.backup_round", now.isoformat()]
+    try:
+        done = subprocess.run(command, env=env, capture_output=True, text=True, timeout=CHILD_TIMEOUT_S)
+    except (OSError, subprocess.TimeoutExpired) as error:
+        log.error("Sauvegarde automatique : processus impossible à lancer ou trop long (%s)", error)
+        return False
+    if done.returncode != 0:
+        log.error("Sauvegarde automatique en échec (code %s) : %s", done.returncode, done.stderr[-2000:])
+        return False
+    if done.stderr.strip():  # a workshop that could not be saved (the others were)
+        log.warning("Sauvegarde automatique : %s", done.stderr[-2000:])
+    return True
+
+
 def run_backup_round(
-    engine: Engine, settings: BackupSettings, *, holder: str, now: dt.datetime | None = None
-) -> list[Snapshot] | None:
-    """Claim the round if it is due and write it; None when it was not this process's turn."""
+    engine: Engine,
+    settings: BackupSettings,
+    *,
+    holder: str,
+    now: dt.datetime | None = None,
+    write: RoundWriter = backup_open_workshops,
+) -> object:
+    """Claim the round if it is due and `write` it (in this process by default); None when it
+    was not this process's turn, else what `write` returned."""
     if settings.interval is None:
         return None
     now = now or utc_now()
@@ -220,16 +265,23 @@ def run_backup_round(
     with write_session(engine) as session:
         if not claim_backup_turn(session=session, holder=holder, interval=settings.interval, now=now):
             return None
-    return backup_open_workshops(engine, directory=settings.directory, now=now)
+    return write(engine, directory=settings.directory, now=now)
 
 
 class BackupScheduler:
     """The daemon thread of one server process: every `poll` seconds, `run_backup_round`."""
 
-    def __init__(self, engine: Engine, settings: BackupSettings, holder: str | None = None) -> None:
+    def __init__(
+        self,
+        engine: Engine,
+        settings: BackupSettings,
+        holder: str | None = None,
+        write: RoundWriter = backup_in_child_process,
+    ) -> None:
         assert settings.interval is not None
         self.engine = engine
         self.settings = settings
+        self.write = write
         self.holder = holder or f"{socket.gethostname()}:{os.getpid()}"
         # Often enough to start a round soon after it is due, rarely enough to cost nothing.
         self.poll_seconds = min(max(settings.interval.total_seconds() / 5, 0.2), 30.0)
@@ -251,7 +303,7 @@ class BackupScheduler:
         while not self._stopped.is_set():
             started = time.monotonic()
             try:
-                run_backup_round(self.engine, self.settings, holder=self.holder)
+                run_backup_round(self.engine, self.settings, holder=self.holder, write=self.write)
             except Exception:  # the database away for a moment: try again at the next poll
                 log.exception("Tour de sauvegarde automatique impossible")
             self._stopped.wait(max(self.poll_seconds - (time.monotonic() - started), 0.0))

@@ -67,6 +67,9 @@ class LatencyRecorder:
         self.examples: dict[str, str] = {}
         # (seconds since the recorder was created, latency) of every answer, for the timeline.
         self._answers: list[tuple[float, float]] = []
+        # (wall-clock time of the answer, latency, action) of every answer: what a run can be
+        # compared with afterwards (e.g. the times the server wrote a backup).
+        self._answered_at: list[tuple[float, float, str]] = []
 
     def record(self, action: str, seconds: float, *, error: str | None = None) -> None:
         """One action that got its answer; `error` names what went wrong in it (if anything)."""
@@ -76,6 +79,7 @@ class LatencyRecorder:
         self._latencies[action].append(seconds)
         if action != "connect":
             self._answers.append((time.monotonic() - self._started, seconds))
+            self._answered_at.append((time.time(), seconds, action))
         if error:
             self._errors[(action, error)] += 1
 
@@ -97,6 +101,10 @@ class LatencyRecorder:
     @property
     def error_count(self) -> int:
         return sum(self._errors.values())
+
+    def answers(self) -> list[tuple[float, float, str]]:
+        """(Unix time of the answer, latency in seconds, action) of every answer, in order."""
+        return list(self._answered_at)
 
     def timeline(self, window_s: float = TIMELINE_WINDOW_S) -> list[dict[str, float]]:
         """Answers per window of `window_s` seconds (by completion time): how many, p50, p95, max
@@ -282,6 +290,8 @@ class LoadReport:
     timeline: list[dict[str, float]] = field(default_factory=list)
     # The first message of each kind of error.
     examples: dict[str, str] = field(default_factory=dict)
+    # Every answer: (Unix time, latency s, action) — LatencyRecorder.answers.
+    answers: list[tuple[float, float, str]] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, object]:
         return asdict(self)

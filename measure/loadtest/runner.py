@@ -185,6 +185,7 @@ async def run_load(plan: LoadPlan) -> LoadReport:
         client=client_stats,
         others=other_stats,
         timeline=recorder.timeline(),
+        answers=recorder.answers(),
         examples=dict(recorder.examples),
     )
 
