@@ -172,7 +172,8 @@ def card(page: Page, text: str) -> Locator:
     """The innermost block that holds a partner's item and its buttons (a vote card)."""
     return (
         page.get_by_test_id("stVerticalBlock")
-        .filter(has=page.get_by_text(text, exact=True))
+        # The item's text as typed, then its organisation on a line of its own, in one element.
+        .filter(has=page.get_by_text(re.compile(rf"^{re.escape(text)}(\s+— .*)?$", re.S)))
         .filter(has=page.get_by_role("button", name="Ajouter un point"))
         .last
     )

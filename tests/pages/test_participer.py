@@ -343,10 +343,10 @@ def test_organisations_hidden_when_the_workshop_says_so(db):
     assert not [t for t in at.text if t.value.startswith("• ") and " — " in t.value]
     set_phase(db, Phase.VOTE)
     run(at)
-    assert not [t for t in at.text if t.value.startswith("— ")]
+    assert not [t for t in at.text if t.value.startswith("— ") or "\n— " in t.value]
     set_phase(db, Phase.CLOSED)
     run(at)
-    assert not [t for t in at.text if t.value.startswith("— ")]
+    assert not [t for t in at.text if t.value.startswith("— ") or "\n— " in t.value]
 
 
 def test_vote_add_and_remove_dots_with_the_counter(db):
@@ -359,7 +359,8 @@ def test_vote_add_and_remove_dots_with_the_counter(db):
     assert at.button(key=f"less_{first}").disabled is False
     run(at.button(key=f"less_{first}").click())
     assert at.success[0].value == plain("Point retiré : 5 points restants sur 5.")
-    assert at.button(key=f"less_{first}").disabled is True
+    # No dot left on the card: nothing to take back, no « Retirer ».
+    assert f"less_{first}" not in [button.key for button in at.button]
     assert "votant" not in texts(at)
 
 
@@ -432,7 +433,9 @@ def test_awkward_texts_render_as_literal_text(db):
         run(voter.button(key="page_next").click())
         assert_no_markup(voter)
         shown += [t.value for t in voter.text]
-    assert set(AWKWARD_TEXTS) <= set(shown)
+    # Each card: the text exactly as typed, then its organisation on a line of its own.
+    for text in AWKWARD_TEXTS:
+        assert any(value == text or value.startswith(f"{text}\n— ") for value in shown), text
 
     set_phase(db, Phase.CLOSED)
     results = run(reader)
@@ -442,3 +445,13 @@ def test_awkward_texts_render_as_literal_text(db):
     with read_session(db) as session:
         stored = set(session.scalars(select(Item.text)))
     assert set(AWKWARD_TEXTS) <= stored
+
+
+def test_a_vote_card_shows_its_item_and_organisation_as_one_text(db):
+    set_phase(db, Phase.VOTE)
+    at = page(atelier=CODE)
+    type_organisation(at, "Maison des familles")
+    run(button(at, "Rejoindre l'atelier").click())
+    signed = [t.value for t in at.text if "\n— " in t.value]
+    assert signed, "aucune carte ne montre son organisation"
+    assert not [t for t in at.text if t.value.startswith("— ")]  # not a text of its own

@@ -48,12 +48,15 @@ def item_text(text: str, organisation: str | None = None) -> None:
     """A partner's item as plain text, with its organisation when shown; a long text folds
     after about eight lines, the rest behind « Lire la suite » (a card never gets taller)."""
     start, rest = folded(text)
+    signed = f"\n— {organisation}" if organisation else ""
+    if not rest:  # one element, not two: a vote page draws up to twenty of them
+        st.text(start + signed, width="stretch")
+        return
     st.text(start, width="stretch")
-    if rest:
-        with st.expander("Lire la suite"):
-            st.text(f"… {rest}", width="stretch")
-    if organisation:
-        st.text(f"— {organisation}", width="stretch")
+    with st.expander("Lire la suite"):
+        st.text(f"… {rest}", width="stretch")
+    if signed:
+        st.text(signed.lstrip("\n"), width="stretch")
 
 
 def one_line(text: str) -> str:

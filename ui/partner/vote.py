@@ -43,11 +43,13 @@ _LAST_SHOWN = "participer_vote_last_shown"  # (topic, view, page) of the last fu
 
 
 class CardArgs(NamedTuple):
-    """What every vote card of a run shares: who votes, where the dots left go, the last tap."""
+    """What every vote card of a run shares: who votes, where the dots left go, the last tap,
+    and which card draws the dots left in a run of the whole page (the last one drawn)."""
 
     identity: Identity
     slot: object  # the st.empty placeholder of the dots left
     note: str | None
+    last_item_id: int | None
 
 
 def card_fragment_key(item_id: int) -> str:
@@ -110,15 +112,16 @@ def add_refusal(my_dots: int, max_dots: int, balance: DotBalance) -> str | None:
 
 
 def vote_card(
-    identity: Identity, choice: VoteChoice, max_dots: int, slot, balance: DotBalance, page_note: str | None
+    identity: Identity, choice: VoteChoice, max_dots: int, slot, balance: DotBalance, card: CardArgs
 ) -> None:
     """One item open to dots. A fragment: a tap redraws this card and the dots left, in one run.
 
-    Every card writes the dots left into `slot`, in a run of the whole page too: Streamlit lets a
-    fragment write outside itself only where it wrote in the last full run, and a browser shows
-    nothing there if the page's own body writes into it after the cards (checked in Chromium).
-    The last card's copy is the one shown; in a fragment run, the tapped card's. `page_note` is
-    what the tap that caused a full run did (a restarted server, AppTest)."""
+    Every card writes into `slot` in a run of the whole page too: Streamlit lets a fragment
+    write outside itself only where it wrote in the last full run, and a browser shows nothing
+    there if the page's own body writes into it after the cards (checked in Chromium). In a full
+    run only the last card drawn writes the dots left; the others reserve the place with an
+    empty element (one message, not three, per card). In a fragment run, the tapped card draws
+    them. `card.note` is what the tap that caused a full run did (a restarted server, AppTest)."""
     follow_the_page()
     if fragment_run() and st.session_state.pop(_REDRAW_VOTE, False):
         st.rerun()  # the whole page, from the database (see on_change_dots)
@@ -132,38 +135,40 @@ def vote_card(
         member_list(choice.members)
         dots = "●" * my_dots + "○" * (max_dots - my_dots)
         st.markdown(f"Vos points ici : **{my_dots}** sur {max_dots} {dots}")
-        with st.container(horizontal=True):
-            tap_button(
-                "Retirer",
-                on_change_dots,
-                identity.participant_id,
-                choice.item_id,
-                False,
-                key=f"less_{choice.item_id}",
-                icon=":material/remove:",
-                disabled=my_dots == 0,
-            )
-            tap_button(
-                "Ajouter un point",
-                on_change_dots,
-                identity.participant_id,
-                choice.item_id,
-                True,
-                key=f"more_{choice.item_id}",
-                icon=":material/add:",
-                type="primary",
-                disabled=why_not is not None,
-            )
+        if my_dots:
+            with st.container(horizontal=True):
+                dot_button(identity, choice, more=True, disabled=why_not is not None)
+                dot_button(identity, choice, more=False, disabled=False)
+        else:  # nothing to take back: no « Retirer » (most cards, a button and a row less each)
+            dot_button(identity, choice, more=True, disabled=why_not is not None)
         if why_not is not None:
             st.caption(why_not)  # the reason, readable on a phone (a tooltip is not)
         show_message(f"vote_{choice.item_id}", card_fragment_key(choice.item_id))
     if not fragment_run():
-        dots_left(slot, balance, max_dots, page_note)
+        if choice.item_id == card.last_item_id:
+            dots_left(slot, balance, max_dots, card.note)
+        else:
+            slot.empty()
         return
     note = st.session_state.get(_DOT_NOTE)
     if note is not None:
         note["shown"] = True
     dots_left(slot, balance, max_dots, note and note["text"])
+
+
+def dot_button(identity: Identity, choice: VoteChoice, *, more: bool, disabled: bool) -> None:
+    """« Ajouter un point » (first: it stays under the thumb when « Retirer » appears) or « Retirer »."""
+    tap_button(
+        "Ajouter un point" if more else "Retirer",
+        on_change_dots,
+        identity.participant_id,
+        choice.item_id,
+        more,
+        key=f"{'more' if more else 'less'}_{choice.item_id}",
+        icon=":material/add:" if more else ":material/remove:",
+        type="primary" if more else "secondary",
+        disabled=disabled,
+    )
 
 
 def view_label(sheet: VotePage):
@@ -180,8 +185,15 @@ def view_label(sheet: VotePage):
 def draw_cards(sheet: VotePage, choices: Iterable[VoteChoice], card: CardArgs) -> None:
     for choice in choices:
         st.fragment(vote_card, key=card_fragment_key(choice.item_id))(
-            card.identity, choice, sheet.max_dots_per_item, card.slot, sheet.balance, card.note
+            card.identity, choice, sheet.max_dots_per_item, card.slot, sheet.balance, card
         )
+
+
+def cards_in_order(sheet: VotePage) -> list[VoteChoice]:
+    """The cards as the view draws them: by quadrant in the SWOT order, or the page's own order."""
+    if sheet.view in (ALL_QUADRANTS, MY_DOTS):
+        return [choice for quadrant in Quadrant for choice in sheet.choices_in(quadrant.value)]
+    return list(sheet.choices)
 
 
 def all_quadrants(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
@@ -294,7 +306,8 @@ def show_vote(identity: Identity, topic: TopicInfo, sheet: VotePage) -> None:
     st.session_state[_LAST_SHOWN] = shown
     if previous is not None and previous[0] == topic.key and previous != shown:
         scroll_to_views()
-    card = CardArgs(identity, slot, note)
+    drawn = cards_in_order(sheet)
+    card = CardArgs(identity, slot, note, drawn[-1].item_id if drawn else None)
     if not any(sheet.counts.values()):
         st.markdown("Aucune contribution à départager dans ce sujet.")
     elif sheet.view == ALL_QUADRANTS:
@@ -303,5 +316,5 @@ def show_vote(identity: Identity, topic: TopicInfo, sheet: VotePage) -> None:
         my_dots_view(sheet, card)
     else:
         one_quadrant(topic, sheet, card)
-    if not sheet.choices:  # otherwise every card has drawn it (see vote_card)
+    if not drawn:  # otherwise the last card has drawn it (see vote_card)
         dots_left(slot, sheet.balance, sheet.max_dots_per_item, note)
