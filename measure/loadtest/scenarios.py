@@ -299,6 +299,8 @@ async def spend_dot(session: AppSession, options: ScenarioOptions, index: int, r
     )
     expected = DOT_ADDED if change > 0 else DOT_REMOVED
     after = next((w for w in session.widgets() if w.key == button.key), None)
+    if after is None:  # « Retirer » leaves with the card's last dot: read the card by « Ajouter »
+        after = next((w for w in session.widgets() if w.key == f"more_{item_id}"), None)
     dots = card_dots(session, after) if after is not None else None
     if any(expected in message for message in success_texts(session)) and dots is not None:
         ledger.vote_acknowledged(user, token, item_id, dots[0])
