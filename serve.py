@@ -1,7 +1,7 @@
 """`streamlit run app.py` with what Streamlit's server does not do for us (package `server/`):
 TCP_NODELAY on every connection, the facilitator's HttpOnly cookie routes, Streamlit's static
-files compressed once, a browser id cookie given with the first page (the login throttle), fewer wake-ups of the
-event loop per script run.
+files compressed once, a browser id cookie given with the first page (the login throttle), fewer
+wake-ups of the event loop per script run, a cycle collector set for hundreds of sessions.
 
     python serve.py [streamlit run options…]
     python serve.py other_script.py [streamlit run options…]
@@ -16,6 +16,7 @@ import sys
 from collections.abc import Sequence
 
 from server.client_id import install_client_id_cookie
+from server.collector import tune_collector
 from server.compression import (  # noqa: F401 - the launcher's names, as tests and tools use them
     CACHE_DIR_ENV,
     CompressedFiles,
@@ -49,6 +50,7 @@ def main(argv: Sequence[str] | None = None) -> None:
     install_session_routes()
     install_compression()
     install_client_id_cookie()  # outermost: the pages the others answer get it too
+    tune_collector()  # last: after everything the launcher loads
     from streamlit.web.cli import main as streamlit_main
 
     sys.argv = streamlit_argv(sys.argv[1:] if argv is None else argv)
