@@ -34,4 +34,7 @@ def test_tuning_freezes_what_lives_as_long_as_the_process(collector_restored) ->
 def test_every_module_of_the_domain_is_imported() -> None:
     count = import_app_packages(("ctg_workshop",))
     assert count > 50
-    assert "ctg_workshop.follow_up.reporting" in sys.modules and "ctg_workshop.archive.backup_round" in sys.modules
+    assert (
+        "ctg_workshop.follow_up.reporting" in sys.modules
+        and "ctg_workshop.archive.backup_round" in sys.modules
+    )
