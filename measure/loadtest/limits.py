@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from urllib.parse import urlsplit
 
 LOOPBACK_NAMES = frozenset({"localhost", "localhost.", "ip6-localhost"})
-MAX_SESSIONS = 1000
+MAX_SESSIONS = 1200  # the 1,000-partner day and its projection screens
 MAX_DURATION_S = 900.0
 MAX_ACTIONS_PER_SESSION = 10_000
 DEFAULT_ACTION_TIMEOUT_S = 60.0
