@@ -13,14 +13,14 @@ from __future__ import annotations
 
 import re
 import secrets
-import sys
 from collections.abc import Awaitable, Callable, MutableMapping
 from typing import Any
+
+from server.app_factory import wrap_app_factory
 
 CLIENT_COOKIE = "ctg_poste"
 CLIENT_ID = re.compile(r"^[A-Za-z0-9_-]{16,64}$")
 ONE_YEAR_S = 365 * 24 * 3600
-_WRAPPED = "_ctg_client_id"  # marks Streamlit's app factory once wrapped
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -84,22 +84,8 @@ class ClientIdCookie:
 def install_client_id_cookie() -> bool:
     """Wrap the app Streamlit creates in `ClientIdCookie` (outermost: call it after the other
     `install_…` of the launcher, so the pages they answer themselves get the cookie too)."""
-    try:
-        from streamlit.web.server.starlette import starlette_server
-
-        original: Callable[..., ASGIApp] = starlette_server.create_starlette_app
-    except (ImportError, AttributeError) as error:
-        print(
-            f"Attention : l'identifiant de navigateur sera posé au deuxième chargement ({error}).",
-            file=sys.stderr,
-        )
-        return False
-    if getattr(original, _WRAPPED, False):
-        return True
-
-    def create_app(*args: object, **kwargs: object) -> ASGIApp:
-        return ClientIdCookie(original(*args, **kwargs))
-
-    setattr(create_app, _WRAPPED, True)
-    starlette_server.create_starlette_app = create_app
-    return True
+    return wrap_app_factory(
+        "client_id",
+        ClientIdCookie,
+        unavailable="l'identifiant de navigateur sera posé au deuxième chargement",
+    )

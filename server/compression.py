@@ -22,12 +22,12 @@ from __future__ import annotations
 import hashlib
 import os
 import re
-import sys
 import threading
 from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
+from server.app_factory import wrap_app_factory
 from server.compressed_files import (  # noqa: F401 - re-exported: the launcher's names
     CACHE_DIR_ENV,
     COMPRESSIBLE,
@@ -42,8 +42,6 @@ from server.compressed_files import (  # noqa: F401 - re-exported: the launcher'
     default_cache_dir,
     first_visit_assets,
 )
-
-_COMPRESSING = "_ctg_compressing"  # marks Streamlit's app factory once wrapped
 
 Scope = MutableMapping[str, Any]
 Message = MutableMapping[str, Any]
@@ -234,25 +232,13 @@ def install_compression(cache_dir: Path | None = None) -> bool:
 
     Returns False (with a warning on stderr) if this Streamlit no longer builds its server the
     way the patch expects: its files are then served uncompressed, as by `streamlit run`."""
-    try:
-        from streamlit import config, file_util
-        from streamlit.web.server.starlette import starlette_server
+    from streamlit import config, file_util
 
-        original: Callable[..., ASGIApp] = starlette_server.create_starlette_app
-    except (ImportError, AttributeError) as error:
-        print(
-            f"Attention : la compression des fichiers statiques n'a pas pu être activée ({error}) ; "
-            "le serveur démarre sans, et la première visite d'un téléphone est plus lourde.",
-            file=sys.stderr,
-        )
-        return False
-    if getattr(original, _COMPRESSING, False):
-        return True
     if cache_dir is None:
         configured = os.environ.get(CACHE_DIR_ENV)
         cache_dir = default_cache_dir() if configured is None else (Path(configured) if configured else None)
 
-    def create_compressed_app(*args: object, **kwargs: object) -> ASGIApp:
+    def compressed(app: ASGIApp) -> ASGIApp:
         static_dir = Path(file_util.get_static_dir())
         files = CompressedFiles(static_dir, cache_dir)
         threading.Thread(
@@ -260,8 +246,11 @@ def install_compression(cache_dir: Path | None = None) -> bool:
         ).start()
         base_url = config.get_option("server.baseUrlPath") or ""
         drop = not theme_font_is_streamlits(config.get_option("theme.font"))
-        return CompressedStatic(original(*args, **kwargs), files, base_url, drop_font_preload=drop)
+        return CompressedStatic(app, files, base_url, drop_font_preload=drop)
 
-    setattr(create_compressed_app, _COMPRESSING, True)
-    starlette_server.create_starlette_app = create_compressed_app
-    return True
+    return wrap_app_factory(
+        "compression",
+        compressed,
+        unavailable="la compression des fichiers statiques n'a pas pu être activée ; le serveur démarre "
+        "sans, et la première visite d'un téléphone est plus lourde",
+    )

@@ -11,12 +11,11 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-import sys
 import threading
-from collections.abc import Callable
 from typing import Any
 
-_ROUTED = "_ctg_session_routes"  # marks Streamlit's app factory once wrapped
+from server.app_factory import wrap_app_factory
+
 SESSION_ROUTE = "_ctg/animation"
 # Our page scripts send it; a cross-site form cannot (a custom header needs CORS's consent).
 SESSION_HEADER = "X-CTG-Animation"
@@ -111,22 +110,9 @@ class FacilitatorCookieRoutes:
 
 def install_session_routes() -> bool:
     """Add `FacilitatorCookieRoutes` in front of the routes of the app Streamlit creates."""
-    try:
-        from streamlit import config
-        from streamlit.web.server.starlette import starlette_server
+    from streamlit import config
 
-        original: Callable[..., Any] = starlette_server.create_starlette_app
-    except (ImportError, AttributeError) as error:
-        print(
-            f"Attention : les sessions d'animation ne survivront pas à un rechargement ({error}).",
-            file=sys.stderr,
-        )
-        return False
-    if getattr(original, _ROUTED, False):
-        return True
-
-    def create_app(*args: object, **kwargs: object) -> Any:
-        app = original(*args, **kwargs)
+    def add_routes(app: Any) -> Any:
         inner = app
         while not hasattr(inner, "router") and hasattr(inner, "app"):
             inner = inner.app  # under another wrapper of ours (e.g. a middleware around the app)
@@ -134,6 +120,8 @@ def install_session_routes() -> bool:
         inner.router.routes[:0] = routes
         return app
 
-    setattr(create_app, _ROUTED, True)
-    starlette_server.create_starlette_app = create_app
-    return True
+    return wrap_app_factory(
+        "session_routes",
+        add_routes,
+        unavailable="les sessions d'animation ne survivront pas à un rechargement",
+    )
