@@ -25,6 +25,7 @@ from server.compression import (  # noqa: F401 - the launcher's names, as tests 
     compress,
     first_visit_assets,
     install_compression,
+    page_document,
     theme_font_is_streamlits,
     without_font_preload,
 )

@@ -241,19 +241,30 @@ async def _forgeries(url: str, workshop: DemoWorkshop) -> dict[str, object]:
         del other
     async with AppSession(url) as tab:
         await join(tab, options, 1)
-        first = next(w for w in tab.widgets() if (w.key or "").startswith("less_"))
-        item_id = int((first.key or "").removeprefix("less_"))
-        seen["less_disabled"] = first.disabled
-        # Forged triggers: a disabled button, and a widget id the page never drew.
+        more = [w for w in tab.widgets() if (w.key or "").startswith("more_")]
+        first, other = more[0], more[1]
+        for _ in range(3):  # up to the cap: « Ajouter un point » is disabled on that card
+            await tab.click(tab.find_widget(key=first.key))
+        capped = tab.find_widget(key=first.key)
+        seen["more_disabled"] = capped.disabled
+        other_id = int((other.key or "").removeprefix("more_"))
+        seen["less_drawn_without_dots"] = bool(tab.find_widgets(key=f"less_{other_id}"))
+        # Forged triggers: a disabled button, a « Retirer » the page never drew (no dot on that
+        # card), and widget ids the page never drew.
         forged = [
-            WidgetState(id=first.id, trigger_value=True),
-            WidgetState(id=first.id.replace(first.id.split("-")[1], "0" * 32), trigger_value=True),
-            WidgetState(id=f"$$ID-{'f' * 32}-more_{item_id}", trigger_value=True),
+            WidgetState(id=capped.id, trigger_value=True),
+            WidgetState(id=f"$$ID-{'e' * 32}-less_{other_id}", trigger_value=True),
+            WidgetState(id=capped.id.replace(capped.id.split("-")[1], "0" * 32), trigger_value=True),
+            WidgetState(id=f"$$ID-{'f' * 32}-more_{other_id}", trigger_value=True),
         ]
         for state in forged:
             result = await tab.send_states([state])
             assert result.status in (RunStatus.SUCCESS, RunStatus.FRAGMENT_SUCCESS)
-        seen["after_forgeries"] = (remaining_dots(tab), card_dots(tab, tab.find_widget(key=first.key)))
+        seen["after_forgeries"] = (
+            remaining_dots(tab),
+            card_dots(tab, tab.find_widget(key=first.key)),
+            card_dots(tab, tab.find_widget(key=other.key)),
+        )
         seen["forgery_messages"] = error_texts(tab)
         seen["exceptions"] = tab.exceptions()
     return seen
@@ -268,8 +279,8 @@ def test_forged_tokens_and_widget_ids_do_not_act_for_anyone(
     assert any("plus valable" in text for text in alerts) and not token_kept
     assert seen["unknown_token_join_form"]
     assert seen["foreign_token_join_form"] and seen["foreign_token_refused"]
-    assert seen["less_disabled"]
-    assert seen["after_forgeries"] == (5, (0, 3))  # nothing was spent, nothing was taken back
+    assert seen["more_disabled"] and not seen["less_drawn_without_dots"]
+    assert seen["after_forgeries"] == (2, (3, 3), (0, 3))  # the three real dots, nothing more or less
     assert not seen["exceptions"]
     assert participants_named(demo, "Ailleurs") == 0  # not a participant of this workshop
     engine = make_engine(demo.database_url)
@@ -277,9 +288,7 @@ def test_forged_tokens_and_widget_ids_do_not_act_for_anyone(
         with read_session(engine) as session:
             organisation = own_organisation(options_for(demo, "faux"), 1)
             here = session.scalar(select(Participant.id).where(Participant.organisation == organisation))
-            assert (
-                session.scalar(select(func.count()).select_from(Vote).where(Vote.participant_id == here)) == 0
-            )
+            assert session.scalar(select(func.sum(Vote.dots)).where(Vote.participant_id == here)) == 3
             assert session.scalar(select(func.count()).where(Participant.organisation == "Ailleurs")) == 1
     finally:
         engine.dispose()
@@ -394,7 +403,7 @@ def test_injection_strings_travel_as_text_never_as_markup(corpus_seen: dict[str,
         assert text in seen["author_texts"]  # own items: one st.text each, exactly as typed
         # The others' list: st.text, an item's line breaks shown as « / » (see ui.partner.text.one_line).
         assert f"• {one_line(text)} — {ORGANISATION}" in seen["reader_texts"]
-        assert text in seen["vote_texts"]  # vote cards: st.text
+        assert f"{text}\n— {ORGANISATION}" in seen["vote_texts"]  # vote cards: one st.text, signed
         # Ranking: st.text, « N. » before the items that received points, none before the others.
         assert text in seen["closed_texts"]
         # The projection puts texts in Markdown: only ever escaped.
