@@ -15,9 +15,7 @@ When `.streamlit/config.toml` gives the theme another font than Streamlit's Sour
 shipped one: the phone's own fonts), the page document (`index.html`, whatever the page's path)
 is also rewritten: its preload of Source Sans is dropped and the family is mapped to local
 fonts, so that a first visit downloads no text font at all (170 kB less); it is compressed here.
-The page document also says it is in French (`lang="fr"`), and asks at once for the scripts a
-first visit of the partners' page loads (`deploy/first-visit-assets.txt`), instead of one
-round trip after another once the page's elements arrive.
+The page document also says it is in French (`lang="fr"`), whatever the font.
 """
 
 from __future__ import annotations
@@ -26,7 +24,7 @@ import hashlib
 import os
 import re
 import threading
-from collections.abc import Awaitable, Callable, MutableMapping, Sequence
+from collections.abc import Awaitable, Callable, MutableMapping
 from pathlib import Path
 from typing import Any
 
@@ -94,26 +92,16 @@ def without_font_preload(document: bytes) -> bytes:
     return document.replace(b"</head>", b"<style>" + _LOCAL_SOURCE_SANS + b"</style></head>", 1)
 
 
-def with_module_preloads(document: bytes, scripts: Sequence[str]) -> bytes:
-    """The page asking at once for the scripts of a first visit it does not name already.
-
-    Streamlit's page loads each element's script when the element first arrives over the
-    websocket, and that script its own imports: on a phone's 4G link (70 ms a round trip), a
-    waterfall of several round trips after the page's first run. Asked for with the page, they
-    arrive while the main script downloads (the same bytes, sooner)."""
-    missing = [script for script in dict.fromkeys(scripts) if script.encode() not in document]
-    links = b"".join(b'<link rel="modulepreload" href="./%s" />' % script.encode() for script in missing)
-    return document.replace(b"</head>", links + b"</head>", 1)
-
-
-def page_document(document: bytes, *, drop_font: bool, scripts: Sequence[str]) -> bytes:
+def page_document(document: bytes, *, drop_font: bool) -> bytes:
     """The page document as the phones get it: in French from its first byte (`lang`, which
-    screen readers read before any script runs; ui/french.py sets it too), the scripts of a
-    first visit asked for at once, and without Source Sans when the theme uses another font."""
+    screen readers read before any script runs; ui/french.py sets it too), and without Source
+    Sans when the theme uses another font.
+
+    Not done, measured: asking at once (`modulepreload`) for the ~90 scripts a first visit loads
+    made the join form later on an emulated 4G phone (3.7 -> 3.9-4.1 s, `measure.first_visit`,
+    alternated): they compete with the main script for the link and the phone's slow CPU."""
     document = document.replace(b'<html lang="en">', b'<html lang="fr">', 1)
-    if drop_font:
-        document = without_font_preload(document)
-    return with_module_preloads(document, scripts)
+    return without_font_preload(document) if drop_font else document
 
 
 class CompressedStatic:
@@ -125,8 +113,8 @@ class CompressedStatic:
     uncompressed answer of a compressible static file also says `Vary: Accept-Encoding`.
 
     The page document (index.html, under any page's path) is rewritten (`page_document`: in
-    French, `preload_scripts` asked for at once, without Source Sans with `drop_font_preload`)
-    and compressed here (each rewritten document compressed once, kept by its content).
+    French, without Source Sans with `drop_font_preload`) and compressed here (each rewritten
+    document compressed once, kept by its content).
     """
 
     def __init__(
@@ -136,14 +124,11 @@ class CompressedStatic:
         base_url: str = "",
         *,
         drop_font_preload: bool = False,
-        preload_scripts: Sequence[str] = (),
     ) -> None:
         self.app = app
         self.files = files
         self.base = "/" + base_url.strip("/") if base_url.strip("/") else ""
         self.drop_font_preload = drop_font_preload
-        self.preload_scripts = tuple(preload_scripts)
-        self.rewrites_documents = drop_font_preload or bool(self.preload_scripts)
         self._documents: dict[tuple[bytes, str | None], bytes] = {}
 
     def _route_path(self, scope: Scope) -> str:
@@ -159,7 +144,7 @@ class CompressedStatic:
             return
         path = self._route_path(scope)
         if not path.startswith(STATIC_PREFIX):
-            if self.rewrites_documents and not path.startswith(_NOT_DOCUMENTS):
+            if not path.startswith(_NOT_DOCUMENTS):
                 await self._document(scope, receive, send)
             else:
                 await self.app(scope, receive, send)
@@ -217,9 +202,7 @@ class CompressedStatic:
         key = (hashlib.sha256(document).digest(), encoding)
         body = self._documents.get(key)
         if body is None:
-            rewritten = page_document(
-                document, drop_font=self.drop_font_preload, scripts=self.preload_scripts
-            )
+            rewritten = page_document(document, drop_font=self.drop_font_preload)
             body = compress(rewritten, encoding) if encoding else rewritten
             if len(self._documents) < 64:  # a handful of distinct documents, never grows unbounded
                 self._documents[key] = body
@@ -281,8 +264,7 @@ def install_compression(cache_dir: Path | None = None) -> bool:
         ).start()
         base_url = config.get_option("server.baseUrlPath") or ""
         drop = not theme_font_is_streamlits(config.get_option("theme.font"))
-        scripts = [name for name in first_visit_assets(static_dir) if name.endswith(".js")]
-        return CompressedStatic(app, files, base_url, drop_font_preload=drop, preload_scripts=scripts)
+        return CompressedStatic(app, files, base_url, drop_font_preload=drop)
 
     return wrap_app_factory(
         "compression",
