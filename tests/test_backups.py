@@ -383,6 +383,15 @@ def test_the_scheduler_writes_a_round_in_a_child_process(voting: Engine, tmp_pat
     assert json.loads(snapshot.path.read_bytes())["workshop"]["code"] == "ARMDEMO"
 
 
+def test_the_child_process_works_from_any_working_directory(
+    voting: Engine, tmp_path: Path, monkeypatch
+) -> None:
+    monkeypatch.chdir(tmp_path)  # a service started elsewhere than the project's folder
+    monkeypatch.delenv("PYTHONPATH", raising=False)
+    assert backups.backup_in_child_process(voting, directory=tmp_path / "sauvegardes", now=T0)
+    assert len(list_snapshots(tmp_path / "sauvegardes", "ARMDEMO")) == 1
+
+
 def test_the_child_gets_the_database_through_its_environment(monkeypatch, tmp_path: Path) -> None:
     engine = make_engine("postgresql+psycopg://ctg:secret-word@127.0.0.1:9/ctg")
     seen = {}

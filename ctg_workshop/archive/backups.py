@@ -227,10 +227,15 @@ def backup_in_child_process(engine: Engine, *, directory: Path, now: dt.datetime
     if engine.url.get_backend_name() == "sqlite" and engine.url.database in (None, "", ":memory:"):
         backup_open_workshops(engine, directory=directory, now=now)  # nothing a child could open
         return True
+    # The child finds this package whatever the server's working directory (a service may start
+    # elsewhere); relative paths (a SQLite file, the folder) stay relative to the same directory.
+    package_root = str(Path(__file__).resolve().parents[2])
+    inherited = os.environ.get("PYTHONPATH", "")
     env = {
         **os.environ,
         DATABASE_ENV: engine.url.render_as_string(hide_password=False),
         DIRECTORY_ENV: str(directory),
+        "PYTHONPATH": package_root + (os.pathsep + inherited if inherited else ""),
     }
     command = [sys.executable, "-m", "ctg_workshop.archive.backup_round", now.isoformat()]
     try:
