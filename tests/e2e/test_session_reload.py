@@ -8,13 +8,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, expect
 
-from ctg_workshop.access import set_facilitator_passphrase
-from ctg_workshop.archive.load import import_archive
 from ctg_workshop.sessions import cookie_name
-from ctg_workshop.storage.db import open_database, write_session
 from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import click, new_context, open_page, wait_idle
 from tests.support.pages import FACILITATOR_PASSPHRASE
+from tests.support.workshops import demo_with_passphrase
 
 pytestmark = pytest.mark.browser
 
@@ -22,13 +20,7 @@ pytestmark = pytest.mark.browser
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory, demo_archive: bytes) -> Iterator[StreamlitServer]:
     database = f"sqlite:///{tmp_path_factory.mktemp('session') / 'ctg.sqlite3'}"
-    engine = open_database(database)
-    with write_session(engine) as session:
-        workshop = import_archive(session=session, data=demo_archive)
-        set_facilitator_passphrase(
-            session=session, workshop_id=workshop.id, passphrase=FACILITATOR_PASSPHRASE
-        )
-    engine.dispose()
+    demo_with_passphrase(database, demo_archive, FACILITATOR_PASSPHRASE)
     with start_streamlit(database) as started:
         yield started
 

@@ -16,13 +16,11 @@ from collections.abc import Iterator
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from ctg_workshop.access import set_facilitator_passphrase
-from ctg_workshop.archive.load import import_archive
-from ctg_workshop.storage.db import open_database, write_session
 from measure.harness.nginx import NginxServer, NginxUnavailableError, start_nginx
 from measure.harness.streamlit_server import start_streamlit
 from tests.e2e.browser import click, new_context, open_page
 from tests.support.pages import FACILITATOR_PASSPHRASE
+from tests.support.workshops import demo_with_passphrase
 
 pytestmark = [pytest.mark.browser, pytest.mark.postgres]
 
@@ -36,13 +34,7 @@ def doors(
 ) -> Iterator[tuple[str, str]]:
     """The addresses of two nginx front doors, one per app process, on one database."""
     database = postgres_server.create_database("deux_processus")
-    engine = open_database(database)
-    with write_session(engine) as session:
-        workshop = import_archive(session=session, data=demo_archive)
-        set_facilitator_passphrase(
-            session=session, workshop_id=workshop.id, passphrase=FACILITATOR_PASSPHRASE
-        )
-    engine.dispose()
+    demo_with_passphrase(database, demo_archive, FACILITATOR_PASSPHRASE)
     env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(32)}
     started: list[object] = []
     try:
