@@ -15,12 +15,15 @@ When `.streamlit/config.toml` gives the theme another font than Streamlit's Sour
 shipped one: the phone's own fonts), the page document (`index.html`, whatever the page's path)
 is also rewritten: its preload of Source Sans is dropped and the family is mapped to local
 fonts, so that a first visit downloads no text font at all (170 kB less); it is compressed here.
-The page document also says it is in French (`lang="fr"`), whatever the font.
+The page document also says it is in French (`lang="fr"`), whatever the font, tells Streamlit
+where its server is (no probe of `/participer/_stcore/health` first) and asks early, at low
+priority, for the scripts the join form draws later (`page_document`).
 """
 
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import re
 import threading
@@ -92,15 +95,55 @@ def without_font_preload(document: bytes) -> bytes:
     return document.replace(b"</head>", b"<style>" + _LOCAL_SOURCE_SANS + b"</style></head>", 1)
 
 
-def page_document(document: bytes, *, drop_font: bool) -> bytes:
-    """The page document as the phones get it: in French from its first byte (`lang`, which
-    screen readers read before any script runs; ui/french.py sets it too), and without Source
-    Sans when the theme uses another font.
+# A page's path as the server routes it, safe to quote in a script (anything else: no hint).
+_PLAIN_ROUTE = re.compile(r"^/[A-Za-z0-9_-]*/?$")
 
-    Not done, measured: asking at once (`modulepreload`) for the ~90 scripts a first visit loads
-    made the join form later on an emulated 4G phone (3.7 -> 3.9-4.1 s, `measure.first_visit`,
-    alternated): they compete with the main script for the link and the phone's slow CPU."""
+
+def backend_hint(route_path: str) -> bytes:
+    """A script telling Streamlit's page where its server is, so that it does not probe for it.
+
+    Without it, a page under a path (`/participer`) first asks `/participer/_stcore/health`,
+    gets a 404, waits and asks `/_stcore/health`: two round trips and a timer (0.25 s on an
+    emulated 4G phone) before the websocket opens. Streamlit reads `window.__streamlit` (its
+    embedding settings) once at startup. The base is worked out in the browser, from the address
+    it shows minus the route the server saw, so that a proxy adding a prefix stays right."""
+    if not _PLAIN_ROUTE.match(route_path):
+        return b""
+    route = json.dumps(route_path.rstrip("/"))
+    return (
+        b"<script>(function(){var p=location.pathname.replace(/\\/+$/,''),r=%s;"
+        b"if(r===''||p.slice(-r.length)===r){window.__streamlit={BACKEND_BASE_URL:"
+        b"location.origin+p.slice(0,p.length-r.length)+'/'}}})()</script>" % route.encode()
+    )
+
+
+def lazy_script_preloads(document: bytes, first_visit: list[str]) -> bytes:
+    """`modulepreload` links for the scripts a first visit loads only once the websocket has
+    drawn the page (the join form's text inputs, st.html), which the document does not name.
+
+    The phone's link is idle while its slow CPU runs the main script (~1 s on an emulated 4G
+    phone): these ~20 small files (20 kB) arrive then, instead of in two more round trips after
+    the first drawing. Listed after Streamlit's own, they do not delay them. (Asking for all the
+    ~90 scripts of a first visit this way was measured slower: 3.7 -> 3.9-4.1 s.)"""
+    links = [
+        b'<link rel="modulepreload" crossorigin fetchpriority="low" href="./%s">' % name.encode()
+        for name in first_visit
+        if name.endswith(".js") and name.encode() not in document
+    ]
+    return b"".join(links)
+
+
+def page_document(
+    document: bytes, *, drop_font: bool, route_path: str = "", first_visit: list[str] | None = None
+) -> bytes:
+    """The page document as the phones get it: in French from its first byte (`lang`, which
+    screen readers read before any script runs; ui/french.py sets it too), telling Streamlit
+    where its server is (`backend_hint`), asking early for the scripts drawn later
+    (`lazy_script_preloads`), and without Source Sans when the theme uses another font."""
     document = document.replace(b'<html lang="en">', b'<html lang="fr">', 1)
+    hint = backend_hint(route_path) if route_path else b""
+    preloads = lazy_script_preloads(document, first_visit or [])
+    document = document.replace(b"<head>", b"<head>" + hint, 1).replace(b"</head>", preloads + b"</head>", 1)
     return without_font_preload(document) if drop_font else document
 
 
@@ -124,12 +167,14 @@ class CompressedStatic:
         base_url: str = "",
         *,
         drop_font_preload: bool = False,
+        first_visit: list[str] | None = None,
     ) -> None:
         self.app = app
         self.files = files
         self.base = "/" + base_url.strip("/") if base_url.strip("/") else ""
         self.drop_font_preload = drop_font_preload
-        self._documents: dict[tuple[bytes, str | None], bytes] = {}
+        self.first_visit = first_visit or []
+        self._documents: dict[tuple[bytes, str | None, str], bytes] = {}
 
     def _route_path(self, scope: Scope) -> str:
         path: str = scope.get("path", "")
@@ -199,10 +244,13 @@ class CompressedStatic:
     async def _send_document(
         self, start: Message, document: bytes, encoding: str | None, scope: Scope, send: Send
     ) -> None:
-        key = (hashlib.sha256(document).digest(), encoding)
+        route = self._route_path(scope)
+        key = (hashlib.sha256(document).digest(), encoding, route)
         body = self._documents.get(key)
         if body is None:
-            rewritten = page_document(document, drop_font=self.drop_font_preload)
+            rewritten = page_document(
+                document, drop_font=self.drop_font_preload, route_path=route, first_visit=self.first_visit
+            )
             body = compress(rewritten, encoding) if encoding else rewritten
             if len(self._documents) < 64:  # a handful of distinct documents, never grows unbounded
                 self._documents[key] = body
@@ -259,12 +307,12 @@ def install_compression(cache_dir: Path | None = None) -> bool:
     def compressed(app: ASGIApp) -> ASGIApp:
         static_dir = Path(file_util.get_static_dir())
         files = CompressedFiles(static_dir, cache_dir)
-        threading.Thread(
-            target=files.warm, args=(first_visit_assets(static_dir),), name="ctg-warm-static", daemon=True
-        ).start()
+        # Only files this Streamlit has: a list recorded for another version preloads nothing wrong.
+        first_visit = [name for name in first_visit_assets(static_dir) if (static_dir / name).is_file()]
+        threading.Thread(target=files.warm, args=(first_visit,), name="ctg-warm-static", daemon=True).start()
         base_url = config.get_option("server.baseUrlPath") or ""
         drop = not theme_font_is_streamlits(config.get_option("theme.font"))
-        return CompressedStatic(app, files, base_url, drop_font_preload=drop)
+        return CompressedStatic(app, files, base_url, drop_font_preload=drop, first_visit=first_visit)
 
     return wrap_app_factory(
         "compression",

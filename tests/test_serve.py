@@ -35,6 +35,7 @@ import serve
 from measure import PROJECT_ROOT
 from measure.harness.processes import HOST
 from measure.harness.streamlit_server import SERVE, StreamlitServer, start_streamlit
+from server import compression
 
 _SYS_PIDFD_GETFD = 438  # Linux >= 5.6, the same number on every architecture
 
@@ -382,3 +383,53 @@ def streamlit_static_dir() -> str:
     from streamlit import file_util
 
     return file_util.get_static_dir()
+
+
+def test_the_page_tells_streamlit_where_its_server_is() -> None:
+    document = (Path(streamlit_static_dir()) / "index.html").read_bytes()
+    rewritten = compression.page_document(document, drop_font=False, route_path="/participer")
+    hint = compression.backend_hint("/participer")
+    assert hint.startswith(b"<script>") and b'"/participer"' in hint and b"__streamlit" in hint
+    # Before Streamlit's scripts, which read `window.__streamlit` once as they start.
+    assert rewritten.index(hint) < rewritten.index(b'type="module"')
+    assert compression.backend_hint("/") and compression.backend_hint("/saisie/")
+
+
+@pytest.mark.parametrize("route", ["/a</script><script>alert(1)", '/a"b', "/a/../b", "/a b", "relative"])
+def test_an_unusual_address_gets_no_hint_so_nothing_it_holds_reaches_a_script(route: str) -> None:
+    assert compression.backend_hint(route) == b""
+    document = b'<html lang="en"><head><script type="module" src="./static/js/index.js"></script></head>'
+    assert b"alert" not in compression.page_document(document, drop_font=False, route_path=route)
+
+
+def test_the_scripts_drawn_later_are_preloaded_at_low_priority_after_streamlits_own() -> None:
+    document = (
+        b'<html lang="en"><head><script type="module" src="./static/js/index.A1.js"></script>'
+        b'<link rel="modulepreload" crossorigin href="./static/js/react.B2.js"></head><body></body></html>'
+    )
+    first_visit = [
+        "static/js/index.A1.js",
+        "static/js/react.B2.js",
+        "static/css/index.C3.css",
+        "static/js/TextInput.D4.js",
+        "static/media/font.E5.woff2",
+        "static/js/Html.F6.js",
+    ]
+    rewritten = compression.page_document(document, drop_font=False, first_visit=first_visit)
+    added = rewritten.count(b'rel="modulepreload"') - document.count(b'rel="modulepreload"')
+    assert added == 2  # the two scripts the document does not name; no CSS, no font
+    text_input = rewritten.index(b'fetchpriority="low" href="./static/js/TextInput.D4.js"')
+    assert rewritten.index(b"react.B2.js") < text_input < rewritten.index(b"</head>")
+    assert b'href="./static/js/Html.F6.js"' in rewritten
+
+
+def test_the_recorded_first_visit_preloads_only_the_join_forms_scripts() -> None:
+    static_dir = Path(streamlit_static_dir())
+    document = (static_dir / "index.html").read_bytes()
+    listed = [name for name in compression.first_visit_assets(static_dir) if (static_dir / name).is_file()]
+    rewritten = compression.page_document(document, drop_font=False, first_visit=listed)
+    preloaded = re.findall(rb'fetchpriority="low" href="\./static/js/([^"]+)"', rewritten)
+    names = {name.split(b".")[0] for name in preloaded}
+    assert {b"TextInput", b"Html"} <= names, names
+    assert b"Selectbox" not in names  # the join form has one text field, no select box
+    assert len(preloaded) < 30
