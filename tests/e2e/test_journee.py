@@ -171,9 +171,7 @@ def metric(page: Page, label: str) -> Locator:
 def card(page: Page, text: str) -> Locator:
     """A vote card: an <article> of the topic's cards component (in its shadow root, which
     Playwright's locators pierce), found by its item's text, then its organisation."""
-    item = page.locator("p.text").filter(
-        has_text=re.compile(rf"^{re.escape(text)}(\s+— .*)?$", re.S)
-    )
+    item = page.locator("p.text").filter(has_text=re.compile(rf"^{re.escape(text)}(\s+— .*)?$", re.S))
     return page.locator("article.card").filter(has=item)
 
 
