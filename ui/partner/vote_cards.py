@@ -7,9 +7,9 @@ so a text such as « <b>x</b><script> » shows as typed. The cards are updated i
 id (a keyboard or screen-reader user stays on the button they pressed), one click listener is
 installed once, and a button that cannot act is `aria-disabled` (not `disabled`: it would lose
 the focus) with its reason in words under it. A polite live region says what the last tap did.
-The names stay those of the buttons they replace: « Ajouter un point » and « Retirer un point »,
-each described by the card's text (`aria-describedby`), « Ajouter » also by its reason when it
-cannot act.
+The buttons are named « Ajouter un point » (as before) and « Retirer un point » (« Retirer »
+before: the name now says what it takes back), each described by the card's text
+(`aria-describedby`), « Ajouter » also by its reason when it cannot act.
 
 The script keeps a line break: Streamlit reads a one-line string holding « / » as a file path.
 """
