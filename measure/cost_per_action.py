@@ -39,6 +39,7 @@ from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from measure.loadtest import AppSession, RunResult
 from measure.loadtest.report import read_proc_sample
 from measure.loadtest.scenarios import JOIN_BUTTON, NEW_ORGANISATION_LABEL, REFRESH_KEY
+from measure.loadtest.vote_cards import tap_vote, vote_cards
 
 DESCRIPTION = (
     "Ce que coûte au serveur chaque action d'un partenaire (temps CPU, messages), une action à la "
@@ -57,8 +58,14 @@ async def redraw(tab: AppSession, _i: int) -> RunResult:
 
 
 async def tap_dot(tab: AppSession, i: int) -> RunResult:
-    buttons = [w for w in tab.widgets() if (w.key or "").startswith(("more_", "less_")) and not w.disabled]
-    return await tab.click(buttons[(i * 7) % len(buttons)])
+    taps = [
+        (card.item_id, more)
+        for card in vote_cards(tab)
+        for more in (True, False)
+        if (card.can_add if more else card.can_remove)
+    ]
+    item_id, more = taps[(i * 7) % len(taps)]
+    return await tap_vote(tab, item_id, more=more)
 
 
 async def add(tab: AppSession, i: int) -> RunResult:

@@ -34,6 +34,7 @@ from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from measure.loadtest import AppSession, RunResult
 from measure.loadtest.report import read_proc_sample
 from measure.loadtest.scenarios import JOIN_BUTTON, NEW_ORGANISATION_LABEL, REFRESH_KEY
+from measure.loadtest.vote_cards import tap_vote, vote_cards
 
 DESCRIPTION = (
     "Deux serveurs de l'application côte à côte, les mêmes actions d'un partenaire sur chacun en "
@@ -63,11 +64,14 @@ def parse_env(assignments: Sequence[str]) -> dict[str, str]:
 
 
 async def tap_dot(tab: AppSession, i: int) -> RunResult:
-    """Put a dot on the first card that takes one, take it back the next time."""
-    more = [w for w in tab.widgets() if (w.key or "").startswith("more_") and not w.disabled]
-    less = [w for w in tab.widgets() if (w.key or "").startswith("less_") and not w.disabled]
-    chosen = (more if i % 2 == 0 else less) or more or less
-    return await tab.click(chosen[0])
+    """Put a dot on the first card that takes one, take it back the next time (the cards as
+    one component, or as buttons on a copy from before it: `measure.loadtest.vote_cards`)."""
+    cards = vote_cards(tab)
+    more = [card for card in cards if card.can_add]
+    less = [card for card in cards if card.can_remove]
+    adding = bool(more) and (i % 2 == 0 or not less)
+    chosen = (more if adding else less)[0]
+    return await tap_vote(tab, chosen.item_id, more=adding)
 
 
 async def redraw(tab: AppSession, _i: int) -> RunResult:

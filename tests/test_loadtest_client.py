@@ -23,7 +23,13 @@ from measure.loadtest.report import LatencyRecorder, percentile, read_proc_sampl
 from measure.loadtest.runner import Group, LoadPlan, run_load
 from measure.loadtest.scenarios import HOME_WORKSHOP_KEY, ScenarioOptions, browse_home, idle_home
 from measure.loadtest.tree import ElementTree
-from measure.loadtest.widgets import user_key
+from measure.loadtest.widgets import (
+    WidgetError,
+    component_data,
+    component_trigger_state,
+    user_key,
+    widget_from_element,
+)
 
 SECOND_CODE = "ARMDEM2"
 
@@ -87,6 +93,29 @@ def test_user_key_is_read_back_from_the_widget_id() -> None:
     assert user_key("$$ID-0f-FormSubmitter:participer_join-Rejoindre l'atelier") == (
         "FormSubmitter:participer_join-Rejoindre l'atelier"
     )
+
+
+def test_a_component_event_is_sent_as_the_browser_sends_it() -> None:
+    """A custom component's event: a JSON list under the id Streamlit gives its events
+    aggregator (the same function the server uses to read it back)."""
+    import json
+
+    from streamlit.components.v2.bidi_component.main import _make_trigger_id
+    from streamlit.proto.Element_pb2 import Element
+
+    element = Element()
+    element.bidi_component.id = "$$ID-0123456789abcdef0123456789abcdef-participer_cards_avs"
+    element.bidi_component.json = json.dumps({"max": 3, "sections": []})
+    widget = widget_from_element(element, (0, 1), "fragment-1")
+    assert widget is not None and widget.kind == "bidi_component" and widget.key == "participer_cards_avs"
+    assert component_data(widget) == {"max": 3, "sections": []}
+    state = component_trigger_state(widget, "tap", {"item": 12, "action": "add"})
+    assert state.id == _make_trigger_id(element.bidi_component.id, "events")
+    assert json.loads(state.json_trigger_value) == [{"event": "tap", "value": {"item": 12, "action": "add"}}]
+    button = Element()
+    button.button.id = "$$ID-0123456789abcdef0123456789abcdef-refresh"
+    with pytest.raises(WidgetError):
+        component_trigger_state(widget_from_element(button, (0, 2), ""), "tap", {})
 
 
 def _delta(path: list[int], body: str) -> ForwardMsg:

@@ -28,6 +28,7 @@ from measure.loadtest import AppSession, RunStatus
 from measure.loadtest.checks import verify
 from measure.loadtest.runner import Group, LoadPlan, run_load
 from measure.loadtest.scenarios import Pace, card_dots, partner, remaining_dots, success_texts
+from measure.loadtest.vote_cards import tap_vote, vote_cards
 from tests.support.partners import (
     idle_until,
     join,
@@ -135,22 +136,19 @@ async def _spend_everywhere(workshop: DemoWorkshop, one: str, two: str) -> dict[
     async with AppSession(one) as phone, AppSession(two) as laptop:
         await join(phone, options, 1)
         await laptop.open("/participer", query=phone.query_string)
-        more_phone = [w for w in phone.widgets() if (w.key or "").startswith("more_")]
-        more_laptop = [w for w in laptop.widgets() if (w.key or "").startswith("more_")]
+        on_phone = [card.item_id for card in vote_cards(phone)]
+        on_laptop = [card.item_id for card in vote_cards(laptop)]
         # Seven taps at once on two processes for a budget of five (three dots per item at most):
         # the database lets exactly five through, whatever the interleaving.
-        taps = [phone.click(w) for w in more_phone[:3]] + [laptop.click(w) for w in more_laptop[3:7]]
+        taps = [tap_vote(phone, item, more=True) for item in on_phone[:3]]
+        taps += [tap_vote(laptop, item, more=True) for item in on_laptop[3:7]]
         await asyncio.gather(*taps)
         await refresh(phone)
         await refresh(laptop)
         return {
             "phone_left": remaining_dots(phone),
             "laptop_left": remaining_dots(laptop),
-            "dots_shown": sum(
-                (card_dots(laptop, w) or (0, 0))[0]
-                for w in laptop.widgets()
-                if (w.key or "").startswith("more_")
-            ),
+            "dots_shown": sum(card.dots for card in vote_cards(laptop)),
         }
 
 
@@ -218,12 +216,12 @@ async def _taps(workshop: DemoWorkshop, url: str) -> dict[str, object]:
         await join(tab, options, 1)
         full = await tab.rerun()
         seen["full_messages"] = full.messages
-        first, second = [w for w in tab.widgets() if (w.key or "").startswith("more_")][:2]
-        tap = await tab.click(first)
+        first, second = [card.item_id for card in vote_cards(tab)][:2]
+        tap = await tap_vote(tab, first, more=True)
         seen["tap"] = (tap.status, tap.messages)
-        seen["after_first"] = (remaining_dots(tab), card_dots(tab, tab.find_widget(key=first.key)))
-        await tab.click(tab.find_widget(key=second.key))
-        seen["after_second"] = (remaining_dots(tab), card_dots(tab, tab.find_widget(key=second.key)))
+        seen["after_first"] = (remaining_dots(tab), card_dots(tab, first))
+        await tap_vote(tab, second, more=True)
+        seen["after_second"] = (remaining_dots(tab), card_dots(tab, second))
         seen["successes"] = success_texts(tab)  # the first card's message is gone
         seen["texts"] = tab.texts()
     return seen

@@ -40,6 +40,8 @@ from measure.harness.demo import DemoWorkshop, load_demo, set_phase
 from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from measure.loadtest import AppSession, RunStatus
 from measure.loadtest.scenarios import NEW_ORGANISATION_LABEL, card_dots, error_texts, remaining_dots
+from measure.loadtest.vote_cards import tap_vote, vote_card, vote_cards, vote_component
+from measure.loadtest.widgets import component_data
 from tests.support.partners import (
     join,
     options_for,
@@ -223,6 +225,27 @@ async def join_workshop_page(tab: AppSession, code: str, organisation: str, name
     return parse_qs(tab.query_string)["jeton"][0]
 
 
+def _other_topic_item(workshop: DemoWorkshop, item_id: int) -> int:
+    """An item of the workshop open to dots, in another topic than the item `item_id`."""
+    engine = make_engine(workshop.database_url)
+    try:
+        with read_session(engine) as session:
+            topic_id = session.scalar(select(Item.topic_id).where(Item.id == item_id))
+            return session.scalar(
+                select(Item.id)
+                .join(Workshop, Workshop.id == Item.workshop_id)
+                .where(
+                    Workshop.code == workshop.code,
+                    Item.topic_id != topic_id,
+                    Item.merged_into_id.is_(None),
+                    Item.hidden.is_(False),
+                )
+                .limit(1)
+            )
+    finally:
+        engine.dispose()
+
+
 async def _forgeries(url: str, workshop: DemoWorkshop) -> dict[str, object]:
     options = options_for(workshop, "faux")
     seen: dict[str, object] = {}
@@ -241,30 +264,40 @@ async def _forgeries(url: str, workshop: DemoWorkshop) -> dict[str, object]:
         del other
     async with AppSession(url) as tab:
         await join(tab, options, 1)
-        more = [w for w in tab.widgets() if (w.key or "").startswith("more_")]
-        first, other = more[0], more[1]
+        first, other = [card.item_id for card in vote_cards(tab)][:2]
         for _ in range(3):  # up to the cap: « Ajouter un point » is disabled on that card
-            await tab.click(tab.find_widget(key=first.key))
-        capped = tab.find_widget(key=first.key)
-        seen["more_disabled"] = capped.disabled
-        other_id = int((other.key or "").removeprefix("more_"))
-        seen["less_drawn_without_dots"] = bool(tab.find_widgets(key=f"less_{other_id}"))
-        # Forged triggers: a disabled button, a « Retirer » the page never drew (no dot on that
-        # card), and widget ids the page never drew.
-        forged = [
-            WidgetState(id=capped.id, trigger_value=True),
-            WidgetState(id=f"$$ID-{'e' * 32}-less_{other_id}", trigger_value=True),
-            WidgetState(id=capped.id.replace(capped.id.split("-")[1], "0" * 32), trigger_value=True),
-            WidgetState(id=f"$$ID-{'f' * 32}-more_{other_id}", trigger_value=True),
+            await tap_vote(tab, first, more=True)
+        seen["more_disabled"] = not vote_card(tab, first).can_add
+        seen["less_drawn_without_dots"] = vote_card(tab, other).can_remove
+        # Forged taps on the cards' component: « Ajouter » on the capped card, « Retirer » on a
+        # card without dots, an item the page never drew (another topic's, an unknown one),
+        # values of the wrong shape; and buttons the page never drew (the former widget ids).
+        component = vote_component(tab)
+        elsewhere = _other_topic_item(workshop, first)
+        forged_taps = [
+            {"item": first, "action": "add"},
+            {"item": other, "action": "remove"},
+            {"item": elsewhere, "action": "add"},
+            {"item": 10**9, "action": "add"},
+            {"item": str(other), "action": "add"},
+            {"item": True, "action": "add"},
+            {"item": other, "action": "vote"},
+            [other, "add"],
         ]
+        forged = [
+            WidgetState(id=f"$$ID-{'e' * 32}-less_{other}", trigger_value=True),
+            WidgetState(id=f"$$ID-{'f' * 32}-more_{other}", trigger_value=True),
+        ]
+        refusals = []
+        for value in forged_taps:
+            result = await tab.tap_component(component, "tap", value, action="forged")
+            assert result.status in (RunStatus.SUCCESS, RunStatus.FRAGMENT_SUCCESS)
+            refusals.append(error_texts(tab))
         for state in forged:
             result = await tab.send_states([state])
             assert result.status in (RunStatus.SUCCESS, RunStatus.FRAGMENT_SUCCESS)
-        seen["after_forgeries"] = (
-            remaining_dots(tab),
-            card_dots(tab, tab.find_widget(key=first.key)),
-            card_dots(tab, tab.find_widget(key=other.key)),
-        )
+        seen["refusals"] = refusals
+        seen["after_forgeries"] = (remaining_dots(tab), card_dots(tab, first), card_dots(tab, other))
         seen["forgery_messages"] = error_texts(tab)
         seen["exceptions"] = tab.exceptions()
     return seen
@@ -281,6 +314,12 @@ def test_forged_tokens_and_widget_ids_do_not_act_for_anyone(
     assert seen["foreign_token_join_form"] and seen["foreign_token_refused"]
     assert seen["more_disabled"] and not seen["less_drawn_without_dots"]
     assert seen["after_forgeries"] == (2, (3, 3), (0, 3))  # the three real dots, nothing more or less
+    # Each forged tap is refused in words (the domain's own message, or the page's).
+    assert all(seen["refusals"]), seen["refusals"]
+    assert "3 points au plus" in seen["refusals"][0][0]
+    assert "rien à retirer" in seen["refusals"][1][0]
+    assert all("pas affichée dans ce sujet" in r[0] for r in seen["refusals"][2:4]), seen["refusals"]
+    assert all("Geste non reconnu" in r[0] for r in seen["refusals"][4:]), seen["refusals"]
     assert not seen["exceptions"]
     assert participants_named(demo, "Ailleurs") == 0  # not a participant of this workshop
     engine = make_engine(demo.database_url)
@@ -342,15 +381,29 @@ def _no_raw_markup(tab: AppSession) -> list[str]:
     return bad
 
 
+def _card_texts(tab: AppSession) -> list[str]:
+    """The vote cards' texts as the component's script shows them (textContent): the item, then
+    its organisation on a line of its own."""
+    component = vote_component(tab)
+    if component is None:
+        return []
+    data = component_data(component)
+    return [
+        f"{card['text']}\n— {card['org']}" if card["org"] else card["text"]
+        for section in data["sections"]
+        for card in section["cards"]
+    ]
+
+
 async def _every_vote_card(tab: AppSession) -> tuple[list[str], list[str]]:
     """The texts of every vote card of the topic (each quadrant, page after page: each partner
     sees the choices in an order of their own), and any raw markup met on the way."""
-    texts, bad = _text_bodies(tab), _no_raw_markup(tab)
+    texts, bad = _card_texts(tab), _no_raw_markup(tab)
     views = next(w for w in tab.widgets() if (w.key or "").startswith("participer_vote_view_"))
     for option in views.options[1:-1]:  # the quadrants, between « Toutes les cases » and « Mes points »
         await tab.set_value(tab.find_widget(key=views.key), option)
         while True:
-            texts, bad = texts + _text_bodies(tab), bad + _no_raw_markup(tab)
+            texts, bad = texts + _card_texts(tab), bad + _no_raw_markup(tab)
             turn = [w for w in tab.find_widgets(key="page_next") if not w.disabled]
             if not turn:
                 break
@@ -403,7 +456,7 @@ def test_injection_strings_travel_as_text_never_as_markup(corpus_seen: dict[str,
         assert text in seen["author_texts"]  # own items: one st.text each, exactly as typed
         # The others' list: st.text, an item's line breaks shown as « / » (see ui.partner.text.one_line).
         assert f"• {one_line(text)} — {ORGANISATION}" in seen["reader_texts"]
-        assert f"{text}\n— {ORGANISATION}" in seen["vote_texts"]  # vote cards: one st.text, signed
+        assert f"{text}\n— {ORGANISATION}" in seen["vote_texts"]  # vote cards: the text, signed
         # Ranking: st.text, « N. » before the items that received points, none before the others.
         assert text in seen["closed_texts"]
         # The projection puts texts in Markdown: only ever escaped.

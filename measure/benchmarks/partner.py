@@ -5,7 +5,9 @@ workshop's first participant, and one tab on the floor page drawn to the shape t
 action had (same widgets on the page, same elements, containers and characters redrawn, in a
 fragment when the action runs one). Subject and floor alternate, so the machine's noise falls
 on both. Widgets are found by the keys `ui/partner/` gives them (`new_<topic>_<quadrant>`
-text areas in forms, `more_<id>` / `less_<id>` dot buttons, `refresh`), never by position.
+text areas in forms, the vote cards' component `participer_cards_<topic>` read and tapped by
+`measure.loadtest.vote_cards`, `refresh`), never by position. The floor page copies the shape of
+what a tap draws from its text elements: the cards' JSON data is not counted there.
 What the server acknowledged is checked in the database afterwards: nothing is lost.
 """
 
@@ -25,13 +27,12 @@ from measure.benchmarks.stats import Samples
 from measure.benchmarks.workshop import BenchWorkshop
 from measure.harness.demo import set_phase
 from measure.loadtest import RunResult, RunStatus, Widget
+from measure.loadtest.vote_cards import tap_vote, vote_cards
 
 PAGE = "/participer"
 ACTION_TIMEOUT_S = 300.0
 TARGET = Target(Goal.RATIO_AT_MOST, 2.0)
 NEW_ITEM_PREFIX = "new_"
-MORE_PREFIX = "more_"
-LESS_PREFIX = "less_"
 REFRESH_KEY = "refresh"
 
 
@@ -77,15 +78,6 @@ async def _add_item(tab: BenchSession, text: str) -> RunResult:
         raise PartnerBenchError(f"Pas de bouton d'envoi dans le formulaire de {area.describe()}.")
     await tab.set_value(area, text)
     return await tab.click(submit, action="ajouter")
-
-
-def _dot_button(tab: BenchSession, prefix: str, item_id: int | None = None) -> Widget:
-    buttons = _by_prefix(tab, prefix, "button")
-    if item_id is not None:
-        buttons = [b for b in buttons if b.key == f"{prefix}{item_id}"]
-    if not buttons:
-        raise PartnerBenchError(f"Aucun bouton {prefix}… utilisable sur la page Participer (vote).")
-    return buttons[0]
 
 
 async def _open_floor(floor: BenchSession, shape: PageShape) -> Widget:
@@ -180,20 +172,21 @@ async def bench_dot(
         BenchSession(floor_url, action_timeout=ACTION_TIMEOUT_S) as floor_tab,
     ):
         await _open_partner(tab, workshop)
-        more = _dot_button(tab, MORE_PREFIX)
-        item_id = int((more.key or "").removeprefix(MORE_PREFIX))
+        cards = [card for card in vote_cards(tab) if card.can_add]
+        if not cards:
+            raise PartnerBenchError("Aucune carte où placer un point sur la page Participer (vote).")
+        item_id = cards[0].item_id
         before = tab.run_ids()
-        first = await tab.click(more, action="point")
+        first = await tap_vote(tab, item_id, more=True)
         _check(first, "Placer un point")
         if _dots_of(workshop) != 1:
             raise PartnerBenchError("Le point placé par « Ajouter un point » n'est pas en base.")
         shape = shape_after(tab, before, fragment=first.status is RunStatus.FRAGMENT_SUCCESS)
-        _check(await tab.click(_dot_button(tab, LESS_PREFIX, item_id), action="point"), "Retirer un point")
+        _check(await tap_vote(tab, item_id, more=False), "Retirer un point")
         button = await _open_floor(floor_tab, shape)
 
         async def subject(index: int) -> float:
-            prefix = MORE_PREFIX if index % 2 == 0 else LESS_PREFIX
-            return _check(await tab.click(_dot_button(tab, prefix, item_id), action="point"), "Point")
+            return _check(await tap_vote(tab, item_id, more=index % 2 == 0), "Point")
 
         async def floor() -> float:
             return _check(await floor_tab.click(button, action="plancher"), "Clic sur le plancher")

@@ -83,7 +83,7 @@ METHOD = """\
   (`measure.loadtest.AppSession`) comme un onglet de navigateur ; le temps d'une action va
   de l'envoi de la demande d'exécution à la réception de `script_finished` (exécution du script,
   transfert des messages sur la boucle locale). Les widgets sont trouvés par leurs clés
-  (`new_…`, `more_…`, `less_…`, `refresh`), jamais par leur position.
+  (`new_…`, le composant des cartes de vote `participer_cards_…`, `refresh`), jamais par leur position.
 - **Plancher des pages** : `measure/benchmarks/floor_page.py`, servi par son propre serveur Streamlit avec
   les mêmes réglages ; il dessine autant de widgets que la page mesurée en compte, et redessine
   autant d'éléments, de conteneurs et de caractères que l'action mesurée (dans un fragment si

@@ -21,7 +21,7 @@ from measure.loadtest.ledger import ItemRecord, Ledger, Outcome
 from measure.loadtest.limits import LoadTestError, check_count
 from measure.loadtest.session import AppSession, RerunTimeoutError, RunResult, SessionClosedError
 from measure.loadtest.tree import unescape_markdown
-from measure.loadtest.widgets import Widget
+from measure.loadtest.vote_cards import on_vote_page, tap_vote, vote_card, vote_cards
 
 Scenario = Callable[[AppSession], Awaitable[None]]
 
@@ -113,7 +113,7 @@ def idle_home(seconds: float, query: str = "") -> Scenario:
 #
 # Labels and keys of the partner page (ui/partner/): the join form (`participer_join`), the topic picker
 # (`participer_topic`), one form per quadrant with a text area `new_<topic>_<quadrant>`, the vote
-# buttons `more_<item id>` / `less_<item id>` on cards that say « Vos points ici : **k** sur m ».
+# cards of a topic as one custom component (read and tapped by `measure.loadtest.vote_cards`).
 
 PARTNER_PATH = "/participer"
 JOIN_BUTTON = "Rejoindre l'atelier"
@@ -126,7 +126,6 @@ TOKEN_PARAM = "jeton"
 ITEM_ADDED = "Contribution ajoutée"
 DOT_ADDED = "Point ajouté"
 DOT_REMOVED = "Point retiré"
-_ON_CARD = re.compile(r"Vos points ici : \*\*(\d+)\*\* sur (\d+)")
 _REMAINING = re.compile(r"\*\*(\d+) points? restants? sur (\d+)\*\*")
 _WORDS = (
     "accueil des familles",
@@ -165,9 +164,9 @@ def error_texts(session: AppSession) -> list[str]:
 
 def phase_of(session: AppSession) -> str:
     """What the partner's page offers now: `vote`, `collect` or `read` (group, closed)."""
-    keys = [w.key or "" for w in session.widgets()]
-    if any(key.startswith("more_") for key in keys):
+    if on_vote_page(session):
         return "vote"
+    keys = [w.key or "" for w in session.widgets()]
     if any(key.startswith("new_") for key in keys):
         return "collect"
     return "read"
@@ -252,14 +251,10 @@ async def add_item(
         raise ScenarioError(f"Contribution sans accusé de réception : {text}.")
 
 
-def card_dots(session: AppSession, button: Widget) -> tuple[int, int] | None:
-    """(dots, cap) on the card holding `button` (« Vos points ici : **k** sur m »)."""
-    for levels in (2, 3, 4):
-        for line in session.tree.texts(raw=True, under=button.path[: max(1, len(button.path) - levels)]):
-            found = _ON_CARD.search(line)
-            if found:
-                return int(found.group(1)), int(found.group(2))
-    return None
+def card_dots(session: AppSession, item_id: int) -> tuple[int, int] | None:
+    """(dots, cap) on the card of `item_id`, None if the page does not draw it."""
+    card = vote_card(session, item_id)
+    return None if card is None else (card.dots, card.cap)
 
 
 def remaining_dots(session: AppSession) -> int | None:
@@ -281,27 +276,22 @@ async def spend_dot(session: AppSession, options: ScenarioOptions, index: int, r
     if remaining and rng.random() < 0.3:
         await switch_topic(session, rng)
         return
-    prefix, change = ("more_", 1) if remaining else ("less_", -1)
-    buttons = [w for w in session.widgets() if (w.key or "").startswith(prefix) and not w.disabled]
-    if change > 0:  # a card already at the cap would only earn a refusal
-        buttons = [w for w in buttons if (state := card_dots(session, w)) is not None and state[0] < state[1]]
-    if not buttons:
+    change = 1 if remaining else -1
+    # A card at the cap would only earn a refusal; « Retirer » only where the partner has dots.
+    cards = [card for card in vote_cards(session) if (card.can_add if change > 0 else card.can_remove)]
+    if not cards:
         await session.click(session.find_widget(key=REFRESH_KEY), action="actualiser")
         return
-    button = rng.choice(buttons)
-    item_id = int((button.key or "").removeprefix(prefix))
-    before, record = card_dots(session, button), ledger.vote(user, token, item_id)
+    item_id = rng.choice(cards).item_id
+    before, record = card_dots(session, item_id), ledger.vote(user, token, item_id)
     if before is not None and not record.doubt:
         record.dots = before[0]
     await _answered(
         lambda: ledger.vote_in_doubt(user, token, item_id, change),
-        session.click(button, action="voter" if change > 0 else "retirer"),
+        tap_vote(session, item_id, more=change > 0, action="voter" if change > 0 else "retirer"),
     )
     expected = DOT_ADDED if change > 0 else DOT_REMOVED
-    after = next((w for w in session.widgets() if w.key == button.key), None)
-    if after is None:  # « Retirer » leaves with the card's last dot: read the card by « Ajouter »
-        after = next((w for w in session.widgets() if w.key == f"more_{item_id}"), None)
-    dots = card_dots(session, after) if after is not None else None
+    dots = card_dots(session, item_id)
     if any(expected in message for message in success_texts(session)) and dots is not None:
         ledger.vote_acknowledged(user, token, item_id, dots[0])
     elif error_texts(session):

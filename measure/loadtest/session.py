@@ -66,6 +66,7 @@ from measure.loadtest.tree import ElementTree
 from measure.loadtest.widgets import (
     Widget,
     WidgetError,
+    component_trigger_state,
     initial_state,
     server_set_value,
     trigger_state,
@@ -505,6 +506,15 @@ class AppSession:
         if form is not None and form.clear_on_submit:
             self._reset_form(widget.form_id)
         return result
+
+    async def tap_component(
+        self, widget: Widget, event: str, value: Any, *, action: str = "tap"
+    ) -> RunResult:
+        """An event of a custom component (a tap on a vote card): its trigger for one run, in
+        the component's fragment, with the page's other widget states."""
+        widget = self._current(widget)
+        states = [*self._values.values(), component_trigger_state(widget, event, value)]
+        return await self._send(action, self._request(widget_states=states, fragment_id=widget.fragment_id))
 
     def _reset_form(self, form_id: str) -> None:
         """After a `clear_on_submit` form's submission its fields go back to their defaults:

@@ -5,11 +5,14 @@ key a page gave (`key="home_workshop"`) is read back from the id. Values travel 
 `WidgetState`s: `string_value` for text inputs, text areas, select boxes and radios (the
 option *as displayed*, i.e. after `format_func`), `double_value` for number inputs (integers
 included), `bool_value` for checkboxes and toggles, `string_array_value` for multiselects and segmented controls / pills (their shown texts),
-and `trigger_value=True` for one run only when a button is clicked.
+and `trigger_value=True` for one run only when a button is clicked. A custom component
+(`st.components.v2`, kind `bidi_component`) sends its events as `json_trigger_value`, a JSON
+list of `{"event", "value"}`, under `$$STREAMLIT_INTERNAL_KEY_<component id>__events`.
 """
 
 from __future__ import annotations
 
+import json
 import math
 from dataclasses import dataclass
 from typing import Any
@@ -26,6 +29,11 @@ NO_KEY = "None"
 TEXT_KINDS = frozenset({"text_input", "text_area"})
 CHOICE_KINDS = frozenset({"selectbox", "radio"})
 BUTTON_KINDS = frozenset({"button"})
+COMPONENT_KINDS = frozenset({"bidi_component"})
+# streamlit.runtime.state.session_state.STREAMLIT_INTERNAL_KEY_PREFIX, and the component's events
+# aggregator suffix (streamlit.components.v2: EVENT_DELIM + "events").
+TRIGGER_PREFIX = "$$STREAMLIT_INTERNAL_KEY_"
+EVENTS_SUFFIX = "__events"
 VALUE_KINDS = TEXT_KINDS | CHOICE_KINDS | {"number_input", "checkbox", "multiselect", "button_group"}
 
 
@@ -99,6 +107,25 @@ def trigger_state(widget: Widget) -> WidgetState:
     if widget.disabled:
         raise WidgetError(f"Le bouton {widget.describe()} est désactivé.")
     return WidgetState(id=widget.id, trigger_value=True)
+
+
+def component_trigger_state(widget: Widget, event: str, value: Any) -> WidgetState:
+    """An event of a custom component (`setTriggerValue(event, value)` in its script), sent with
+    one run and then forgotten, as the browser's WidgetManager sends it."""
+    if widget.kind not in COMPONENT_KINDS:
+        raise WidgetError(f"{widget.describe()} n'est pas un composant.")
+    return WidgetState(
+        id=f"{TRIGGER_PREFIX}{widget.id}{EVENTS_SUFFIX}",
+        json_trigger_value=json.dumps([{"event": event, "value": value}]),
+    )
+
+
+def component_data(widget: Widget) -> Any:
+    """The JSON data a custom component was drawn with (None without JSON data)."""
+    if widget.kind not in COMPONENT_KINDS:
+        raise WidgetError(f"{widget.describe()} n'est pas un composant.")
+    proto: Any = widget.proto
+    return json.loads(proto.json) if proto.WhichOneof("data") == "json" else None
 
 
 def _choice(widget: Widget, value: Any) -> str:

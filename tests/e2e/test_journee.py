@@ -169,14 +169,10 @@ def metric(page: Page, label: str) -> Locator:
 
 
 def card(page: Page, text: str) -> Locator:
-    """The innermost block that holds a partner's item and its buttons (a vote card)."""
-    return (
-        page.get_by_test_id("stVerticalBlock")
-        # The item's text as typed, then its organisation on a line of its own, in one element.
-        .filter(has=page.get_by_text(re.compile(rf"^{re.escape(text)}(\s+— .*)?$", re.S)))
-        .filter(has=page.get_by_role("button", name="Ajouter un point"))
-        .last
-    )
+    """A vote card: an <article> of the topic's cards component (in its shadow root, which
+    Playwright's locators pierce), found by its item's text, then its organisation."""
+    item = page.locator("p.text").filter(has_text=re.compile(rf"^{re.escape(text)}(\s+— .*)?$", re.S))
+    return page.locator("article.card").filter(has=item)
 
 
 def quadrant(page: Page, title: str) -> Locator:

@@ -13,7 +13,9 @@ from streamlit.testing.v1 import AppTest
 
 from ctg_workshop.storage.db import open_database, read_session, write_session
 from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Topic, Workshop
+from tests.support import vote_cards
 from tests.support.app import APP_PATH
+from tests.support.pages import shown as read_as_shown
 from ui.partner.text import one_line
 from ui.safe import plain
 
@@ -241,7 +243,8 @@ def test_phase_change_while_typing_keeps_the_text(db):
 
 
 def vote_keys(at: AppTest) -> list[int]:
-    return [int(b.key.removeprefix("more_")) for b in at.button if b.key and b.key.startswith("more_")]
+    """The items of the cards the page draws (one vote component, its cards as data)."""
+    return vote_cards.ids(at)
 
 
 def at_last_page(at: AppTest) -> bool:
@@ -302,11 +305,11 @@ def test_vote_page_stays_small_however_many_items(db):
 
     # A dot on the last page, then « Mes points » finds it back, whatever page it was on.
     last = vote_keys(at)[-1]
-    run(at.button(key=f"more_{last}").click())
+    vote_cards.tap(at, last)
     assert "4 points restants sur 5" in at.info[1].value
     run(at.button_group(key="participer_vote_view_avs").set_value("mine"))
     assert vote_keys(at) == [last]
-    run(at.button(key=f"less_{last}").click())
+    vote_cards.tap(at, last, more=False)
     assert "5 points restants sur 5" in at.info[1].value
     run(at)
     assert vote_keys(at) == []
@@ -344,6 +347,7 @@ def test_organisations_hidden_when_the_workshop_says_so(db):
     set_phase(db, Phase.VOTE)
     run(at)
     assert not [t for t in at.text if t.value.startswith("— ") or "\n— " in t.value]
+    assert vote_cards.cards(at) and not [card for card in vote_cards.cards(at) if card["org"]]
     set_phase(db, Phase.CLOSED)
     run(at)
     assert not [t for t in at.text if t.value.startswith("— ") or "\n— " in t.value]
@@ -353,15 +357,17 @@ def test_vote_add_and_remove_dots_with_the_counter(db):
     at = joined()
     assert "5 points restants sur 5" in at.info[1].value
     first = vote_keys(at)[0]
-    run(at.button(key=f"more_{first}").click())
+    vote_cards.tap(at, first)
     assert at.success[0].value == plain("Point ajouté : 4 points restants sur 5.")
     assert "4 points restants sur 5" in at.info[1].value
-    assert at.button(key=f"less_{first}").disabled is False
-    run(at.button(key=f"less_{first}").click())
+    assert vote_cards.card(at, first)["dots"] == 1  # « Retirer un point » drawn, usable
+    # The cards' live region says it too (read by a screen reader, politely).
+    assert vote_cards.data(at)["note"]["text"] == "Point ajouté : 4 points restants sur 5."
+    vote_cards.tap(at, first, more=False)
     assert at.success[0].value == plain("Point retiré : 5 points restants sur 5.")
-    # No dot left on the card: nothing to take back, no « Retirer ».
-    assert f"less_{first}" not in [button.key for button in at.button]
-    assert "votant" not in texts(at)
+    # No dot left on the card: nothing to take back, no « Retirer un point ».
+    assert vote_cards.card(at, first)["dots"] == 0
+    assert "votant" not in texts(at) + str(vote_cards.data(at))
 
 
 def test_overspending_is_refused_in_french_even_from_a_second_device(db):
@@ -369,22 +375,51 @@ def test_overspending_is_refused_in_french_even_from_a_second_device(db):
     laptop = page(**dict(phone.query_params))
     first, second, third = vote_keys(phone)[:3]
     for _ in range(3):
-        run(phone.button(key=f"more_{first}").click())
+        vote_cards.tap(phone, first)
     # At the cap, « Ajouter un point » is disabled and the card says why, in words.
-    assert phone.button(key=f"more_{first}").disabled
-    assert "Plafond atteint : 3 points au plus sur une même contribution." in [c.value for c in phone.caption]
-    assert not phone.button(key=f"more_{second}").disabled
+    assert (
+        vote_cards.card(phone, first)["why"]
+        == "Plafond atteint : 3 points au plus sur une même contribution."
+    )
+    assert not vote_cards.card(phone, second)["why"]
     for _ in range(2):
-        run(phone.button(key=f"more_{second}").click())
+        vote_cards.tap(phone, second)
     assert "0 point restant sur 5" in phone.info[1].value
     # No dot left: every card's « Ajouter un point » is disabled, with the reason.
-    assert phone.button(key=f"more_{third}").disabled
-    assert any(c.value.startswith("Plus de point à placer dans ce sujet") for c in phone.caption)
-    assert not phone.button(key=f"less_{first}").disabled
+    assert vote_cards.card(phone, third)["why"].startswith("Plus de point à placer dans ce sujet")
+    assert vote_cards.card(phone, first)["dots"] == 3  # « Retirer un point » still usable
     # The laptop still shows 5 points: the database decides, and the page says why.
-    run(laptop.button(key=f"more_{third}").click())
+    vote_cards.tap(laptop, third)
     assert "déjà tous placés" in laptop.error[0].value
     assert "0 point restant sur 5" in laptop.info[1].value
+
+
+def test_forged_taps_change_nothing_and_the_page_says_why(db):
+    at = joined()
+    first, second = vote_keys(at)[:2]
+    refusals = {
+        "Geste non reconnu": [{"item": str(first), "action": "add"}, {"item": first}, "add", None, True],
+        "n'est pas affichée dans ce sujet": [{"item": 999_999, "action": "add"}],
+        "rien à retirer": [{"item": second, "action": "remove"}],
+    }
+    for why, values in refusals.items():
+        for value in values:
+            vote_cards.send(at, value)
+            assert why in read_as_shown(at.error[0].value), (value, at.error[0].value)
+            assert "5 points restants sur 5" in at.info[1].value
+    # An item of another topic, even one the partner could vote for there.
+    run(at.selectbox(key="participer_topic").select("enfant"))
+    elsewhere = vote_keys(at)[0]
+    run(at.selectbox(key="participer_topic").select("avs"))
+    vote_cards.send(at, {"item": elsewhere, "action": "add"})
+    assert "n'est pas affichée dans ce sujet" in read_as_shown(at.error[0].value)
+    # At the cap, a forged « Ajouter » (the button is aria-disabled): the domain refuses it.
+    for _ in range(3):
+        vote_cards.tap(at, first)
+    vote_cards.send(at, {"item": first, "action": "add"})
+    assert "3 points au plus" in read_as_shown(at.error[0].value)
+    assert vote_cards.card(at, first)["dots"] == 3
+    assert "2 points restants sur 5" in at.info[1].value
 
 
 def test_closed_workshop_shows_the_ranking_without_joining(db):
@@ -428,14 +463,15 @@ def test_awkward_texts_render_as_literal_text(db):
     assert_no_markup(voter)
     # The newest strengths are past the first cards: the strengths' own view, page by page.
     run(voter.button_group(key="participer_vote_view_avs").set_value("strength"))
-    shown = [t.value for t in voter.text]
+    shown = vote_cards.cards(voter)
     while not at_last_page(voter):
         run(voter.button(key="page_next").click())
         assert_no_markup(voter)
-        shown += [t.value for t in voter.text]
-    # Each card: the text exactly as typed, then its organisation on a line of its own.
+        shown += vote_cards.cards(voter)
+    # Each card: the text exactly as typed and its organisation, as data (the component's script
+    # sets them with textContent: tests/e2e/test_vote_cards.py checks the browser's DOM).
     for text in AWKWARD_TEXTS:
-        assert any(value == text or value.startswith(f"{text}\n— ") for value in shown), text
+        assert any(card["text"] == text and card["org"] == ORGANISATION for card in shown), text
 
     set_phase(db, Phase.CLOSED)
     results = run(reader)
@@ -447,11 +483,12 @@ def test_awkward_texts_render_as_literal_text(db):
     assert set(AWKWARD_TEXTS) <= stored
 
 
-def test_a_vote_card_shows_its_item_and_organisation_as_one_text(db):
+def test_the_vote_cards_are_one_element_with_their_items_and_organisations(db):
     set_phase(db, Phase.VOTE)
     at = page(atelier=CODE)
     type_organisation(at, "Maison des familles")
     run(button(at, "Rejoindre l'atelier").click())
-    signed = [t.value for t in at.text if "\n— " in t.value]
-    assert signed, "aucune carte ne montre son organisation"
-    assert not [t for t in at.text if t.value.startswith("— ")]  # not a text of its own
+    assert len(vote_cards.components(at)) == 1
+    assert [card for card in vote_cards.cards(at) if card["org"]], "aucune carte ne montre son organisation"
+    assert not [t for t in at.text if t.value.startswith("— ") or "\n— " in t.value]  # no st.text per card
+    assert not [b for b in at.button if b.label in ("Ajouter un point", "Retirer", "Retirer un point")]

@@ -10,7 +10,8 @@ import pytest
 from sqlalchemy import Engine, event
 
 from ctg_workshop.storage.models import Phase
-from tests.pages.test_participer import CODE, button, db, joined, page, run, set_phase, texts
+from tests.pages.test_participer import CODE, db, joined, page, run, set_phase, texts
+from tests.support import vote_cards
 
 __all__ = ["db"]  # the page tests' database fixture
 
@@ -67,6 +68,6 @@ def test_a_dot_is_one_write_then_one_read(db):
     set_phase(db, Phase.VOTE)
     at = joined()
     with transactions() as begun:
-        run(button(at, "Ajouter un point").click())
+        vote_cards.tap(at, vote_cards.ids(at)[0])
     assert begun == [True, False]  # the tap's callback, then the page drawn again
     assert "Point ajouté" in everything_shown(at)

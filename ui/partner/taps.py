@@ -56,15 +56,16 @@ def tap_button(label: str, action: Callable[..., None], *args: object, form: boo
 
 # --- Fragments: a tap redraws its part of the page, not the whole page ----------------------------
 #
-# Each SWOT quadrant and each vote card is an `st.fragment`: a tap inside it re-runs only that
-# fragment (a few elements instead of the page). One tap, one run: a callback that returns
-# normally lets Streamlit redraw the fragment the tap came from, in the run that ran the
-# callback. The dots left, at the top of the vote, are drawn in the same run: every card writes
-# them into a placeholder outside itself (`st.empty`, see `ui/partner/vote.py` `vote_card`), which
-# Streamlit 1.67 allows once the card has written there in a full run. Only when another fragment
-# still shows a message, a correction form or a confirmation (`mark_transient`) must it be drawn
-# again too: the callback then asks for both by key (`st.rerun([...])`), which costs Streamlit a
-# second run. A message for the top of the page (the phase has changed) needs the whole page:
+# Each SWOT quadrant and each topic's vote cards (one custom component) is an `st.fragment`: a
+# tap inside it re-runs only that fragment (a few elements instead of the page). One tap, one
+# run: a callback that returns normally lets Streamlit redraw the fragment the tap came from, in
+# the run that ran the callback. The dots left, at the top of the vote, are drawn in the same
+# run: the vote's fragment writes them into a placeholder outside itself (`st.empty`, see
+# `ui/partner/vote.py` `vote_board`), which Streamlit 1.67 allows once the fragment has written
+# there in a full run. Only when another fragment still shows a message, a correction form or a
+# confirmation (`mark_transient`) must it be drawn again too: the callback then asks for both by
+# key (`st.rerun([...])`), which costs Streamlit a second run. A message for the top of the page
+# (the phase has changed) needs the whole page:
 # the fragment asks for it (`follow_the_page`).
 
 

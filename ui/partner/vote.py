@@ -1,9 +1,12 @@
-"""The vote: the dots left (kept in sight), a choice of view, and a bounded number of cards, each
-a fragment a tap redraws alone with the dots left (see `ctg_workshop.day.ballot.vote_page`)."""
+"""The vote: the dots left (kept in sight), a choice of view, and a bounded number of cards
+(see `ctg_workshop.day.ballot.vote_page`), drawn as ONE element per topic (`vote_cards`) inside
+one fragment: a tap runs the domain in the component's callback, then redraws the cards and the
+dots left in the same run, the last dot placed or the first one freed included."""
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import functools
+from collections.abc import Callable
 from typing import NamedTuple
 
 import streamlit as st
@@ -23,64 +26,112 @@ from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.wording import QUADRANT_LABELS
 from ui import actions
 from ui.partner.chrome import COUNTER_KEY, VIEWS_KEY, scroll_to_views
-from ui.partner.messages import show_message
 from ui.partner.taps import follow_the_page, fragment_run, redraw_after_tap, tap_button
-from ui.partner.text import item_text, member_list
+from ui.partner.vote_cards import TAP_EVENT, card_data, component_key, parse_tap, vote_cards
 from ui.partner.wording import quadrant_count, quadrant_label
 from ui.safe import plain
 
-# What the last dot changed, for the card and the counter redrawn alone (cleared by a full run).
+VOTE_SLOT = "vote"  # the message slot under the dots left (ui/actions.py)
+# What the last dot changed, for the cards and the counter redrawn alone (cleared by a full run).
 _FRESH_DOTS = "participer_fresh_dots"
 _FRESH_BALANCE = "participer_fresh_balance"
 # What the last dot did (« Point ajouté : … »), shown under the dots left by the run that follows
 # the tap: {"text": …, "shown": bool}; a later run of the whole page no longer shows it.
 _DOT_NOTE = "participer_dot_note"
-_REDRAW_VOTE = "participer_redraw_vote"  # a tap changed more than its own card: draw the whole vote
+_REDRAW_VOTE = "participer_redraw_vote"  # a refusal: draw the whole vote again from the database
+# What the cards' live region says next ({"seq", "text"}), and its counter (a new text each tap).
+_LIVE = "participer_vote_live"
+_NOTE_SEQ = "participer_vote_live_seq"
+# The dots each card showed when last drawn, by component key: a tap may only name one of them.
+_DRAWN = "participer_vote_drawn"
+_TAP_MARK = "participer_vote_tap_mark"  # the callback ran (see vote_board, a restarted server)
 # Which cards the vote shows: the view of each topic (a widget key per topic) and its page.
 _VIEW = "participer_vote_view"
 _VIEW_PAGES = "participer_vote_pages"
 _LAST_SHOWN = "participer_vote_last_shown"  # (topic, view, page) of the last full run
 
 
-class CardArgs(NamedTuple):
-    """What every vote card of a run shares: who votes, where the dots left go, the last tap,
-    and which card draws the dots left in a run of the whole page (the last one drawn)."""
+class Section(NamedTuple):
+    """A run of cards under one heading of the component (`level` 0: no heading)."""
+
+    key: str
+    title: str
+    level: int
+    choices: tuple[VoteChoice, ...]
+
+
+class Board(NamedTuple):
+    """What the topic's vote fragment draws: the cards, and the dots left in `slot` (the
+    placeholder at the top of the vote, kept in sight); `note` is what the tap that caused a
+    run of the whole page did (a restarted server, AppTest)."""
 
     identity: Identity
-    slot: object  # the st.empty placeholder of the dots left
+    topic_key: str
+    sheet: VotePage
+    sections: tuple[Section, ...]
+    slot: object
     note: str | None
-    last_item_id: int | None
 
 
-def card_fragment_key(item_id: int) -> str:
-    return f"participer_card_{item_id}"
+def vote_fragment_key(topic_key: str) -> str:
+    return f"participer_vote_{topic_key}"
 
 
-def on_change_dots(participant_id: int, item_id: int, more: bool) -> None:
-    change = add_dot if more else remove_dot
+def refuse(message: str) -> None:
+    """A tap that changes nothing: the page says why, under the dots left."""
+    actions.say(VOTE_SLOT, "error", message)
+    _announce(message)
+
+
+def _announce(text: str) -> None:
+    """What the cards' live region says after this tap (« Point ajouté : … », a refusal)."""
+    seq = st.session_state.get(_NOTE_SEQ, 0) + 1
+    st.session_state[_NOTE_SEQ] = seq
+    st.session_state[_LIVE] = {"seq": seq, "text": text}
+
+
+def change_dots(participant_id: int, value: object, shown: dict[int, int]) -> None:
+    """A tap on the cards: `value` is what the browser sent, `shown` the dots each card drawn
+    showed. Only a card drawn on this topic can change, and the domain refuses the rest (the
+    phase, the budget, the cap, another device's dots): a forged message changes nothing."""
     st.session_state.pop(_DOT_NOTE, None)
+    tap = parse_tap(value)
+    if tap is None:
+        refuse("Geste non reconnu : aucun point n'a changé.")
+        return
+    item_id, more = tap
+    if item_id not in shown:
+        refuse("Cette contribution n'est pas affichée dans ce sujet : aucun point n'a changé.")
+        return
+    if not more and not shown[item_id]:
+        refuse("Vous n'avez aucun point sur cette contribution : rien à retirer.")
+        return
+    change = add_dot if more else remove_dot
     try:
         balance = actions.write(lambda s: change(session=s, participant_id=participant_id, item_id=item_id))
     except PhaseError as error:
         actions.say("top", "error", error.message)
     except CtgError as error:
-        actions.say(f"vote_{item_id}", "error", error.message)
+        refuse(error.message)
         # Refused (another phone of the partner took the last dot, a cap): the counter and the
         # cards are redrawn from the database, not from what this phone believed.
         st.session_state[_REDRAW_VOTE] = True
     else:
         done = "Point ajouté" if more else "Point retiré"
-        st.session_state[_DOT_NOTE] = {"text": f"{done} : {balance.sentence()}.", "shown": False}
-        # The card and the counter show what the database now says, without a new query.
+        text = f"{done} : {balance.sentence()}."
+        st.session_state[_DOT_NOTE] = {"text": text, "shown": False}
+        _announce(text)
+        # The cards and the counter show what the database now says, without a new query.
         st.session_state.setdefault(_FRESH_DOTS, {})[item_id] = balance.on_item
         st.session_state[_FRESH_BALANCE] = (balance.topic_id, balance.budget, balance.spent)
-        if balance.remaining == 0 or (not more and balance.remaining == 1):
-            # The last dot placed, or the first one freed: every card's « Ajouter un point »
-            # changes, so the whole vote is redrawn.
-            st.session_state[_REDRAW_VOTE] = True
-    # The card redraws itself and the dots left (see vote_card): one run, unless another card
-    # still shows a refusal.
-    redraw_after_tap(card_fragment_key(item_id))
+
+
+def on_tap(participant_id: int, key: str, fragment_key: str) -> None:
+    """The cards' callback (before the fragment is drawn again, in the same run)."""
+    st.session_state[_TAP_MARK] = key
+    value = st.session_state[key].get(TAP_EVENT)
+    change_dots(participant_id, value, st.session_state.get(_DRAWN, {}).get(key, {}))
+    redraw_after_tap(fragment_key)
 
 
 def on_show_view(topic_key: str, view: str) -> None:
@@ -93,11 +144,13 @@ def on_turn_page(topic_key: str, view: str, page: int) -> None:
     st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = page
 
 
-def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None) -> None:
-    """The partner's dots left on the topic, and what their last dot did, in the placeholder
+def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None, error: str | None = None) -> None:
+    """The partner's dots left on the topic, and what their last tap did, in the placeholder
     `slot` at the top of the vote (kept in sight by the page's style)."""
     with slot.container():
         st.info(f"**{balance.sentence()}** pour ce sujet · {max_dots} au plus par contribution")
+        if error:
+            st.error(plain(error))
         if note:
             st.success(plain(note))
 
@@ -111,64 +164,56 @@ def add_refusal(my_dots: int, max_dots: int, balance: DotBalance) -> str | None:
     return None
 
 
-def vote_card(
-    identity: Identity, choice: VoteChoice, max_dots: int, slot, balance: DotBalance, card: CardArgs
-) -> None:
-    """One item open to dots. A fragment: a tap redraws this card and the dots left, in one run.
+def vote_board(board: Board) -> None:
+    """The topic's cards as one element, and the dots left. A fragment: a tap redraws the
+    cards and the counter in one run, the last dot placed or the first one freed included.
 
-    Every card writes into `slot` in a run of the whole page too: Streamlit lets a fragment
-    write outside itself only where it wrote in the last full run, and a browser shows nothing
-    there if the page's own body writes into it after the cards (checked in Chromium). In a full
-    run only the last card drawn writes the dots left; the others reserve the place with an
-    empty element (one message, not three, per card). In a fragment run, the tapped card draws
-    them. `card.note` is what the tap that caused a full run did (a restarted server, AppTest)."""
+    It writes into `board.slot` in a run of the whole page too: Streamlit lets a fragment write
+    outside itself only where it wrote in the last full run."""
     follow_the_page()
     if fragment_run() and st.session_state.pop(_REDRAW_VOTE, False):
-        st.rerun()  # the whole page, from the database (see on_change_dots)
-    my_dots = st.session_state.get(_FRESH_DOTS, {}).get(choice.item_id, choice.my_dots)
+        st.rerun()  # the whole page, from the database (see change_dots)
+    sheet, max_dots = board.sheet, board.sheet.max_dots_per_item
+    balance = sheet.balance
     fresh = st.session_state.get(_FRESH_BALANCE)
     if fresh is not None and fresh[0] == balance.topic_id:
         balance = DotBalance(fresh[0], fresh[1], fresh[2], 0)
-    why_not = add_refusal(my_dots, max_dots, balance)
-    with st.container(border=True):
-        item_text(choice.text, choice.organisation)
-        member_list(choice.members)
-        dots = "●" * my_dots + "○" * (max_dots - my_dots)
-        st.markdown(f"Vos points ici : **{my_dots}** sur {max_dots} {dots}")
-        if my_dots:
-            with st.container(horizontal=True):
-                dot_button(identity, choice, more=True, disabled=why_not is not None)
-                dot_button(identity, choice, more=False, disabled=False)
-        else:  # nothing to take back: no « Retirer » (most cards, a button and a row less each)
-            dot_button(identity, choice, more=True, disabled=why_not is not None)
-        if why_not is not None:
-            st.caption(why_not)  # the reason, readable on a phone (a tooltip is not)
-        show_message(f"vote_{choice.item_id}", card_fragment_key(choice.item_id))
-    if not fragment_run():
-        if choice.item_id == card.last_item_id:
-            dots_left(slot, balance, max_dots, card.note)
-        else:
-            slot.empty()
+    fresh_dots = st.session_state.get(_FRESH_DOTS, {})
+    shown: dict[int, int] = {}
+    sections = []
+    for section in board.sections:
+        cards = []
+        for choice in section.choices:
+            my_dots = shown[choice.item_id] = fresh_dots.get(choice.item_id, choice.my_dots)
+            cards.append(card_data(choice, my_dots, add_refusal(my_dots, max_dots, balance)))
+        sections.append({"key": section.key, "title": section.title, "level": section.level, "cards": cards})
+    key = component_key(board.topic_key)
+    st.session_state.setdefault(_DRAWN, {})[key] = shown
+    note = board.note
+    if fragment_run():
+        tapped = st.session_state.get(_DOT_NOTE)
+        note = tapped and tapped["text"]
+        if tapped is not None:
+            tapped["shown"] = True
+    message = actions.pending(VOTE_SLOT)
+    dots_left(board.slot, balance, max_dots, note, message and message[1])
+    live = st.session_state.pop(_LIVE, None)
+    marked = st.session_state.pop(_TAP_MARK, None) == key
+    if not shown:
         return
-    note = st.session_state.get(_DOT_NOTE)
-    if note is not None:
-        note["shown"] = True
-    dots_left(slot, balance, max_dots, note and note["text"])
-
-
-def dot_button(identity: Identity, choice: VoteChoice, *, more: bool, disabled: bool) -> None:
-    """« Ajouter un point » (first: it stays under the thumb when « Retirer » appears) or « Retirer »."""
-    tap_button(
-        "Ajouter un point" if more else "Retirer",
-        on_change_dots,
-        identity.participant_id,
-        choice.item_id,
-        more,
-        key=f"{'more' if more else 'less'}_{choice.item_id}",
-        icon=":material/add:" if more else ":material/remove:",
-        type="primary" if more else "secondary",
-        disabled=disabled,
+    drawn = vote_cards(
+        key=key,
+        data={"max": max_dots, "sections": sections, "note": live},
+        on_tap_change=functools.partial(
+            on_tap, board.identity.participant_id, key, vote_fragment_key(board.topic_key)
+        ),
     )
+    tap = drawn.get(TAP_EVENT)
+    if tap is not None and not marked:
+        # A server restarted under the open page has not registered the callback yet: act now,
+        # then draw the page again (see ui/partner/taps.py).
+        change_dots(board.identity.participant_id, tap, shown)
+        st.rerun()
 
 
 def view_label(sheet: VotePage):
@@ -182,38 +227,27 @@ def view_label(sheet: VotePage):
     return label
 
 
-def draw_cards(sheet: VotePage, choices: Iterable[VoteChoice], card: CardArgs) -> None:
-    for choice in choices:
-        st.fragment(vote_card, key=card_fragment_key(choice.item_id))(
-            card.identity, choice, sheet.max_dots_per_item, card.slot, sheet.balance, card
-        )
-
-
-def cards_in_order(sheet: VotePage) -> list[VoteChoice]:
-    """The cards as the view draws them: by quadrant in the SWOT order, or the page's own order."""
-    if sheet.view in (ALL_QUADRANTS, MY_DOTS):
-        return [choice for quadrant in Quadrant for choice in sheet.choices_in(quadrant.value)]
-    return list(sheet.choices)
-
-
-def all_quadrants(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
-    """The newest cards of each quadrant, and a way to see the others."""
+def all_quadrants(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Callable[[], None]]:
+    """The newest cards of each quadrant, and a way to see the others (under the cards)."""
     if any(count > len(sheet.choices_in(quadrant)) for quadrant, count in sheet.counts.items()):
         st.markdown(
             f"{PREVIEW_PER_QUADRANT} contributions de chaque case, dans un ordre propre à votre "
             "téléphone (le même à chaque visite, pas le même pour tous) ; « Voir les … » les montre "
             "toutes, page par page."
         )
-    for quadrant in Quadrant:
-        count = sheet.counts[quadrant.value]
-        if not count:
-            continue
-        st.header(f"{QUADRANT_LABELS[quadrant]} ({count})", anchor=False)
-        choices = sheet.choices_in(quadrant.value)
-        draw_cards(sheet, choices, card)
-        if count > len(choices):
+    sections = [
+        Section(
+            q.value, f"{QUADRANT_LABELS[q]} ({sheet.counts[q.value]})", 2, tuple(sheet.choices_in(q.value))
+        )
+        for q in Quadrant
+        if sheet.counts[q.value]
+    ]
+
+    def see_more() -> None:
+        more = [q for q in Quadrant if sheet.counts[q.value] > len(sheet.choices_in(q.value))]
+        for quadrant in more:
             tap_button(
-                f"Voir les {quadrant_count(quadrant.value, count)}",
+                f"Voir les {quadrant_count(quadrant.value, sheet.counts[quadrant.value])}",
                 on_show_view,
                 topic.key,
                 quadrant.value,
@@ -221,30 +255,34 @@ def all_quadrants(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
                 icon=":material/expand_more:",
             )
 
+    return sections, see_more
 
-def my_dots_view(sheet: VotePage, card: CardArgs) -> None:
+
+def my_dots_view(sheet: VotePage) -> list[Section]:
     """The items the partner has put dots on, to check or take them back."""
     st.header("Mes points", anchor=False)
     if not sheet.choices:
         st.markdown("Vous n'avez encore placé aucun point dans ce sujet.")
-    for quadrant in Quadrant:
-        choices = sheet.choices_in(quadrant.value)
-        if choices:
-            st.markdown(f"**{QUADRANT_LABELS[quadrant]}**")
-            draw_cards(sheet, choices, card)
+    return [
+        Section(q.value, QUADRANT_LABELS[q], 3, tuple(sheet.choices_in(q.value)))
+        for q in Quadrant
+        if sheet.choices_in(q.value)
+    ]
 
 
-def one_quadrant(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
-    """One quadrant, a page of cards at a time."""
+def one_quadrant(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Callable[[], None]]:
+    """One quadrant, a page of cards at a time (« Précédentes », « Suivantes » under them)."""
     count = sheet.counts[sheet.view]
     st.header(f"{quadrant_label(sheet.view)} ({count})", anchor=False)
     if not count:
         st.markdown("Aucune contribution dans cette case.")
-        return
+        return [], lambda: None
     last = sheet.first_shown + len(sheet.choices) - 1
     st.markdown(f"Contributions {sheet.first_shown} à {last} sur {count}")
-    draw_cards(sheet, sheet.choices, card)
-    if sheet.pages > 1:
+
+    def pages() -> None:
+        if sheet.pages <= 1:
+            return
         st.markdown(f"Page {sheet.page + 1} sur {sheet.pages}")
         with st.container(horizontal=True):
             tap_button(
@@ -267,6 +305,8 @@ def one_quadrant(topic: TopicInfo, sheet: VotePage, card: CardArgs) -> None:
                 icon=":material/chevron_right:",
                 disabled=sheet.page + 1 >= sheet.pages,
             )
+
+    return [Section(sheet.view, "", 0, tuple(sheet.choices))], pages
 
 
 def requested_views() -> dict[str, str]:
@@ -306,15 +346,16 @@ def show_vote(identity: Identity, topic: TopicInfo, sheet: VotePage) -> None:
     st.session_state[_LAST_SHOWN] = shown
     if previous is not None and previous[0] == topic.key and previous != shown:
         scroll_to_views()
-    drawn = cards_in_order(sheet)
-    card = CardArgs(identity, slot, note, drawn[-1].item_id if drawn else None)
+    sections: list[Section] = []
+    after: Callable[[], None] = lambda: None  # noqa: E731
     if not any(sheet.counts.values()):
         st.markdown("Aucune contribution à départager dans ce sujet.")
     elif sheet.view == ALL_QUADRANTS:
-        all_quadrants(topic, sheet, card)
+        sections, after = all_quadrants(topic, sheet)
     elif sheet.view == MY_DOTS:
-        my_dots_view(sheet, card)
+        sections = my_dots_view(sheet)
     else:
-        one_quadrant(topic, sheet, card)
-    if not drawn:  # otherwise the last card has drawn it (see vote_card)
-        dots_left(slot, sheet.balance, sheet.max_dots_per_item, note)
+        sections, after = one_quadrant(topic, sheet)
+    board = Board(identity, topic.key, sheet, tuple(sections), slot, note)
+    st.fragment(vote_board, key=vote_fragment_key(topic.key))(board)
+    after()
