@@ -214,8 +214,8 @@ def recorded_list(visit_: Visit, page_path: str) -> str:
     lines = [
         "# What a phone downloads on its first visit to the partners' page, in order of arrival",
         "# (recorded by `python -m measure.first_visit --record`, Streamlit's version as in",
-        "# requirements.txt). Read by serve.py (compressed at startup; the scripts index.html does not
-# name are announced in the page, modulepreload) and by the load driver's",
+        "# requirements.txt). Read by serve.py (compressed at startup; the scripts index.html does not",
+        "# name are announced in the page, modulepreload) and by the load driver's",
         "# burst scenario (downloaded by each simulated phone before it joins).",
     ]
     seen: set[str] = set()
