@@ -6,18 +6,15 @@ control has a name, and the one that has the focus shows it (RGAA 10.7).
 
 from __future__ import annotations
 
-import json
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 from playwright.sync_api import TimeoutError as PlaywrightTimeoutError
 
-from ctg_workshop.archive.load import import_archive
-from ctg_workshop.storage.db import open_database, write_session
-from measure.harness.demo import DEMO_ARCHIVE
 from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import DESKTOP, new_context, open_page, screenshot, wait_idle
+from tests.support.workshops import demo_data, import_data
 
 pytestmark = pytest.mark.browser
 
@@ -42,12 +39,9 @@ _LOOK = """(element) => {
 @pytest.fixture(scope="module")
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     database = f"sqlite:///{tmp_path_factory.mktemp('clavier') / 'ctg.sqlite3'}"
-    data = json.loads(DEMO_ARCHIVE.read_text(encoding="utf-8"))
+    data = demo_data()
     data["workshop"].update(code=CODE, phase="collect", votes=[])
-    engine = open_database(database)
-    with write_session(engine) as session:
-        import_archive(session=session, data=json.dumps(data, ensure_ascii=False))
-    engine.dispose()
+    import_data(database, data)
     with start_streamlit(database) as started:
         yield started
 

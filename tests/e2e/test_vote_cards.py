@@ -10,18 +10,15 @@ nor at 180 px (a 360 px phone zoomed to 200 %).
 
 from __future__ import annotations
 
-import json
 import re
 from collections.abc import Iterator
 
 import pytest
 from playwright.sync_api import Browser, Locator, Page, expect
 
-from ctg_workshop.archive.load import import_archive
-from ctg_workshop.storage.db import open_database, write_session
-from measure.harness.demo import DEMO_ARCHIVE
 from measure.harness.streamlit_server import StreamlitServer, start_streamlit
 from tests.e2e.browser import PHONE, act, new_context, open_page, screenshot, wait_idle
+from tests.support.workshops import demo_data, import_data
 
 pytestmark = pytest.mark.browser
 
@@ -34,16 +31,13 @@ MIN_TARGET_PX = 44
 def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[StreamlitServer]:
     """The demo in the vote phase, every item of its first topic starting with a hostile text."""
     database = f"sqlite:///{tmp_path_factory.mktemp('vote_cards') / 'ctg.sqlite3'}"
-    data = json.loads(DEMO_ARCHIVE.read_text(encoding="utf-8"))
+    data = demo_data()
     data["workshop"].update(code=CODE, phase="vote", votes=[])
     first_topic = data["workshop"]["topics"][0]["key"]
     for number, item in enumerate(data["workshop"]["items"]):
         if item["topic"] == first_topic:
             item["text"] = f"{HOSTILE} n°{number}"
-    engine = open_database(database)
-    with write_session(engine) as session:
-        import_archive(session=session, data=json.dumps(data, ensure_ascii=False))
-    engine.dispose()
+    import_data(database, data)
     with start_streamlit(database) as started:
         yield started
 
