@@ -4,6 +4,7 @@
     .venv/bin/python -m measure.first_visit --link lent --visits 5
     .venv/bin/python -m measure.first_visit --record deploy/first-visit-assets.txt
     .venv/bin/python -m measure.first_visit --app-dir /path/to/older/copy   # a « before »
+    .venv/bin/python -m measure.first_visit --link 4g --visits 10 --alternate-with /path/to/older/copy
 
 Debian's Chromium (`/usr/bin/chromium`) driven by Playwright, a fresh profile per visit (empty
 cache, no cookie), a phone's screen (360 × 740), and Chromium's own emulation through the
@@ -334,6 +335,53 @@ def run(
     return results
 
 
+def alternate(
+    *, links: Sequence[Link], visits: int, dirs: tuple[Path, Path], log: Callable[[str], None] = print
+) -> list[tuple[Series, Series]]:
+    """Two copies of the app served side by side, their visits alternated (A B, then B A…): on a
+    machine whose speed varies from one visit to the next, only such pairs compare two versions."""
+    from playwright.sync_api import sync_playwright
+
+    workdir = Path(tempfile.mkdtemp(prefix="ctg-first-visit-"))
+    servers: list[StreamlitServer] = []
+    pairs: list[tuple[Series, Series]] = []
+    try:
+        urls = []
+        for index, app_dir in enumerate(dirs):
+            place = workdir / str(index)
+            place.mkdir()
+            server, page_path = _start_app(app_dir, place)
+            servers.append(server)
+            urls.append(f"{server.url}{page_path}")
+        with sync_playwright() as driver:
+            browser = driver.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+            try:
+                for url in urls:
+                    _warm(url)
+                    visit(browser, url, FOUR_G, partner_ready)
+                for link in links:
+                    series = [
+                        Series(f"{name} ({path})", link, []) for name, path in zip("AB", dirs, strict=True)
+                    ]
+                    for round_ in range(visits):
+                        for index in (0, 1) if round_ % 2 == 0 else (1, 0):
+                            series[index].visits.append(visit(browser, urls[index], link, partner_ready))
+                    faster = sum(
+                        b.ready_s < a.ready_s for a, b in zip(series[0].visits, series[1].visits, strict=True)
+                    )
+                    for one in series:
+                        log(describe(one)[0])
+                        log(describe(one)[1])
+                    log(f"  B plus rapide que A dans {faster} paires sur {visits}")
+                    pairs.append((series[0], series[1]))
+            finally:
+                browser.close()
+    finally:
+        for server in servers:
+            server.stop()
+    return pairs
+
+
 def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     parser = FrenchArgumentParser(
         prog="python -m measure.first_visit",
@@ -346,6 +394,13 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
         "--record", type=Path, default=None, metavar="FICHIER", help="écrire la liste téléchargée"
     )
     parser.add_argument("--app-dir", type=Path, default=PROJECT_ROOT, help="copie du projet à servir")
+    parser.add_argument(
+        "--alternate-with",
+        type=Path,
+        default=None,
+        metavar="DOSSIER",
+        help="une autre copie (« avant ») servie à côté : visites alternées, l'une puis l'autre",
+    )
     return parser.parse_args(argv)
 
 
@@ -354,13 +409,17 @@ def main(argv: Sequence[str] | None = None) -> int:
     links = [SLOW, FOUR_G] if args.link == "tous" else [LINKS[args.link]]
     before = load_average()
     print(f"Charge de la machine avant : {before[0]:.2f} {before[1]:.2f} {before[2]:.2f}")
-    run(
-        links=links,
-        visits=max(1, min(args.visits, 20)),
-        app_dir=args.app_dir.resolve(),
-        floor=not args.no_floor,
-        record=args.record,
-    )
+    visits = max(1, min(args.visits, 20))
+    if args.alternate_with is not None:
+        alternate(links=links, visits=visits, dirs=(args.alternate_with.resolve(), args.app_dir.resolve()))
+    else:
+        run(
+            links=links,
+            visits=visits,
+            app_dir=args.app_dir.resolve(),
+            floor=not args.no_floor,
+            record=args.record,
+        )
     after = load_average()
     print(f"Charge de la machine après : {after[0]:.2f} {after[1]:.2f} {after[2]:.2f}")
     return 0
