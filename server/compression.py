@@ -141,7 +141,7 @@ def page_document(
     where its server is (`backend_hint`), asking early for the scripts drawn later
     (`lazy_script_preloads`), and without Source Sans when the theme uses another font."""
     document = document.replace(b'<html lang="en">', b'<html lang="fr">', 1)
-    hint = backend_hint(route_path) if route_path else b""
+    hint = backend_hint(route_path)
     preloads = lazy_script_preloads(document, first_visit or [])
     document = document.replace(b"<head>", b"<head>" + hint, 1).replace(b"</head>", preloads + b"</head>", 1)
     return without_font_preload(document) if drop_font else document
