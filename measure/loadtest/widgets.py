@@ -125,7 +125,10 @@ def component_data(widget: Widget) -> Any:
     if widget.kind not in COMPONENT_KINDS:
         raise WidgetError(f"{widget.describe()} n'est pas un composant.")
     proto: Any = widget.proto
-    return json.loads(proto.json) if proto.WhichOneof("data") == "json" else None
+    if proto.WhichOneof("data") != "json":
+        return None
+    data = json.loads(proto.json)
+    return json.loads(data) if isinstance(data, str) else data  # data sent as one JSON string
 
 
 def _choice(widget: Widget, value: Any) -> str:

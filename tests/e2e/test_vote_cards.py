@@ -151,3 +151,41 @@ def test_the_cards_are_text_buttons_keyboard_and_live_region(
         screenshot(page, "vote-cartes-180px")
     finally:
         context.close()
+
+
+def test_see_all_is_under_its_own_quadrant_and_opens_it(browser: Browser, server: StreamlitServer) -> None:
+    """« Voir les 6 opportunités » sits right under the opportunities' cards (before the
+    threats' heading), as a real button, and opens the opportunities alone."""
+    context = new_context(browser, PHONE, phone=True)
+    try:
+        page = context.new_page()
+        open_page(
+            page,
+            f"{server.url}/participer?atelier={CODE}",
+            shows=page.get_by_text("Rejoindre l'atelier").first,
+        )
+        page.get_by_role("combobox", name="Votre organisation").fill("Association des quadrants")
+        act(
+            page,
+            page.get_by_role("button", name="Rejoindre l'atelier").click,
+            page.get_by_text("5 points restants sur 5", exact=True),
+        )
+        see = page.get_by_role("button", name="Voir les 6 opportunités", exact=True)
+        expect(see).to_be_visible()
+        order = see.evaluate(
+            """(b) => [...b.getRootNode().querySelectorAll('h2, button.see-all, article.card')]
+                 .filter((n) => n.offsetParent !== null)
+                 .map((n) => n.tagName + ':' + n.textContent.slice(0, 16))"""
+        )
+        heading, button = order.index("H2:Opportunités (6)"), order.index("BUTTON:Voir les 6 oppor")
+        assert all(n.startswith("ARTICLE") for n in order[heading + 1 : button]), order
+        assert order[button + 1 : button + 2] in ([], ["H2:Menaces (5)"]), order
+        box = see.bounding_box()
+        assert box and box["height"] >= MIN_TARGET_PX, box
+        see.scroll_into_view_if_needed()
+        screenshot(page, "vote-cartes-voir-les")
+        act(page, see.click, page.get_by_text("Contributions 1 à 6 sur 6", exact=True))
+        expect(cards(page)).to_have_count(6)
+        expect(page.get_by_role("button", name=re.compile("^Voir les"))).to_have_count(0)
+    finally:
+        context.close()

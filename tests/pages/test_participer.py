@@ -272,6 +272,29 @@ def add_strengths(engine: Engine, count: int) -> None:
             )
 
 
+def test_see_all_sits_under_its_quadrant_and_a_forged_view_changes_nothing(db):
+    """« Voir les … » is drawn by the cards, under the quadrant it opens (not below every
+    quadrant); a view the cards did not offer, sent by hand, leaves the page as it was."""
+    add_strengths(db, 12)
+    at = joined()
+    sections = vote_cards.data(at)["sections"]
+    for section in sections:  # its own quadrant, and only when it holds more than it shows
+        count = int(re.search(r"\((\d+)\)", section["title"]).group(1))
+        assert bool(section["more"]) == (count > len(section["cards"]))
+        assert not section["more"] or section["more"]["view"] == section["key"]
+    assert sections[0]["key"] == "strength" and sections[0]["more"]["label"].startswith("Voir les")
+    assert not [b for b in at.button if b.key and b.key.startswith("see_")]
+    shown = vote_keys(at)
+    without = [s["key"] for s in sections if not s["more"]]
+    for forged in (*without, "mine", "../strength", 3, {"view": "strength"}):
+        at = vote_cards.send(at, forged, event="view")
+        assert at.button_group(key="participer_vote_view_avs").value == "all"
+        assert vote_keys(at) == shown
+    at = vote_cards.see_all(at, "strength")
+    assert at.button_group(key="participer_vote_view_avs").value == "strength"
+    assert len(vote_keys(at)) == 10
+
+
 def test_vote_page_stays_small_however_many_items(db):
     with read_session(db) as session:
         avs = session.scalar(select(Topic.id).where(Topic.key == "avs"))
@@ -285,9 +308,8 @@ def test_vote_page_stays_small_however_many_items(db):
     at = joined()
     # All quadrants: five cards each at most, and a way to see the others.
     assert len(vote_keys(at)) <= 4 * 5
-    see = at.button(key="see_strength")
-    assert see.label == f"Voir les {strengths} forces"
-    run(see.click())
+    assert vote_cards.see_all_labels(at)["strength"] == f"Voir les {strengths} forces"
+    at = vote_cards.see_all(at, "strength")
     assert at.button_group(key="participer_vote_view_avs").value == "strength"
     assert len(vote_keys(at)) == 10
     assert f"Contributions 1 à 10 sur {strengths}" in texts(at)

@@ -17,6 +17,7 @@ from tests.pages.test_participer import (
     texts,
     type_organisation,
 )
+from tests.support import vote_cards
 from ui.partner import chrome, identity, text
 
 __all__ = ["db"]  # the page tests' database fixture
@@ -110,8 +111,7 @@ def test_changing_view_stops_under_the_sticky_counter(db):
     """« Voir les … » scrolls the views into sight just under the dots counter, whatever its
     height (a message under it makes it taller): « Afficher » is never hidden behind it."""
     at = joined()
-    see = next(b for b in at.button if b.key and b.key.startswith("see_"))
-    at = run(see.click())
+    at = vote_cards.see_all(at, next(iter(vote_cards.see_all_labels(at))))
     scroll = [h.proto.body for h in at.get("html") if "scrollIntoView" in h.proto.body]
     assert len(scroll) == 1
     assert f".st-key-{chrome.COUNTER_KEY}" in scroll[0] and "getBoundingClientRect().height" in scroll[0]

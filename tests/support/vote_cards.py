@@ -31,7 +31,8 @@ def data(at: AppTest) -> dict[str, Any]:
     """The data of the one vote component on the page (its cards by section, the cap)."""
     found = components(at)
     assert len(found) == 1, f"{len(found)} composants de vote sur la page"
-    return json.loads(found[0].proto.json)
+    drawn = json.loads(found[0].proto.json)
+    return json.loads(drawn) if isinstance(drawn, str) else drawn  # sent as one JSON string
 
 
 def cards(at: AppTest) -> list[dict[str, Any]]:
@@ -75,3 +76,15 @@ def tap(at: AppTest, item_id: int, *, more: bool = True) -> AppTest:
     else:
         assert shown["dots"], "pas de « Retirer un point » sur une carte sans point"
     return send(at, {"item": item_id, "action": "add" if more else "remove"})
+
+
+def see_all(at: AppTest, quadrant: str) -> AppTest:
+    """Tap « Voir les … » under a quadrant's cards (refusing one the page does not draw)."""
+    offered = {section["key"]: section["more"] for section in data(at)["sections"] if section.get("more")}
+    assert quadrant in offered, f"pas de « Voir les … » sous la case {quadrant}"
+    return send(at, offered[quadrant]["view"], event="view")
+
+
+def see_all_labels(at: AppTest) -> dict[str, str]:
+    """The « Voir les … » the cards draw, by quadrant."""
+    return {s["key"]: s["more"]["label"] for s in data(at)["sections"] if s.get("more")}

@@ -27,7 +27,16 @@ from ctg_workshop.wording import QUADRANT_LABELS
 from ui import actions
 from ui.partner.chrome import COUNTER_KEY, VIEWS_KEY, scroll_to_views
 from ui.partner.taps import follow_the_page, fragment_run, redraw_after_tap, tap_button
-from ui.partner.vote_cards import TAP_EVENT, card_data, component_key, parse_tap, vote_cards
+from ui.partner.vote_cards import (
+    TAP_EVENT,
+    VIEW_EVENT,
+    board_json,
+    card_data,
+    component_key,
+    parse_tap,
+    parse_view,
+    vote_cards,
+)
 from ui.partner.wording import quadrant_count, quadrant_label
 from ui.safe import plain
 
@@ -45,6 +54,10 @@ _NOTE_SEQ = "participer_vote_live_seq"
 # The dots each card showed when last drawn, by component key: a tap may only name one of them.
 _DRAWN = "participer_vote_drawn"
 _TAP_MARK = "participer_vote_tap_mark"  # the callback ran (see vote_board, a restarted server)
+# The quadrants whose « Voir les … » each component drew, and a view asked for from the cards
+# (the whole page is drawn again for it).
+_OFFERED = "participer_vote_offered"
+_NEW_VIEW = "participer_vote_new_view"
 # Which cards the vote shows: the view of each topic (a widget key per topic) and its page.
 _VIEW = "participer_vote_view"
 _VIEW_PAGES = "participer_vote_pages"
@@ -52,12 +65,14 @@ _LAST_SHOWN = "participer_vote_last_shown"  # (topic, view, page) of the last fu
 
 
 class Section(NamedTuple):
-    """A run of cards under one heading of the component (`level` 0: no heading)."""
+    """A run of cards under one heading of the component (`level` 0: no heading), and the
+    label of the button under them that shows the whole quadrant (« Voir les 19 forces »)."""
 
     key: str
     title: str
     level: int
     choices: tuple[VoteChoice, ...]
+    see_all: str = ""
 
 
 class Board(NamedTuple):
@@ -140,6 +155,23 @@ def on_show_view(topic_key: str, view: str) -> None:
     st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = 0
 
 
+def show_asked_view(topic_key: str, value: object, offered: set[str]) -> None:
+    """« Voir les … » under a quadrant's cards: that quadrant's view, drawn with the whole page
+    (the views, the heading, the pages); a view the cards did not offer changes nothing."""
+    view = parse_view(value, offered)
+    if view is not None:
+        on_show_view(topic_key, view)
+        st.session_state[_NEW_VIEW] = True
+
+
+def on_view(topic_key: str, key: str) -> None:
+    """The cards' callback for « Voir les … »."""
+    st.session_state[_TAP_MARK] = key
+    show_asked_view(
+        topic_key, st.session_state[key].get(VIEW_EVENT), st.session_state.get(_OFFERED, {}).get(key, set())
+    )
+
+
 def on_turn_page(topic_key: str, view: str, page: int) -> None:
     st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = page
 
@@ -171,8 +203,10 @@ def vote_board(board: Board) -> None:
     It writes into `board.slot` in a run of the whole page too: Streamlit lets a fragment write
     outside itself only where it wrote in the last full run."""
     follow_the_page()
-    if fragment_run() and st.session_state.pop(_REDRAW_VOTE, False):
-        st.rerun()  # the whole page, from the database (see change_dots)
+    if fragment_run() and (
+        st.session_state.pop(_REDRAW_VOTE, False) or st.session_state.pop(_NEW_VIEW, False)
+    ):
+        st.rerun()  # the whole page: from the database (see change_dots), or another view
     sheet, max_dots = board.sheet, board.sheet.max_dots_per_item
     balance = sheet.balance
     fresh = st.session_state.get(_FRESH_BALANCE)
@@ -186,9 +220,13 @@ def vote_board(board: Board) -> None:
         for choice in section.choices:
             my_dots = shown[choice.item_id] = fresh_dots.get(choice.item_id, choice.my_dots)
             cards.append(card_data(choice, my_dots, add_refusal(my_dots, max_dots, balance)))
-        sections.append({"key": section.key, "title": section.title, "level": section.level, "cards": cards})
+        more = {"label": section.see_all, "view": section.key} if section.see_all else None
+        sections.append(
+            {"key": section.key, "title": section.title, "level": section.level, "cards": cards, "more": more}
+        )
     key = component_key(board.topic_key)
     st.session_state.setdefault(_DRAWN, {})[key] = shown
+    st.session_state.setdefault(_OFFERED, {})[key] = {s.key for s in board.sections if s.see_all}
     note = board.note
     if fragment_run():
         tapped = st.session_state.get(_DOT_NOTE)
@@ -203,16 +241,20 @@ def vote_board(board: Board) -> None:
         return
     drawn = vote_cards(
         key=key,
-        data={"max": max_dots, "sections": sections, "note": live},
+        data=board_json({"max": max_dots, "sections": sections, "note": live}),
         on_tap_change=functools.partial(
             on_tap, board.identity.participant_id, key, vote_fragment_key(board.topic_key)
         ),
+        on_view_change=functools.partial(on_view, board.topic_key, key),
     )
-    tap = drawn.get(TAP_EVENT)
-    if tap is not None and not marked:
-        # A server restarted under the open page has not registered the callback yet: act now,
-        # then draw the page again (see ui/partner/taps.py).
-        change_dots(board.identity.participant_id, tap, shown)
+    tap, view = drawn.get(TAP_EVENT), drawn.get(VIEW_EVENT)
+    if (tap is not None or view is not None) and not marked:
+        # A server restarted under the open page has not registered the callbacks yet: act
+        # now, then draw the page again (see ui/partner/taps.py).
+        if tap is not None:
+            change_dots(board.identity.participant_id, tap, shown)
+        else:
+            show_asked_view(board.topic_key, view, st.session_state[_OFFERED][key])
         st.rerun()
 
 
@@ -227,35 +269,23 @@ def view_label(sheet: VotePage):
     return label
 
 
-def all_quadrants(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Callable[[], None]]:
-    """The newest cards of each quadrant, and a way to see the others (under the cards)."""
+def all_quadrants(sheet: VotePage) -> list[Section]:
+    """The first cards of each quadrant, each with « Voir les … » under them when it has more."""
     if any(count > len(sheet.choices_in(quadrant)) for quadrant, count in sheet.counts.items()):
         st.markdown(
             f"{PREVIEW_PER_QUADRANT} contributions de chaque case, dans un ordre propre à votre "
             "téléphone (le même à chaque visite, pas le même pour tous) ; « Voir les … » les montre "
             "toutes, page par page."
         )
-    sections = [
-        Section(
-            q.value, f"{QUADRANT_LABELS[q]} ({sheet.counts[q.value]})", 2, tuple(sheet.choices_in(q.value))
-        )
-        for q in Quadrant
-        if sheet.counts[q.value]
-    ]
-
-    def see_more() -> None:
-        more = [q for q in Quadrant if sheet.counts[q.value] > len(sheet.choices_in(q.value))]
-        for quadrant in more:
-            tap_button(
-                f"Voir les {quadrant_count(quadrant.value, sheet.counts[quadrant.value])}",
-                on_show_view,
-                topic.key,
-                quadrant.value,
-                key=f"see_{quadrant.value}",
-                icon=":material/expand_more:",
+    sections = []
+    for quadrant in Quadrant:
+        count, shown = sheet.counts[quadrant.value], tuple(sheet.choices_in(quadrant.value))
+        if count:
+            see_all = f"Voir les {quadrant_count(quadrant.value, count)}" if count > len(shown) else ""
+            sections.append(
+                Section(quadrant.value, f"{QUADRANT_LABELS[quadrant]} ({count})", 2, shown, see_all)
             )
-
-    return sections, see_more
+    return sections
 
 
 def my_dots_view(sheet: VotePage) -> list[Section]:
@@ -351,7 +381,7 @@ def show_vote(identity: Identity, topic: TopicInfo, sheet: VotePage) -> None:
     if not any(sheet.counts.values()):
         st.markdown("Aucune contribution à départager dans ce sujet.")
     elif sheet.view == ALL_QUADRANTS:
-        sections, after = all_quadrants(topic, sheet)
+        sections = all_quadrants(sheet)
     elif sheet.view == MY_DOTS:
         sections = my_dots_view(sheet)
     else:

@@ -1,6 +1,9 @@
 """A topic's vote cards as ONE element: a Streamlit custom component (v2, inline script and
 style, no build step) that draws every card from JSON data and sends back the tapped item and
 action as a trigger (`{"item": 12, "action": "add"}`), in place of twenty fragments of widgets.
+Under a quadrant's first cards, « Voir les 19 forces » sends the quadrant as a `view` trigger.
+The data goes as one JSON string (`board_json`): Streamlit then does not walk it looking for
+data frames at every tap.
 
 What the script may do with participant text: `textContent` only (never `innerHTML` or markup),
 so a text such as « <b>x</b><script> » shows as typed. The cards are updated in place by item
@@ -16,6 +19,7 @@ The script keeps a line break: Streamlit reads a one-line string holding « / »
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import streamlit as st
@@ -24,6 +28,7 @@ from ctg_workshop.day.ballot import VoteChoice
 from ui.partner.text import folded, one_line
 
 TAP_EVENT = "tap"
+VIEW_EVENT = "view"  # « Voir les … » under a quadrant's cards
 ADD, REMOVE = "add", "remove"
 
 _JS = """
@@ -101,8 +106,9 @@ function fill(parts, card, max, root) {
   parts.why.textContent = card.why || "";
 }
 
-export default function ({ data, parentElement, setTriggerValue }) {
+export default function ({ data: raw, parentElement, setTriggerValue }) {
   const root = parentElement;
+  const data = typeof raw === "string" ? JSON.parse(raw) : raw;
   let box = root.querySelector(".ctg-vote");
   if (!box) {
     box = make("div", "ctg-vote");
@@ -113,6 +119,11 @@ export default function ({ data, parentElement, setTriggerValue }) {
     box.ctgLive.setAttribute("aria-live", "polite");
     box.append(box.ctgLive);
     box.addEventListener("click", (event) => {
+      const more = event.target.closest("button[data-view]");
+      if (more) {
+        box.ctgSend("view", more.dataset.view);
+        return;
+      }
       const target = event.target.closest("button[data-item]");
       if (!target || target.getAttribute("aria-disabled") === "true") return;
       box.ctgSend("tap", { item: Number(target.dataset.item), action: target.dataset.action });
@@ -132,10 +143,16 @@ export default function ({ data, parentElement, setTriggerValue }) {
         s.heading = make(`h${section.level}`);
         s.node.append(s.heading);
       }
-      s.node.append(s.list);
+      s.more = make("button", "see-all");
+      s.more.type = "button";
+      s.node.append(s.list, s.more);
       box.ctgSections.set(key, s);
     }
     if (s.heading) s.heading.textContent = section.title;
+    s.more.hidden = !section.more;
+    s.more.textContent = section.more ? section.more.label : "";
+    if (section.more) s.more.dataset.view = section.more.view;
+    else delete s.more.dataset.view;
     if (before.nextSibling !== s.node) before.after(s.node);
     before = s.node;
     sections.add(key);
@@ -191,6 +208,7 @@ _CSS = """
 .ctg-vote .row { display: flex; flex-wrap: wrap; gap: 0.5rem; }
 .ctg-vote button { min-height: 48px; min-width: 44px; padding: 0.5rem 1rem; font: inherit; cursor: pointer; border-radius: var(--st-button-radius, 0.5rem); border: 1px solid var(--st-primary-color); }
 .ctg-vote button.add { background: var(--st-primary-color); color: #FFFFFF; }
+.ctg-vote button.see-all { display: block; margin: -0.25rem 0 1rem; background: var(--st-background-color, #FFFFFF); color: var(--st-text-color); border-color: var(--st-border-color, #B0B7B8); }
 .ctg-vote button.remove { background: var(--st-background-color, #FFFFFF); color: var(--st-text-color); border-color: var(--st-border-color, #B0B7B8); }
 .ctg-vote button[aria-disabled="true"] { background: #E6E6E6; color: #4D4D4D; border-color: #BDBDBD; cursor: not-allowed; }
 .ctg-vote .why { font-size: 0.875rem; color: #4D4D4D; margin: 0.5rem 0 0; }
@@ -227,3 +245,13 @@ def parse_tap(value: object) -> tuple[int, bool] | None:
     if type(item) is not int or action not in (ADD, REMOVE):
         return None
     return item, action == ADD
+
+
+def board_json(data: dict[str, Any]) -> str:
+    """The component's data as the script reads it (one string: see the module's docstring)."""
+    return json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+
+
+def parse_view(value: object, offered: set[str]) -> str | None:
+    """The quadrant a « Voir les … » asked for, if the cards offered it (None otherwise)."""
+    return value if isinstance(value, str) and value in offered else None
