@@ -156,6 +156,9 @@ def test_the_whole_bench_at_a_tiny_size_writes_a_well_formed_report(tmp_path: Pa
     for figure in results.figures:
         assert figure.subject.values and all(value >= 0 for value in figure.subject.values), figure.key
     assert next(f for f in results.figures if f.key == "writes.lost").subject.values == (0,)
+    # Each item added is one more card: the floor of « add an item » followed the page's shape.
+    added = next(f for f in results.figures if f.key == "partner.add_item")
+    assert "suivie à chaque ajout" in added.floor_title, added.floor_title
     text = report.render(results)
     for section in SECTIONS:
         assert section in text
