@@ -134,6 +134,42 @@ def test_a_finished_run_removes_what_it_did_not_draw_again() -> None:
     assert tree.texts() == ["titre"]
 
 
+def _button(path: list[int], key: str) -> ForwardMsg:
+    message = ForwardMsg()
+    message.metadata.delta_path.extend(path)
+    message.delta.new_element.button.id = f"$$ID-0123456789abcdef0123456789abcdef-{key}"
+    message.delta.new_element.button.label = key
+    return message
+
+
+def test_the_widgets_asked_twice_follow_every_change_of_the_page() -> None:
+    """The tree keeps its widgets between two changes (a scenario asks often): every change —
+    a new element, a run that prunes, leaving the page — shows at the next ask."""
+    tree = ElementTree()
+    tree.apply(_button([0, 0], "refresh"), "run-1")
+    assert [w.key for w in tree.widgets()] == ["refresh"]
+    tree.apply(_button([0, 1], "forget"), "run-1")
+    assert [w.key for w in tree.widgets()] == ["refresh", "forget"]
+    tree.apply(_button([0, 1], "join"), "run-2")
+    tree.prune("run-2")
+    assert [w.key for w in tree.widgets()] == ["join"]
+    tree.widgets().clear()  # a caller's list is its own
+    assert [w.key for w in tree.widgets()] == ["join"]
+    tree.clear()
+    assert tree.widgets() == [] and tree.nodes() == []
+
+
+def test_component_data_sent_as_one_json_string_is_decoded() -> None:
+    import json
+
+    from streamlit.proto.Element_pb2 import Element
+
+    element = Element()
+    element.bidi_component.id = "$$ID-0123456789abcdef0123456789abcdef-participer_cards_avs"
+    element.bidi_component.json = json.dumps(json.dumps({"max": 3, "sections": []}))
+    assert component_data(widget_from_element(element, (0, 1), "")) == {"max": 3, "sections": []}
+
+
 def test_an_element_drawn_where_a_container_was_removes_its_content() -> None:
     tree = ElementTree()
     block = ForwardMsg()

@@ -69,12 +69,21 @@ class ElementTree:
         # under every path made each element cost a scan of the page (seconds between two
         # frames on a page of thousands of elements, and the server closed the websocket).
         self._containers: set[Path] = set()
+        # What the queries computed since the last change: a scenario asks for the widgets
+        # several times between two frames (find a field, read the cards, check an answer);
+        # walking and decoding the page each time was a quarter of the driver's CPU.
+        self._sorted: list[Node] | None = None
+        self._widgets: list[Widget] | None = None
+
+    def _changed(self) -> None:
+        self._sorted = self._widgets = None
 
     def __len__(self) -> int:
         return len(self._nodes)
 
     def apply(self, message: ForwardMsg, run_id: str) -> None:
         """Apply one `delta` ForwardMsg received during run `run_id`."""
+        self._changed()
         path: Path = tuple(message.metadata.delta_path)
         delta = message.delta
         kind = delta.WhichOneof("type")
@@ -108,6 +117,7 @@ class ElementTree:
 
     def prune(self, run_id: str, fragment_ids: tuple[str, ...] = ()) -> None:
         """Drop what run `run_id` did not draw again (only inside its fragments if it had any)."""
+        self._changed()
         for path, node in list(self._nodes.items()):
             in_scope = not fragment_ids or node.fragment_id in fragment_ids
             if in_scope and node.run_id != run_id:
@@ -116,17 +126,21 @@ class ElementTree:
 
     def clear_page(self, main_script_hash: str) -> None:
         """Leaving a page: keep only what the entry script drew."""
+        self._changed()
         for path, node in list(self._nodes.items()):
             if node.script_hash != main_script_hash:
                 del self._nodes[path]
         self._remove_orphans()
 
     def clear(self) -> None:
+        self._changed()
         self._nodes.clear()
         self._containers.clear()
 
     def nodes(self) -> list[Node]:
-        return [self._nodes[p] for p in sorted(self._nodes)]
+        if self._sorted is None:
+            self._sorted = [self._nodes[p] for p in sorted(self._nodes)]
+        return list(self._sorted)
 
     def elements(self) -> Iterator[tuple[Node, Element]]:
         for node in self.nodes():
@@ -136,12 +150,14 @@ class ElementTree:
                 yield node, element
 
     def widgets(self) -> list[Widget]:
-        found = []
-        for node, element in self.elements():
-            widget = widget_from_element(element, node.path, node.fragment_id)
-            if widget is not None:
-                found.append(widget)
-        return found
+        if self._widgets is None:
+            found = []
+            for node, element in self.elements():
+                widget = widget_from_element(element, node.path, node.fragment_id)
+                if widget is not None:
+                    found.append(widget)
+            self._widgets = found
+        return list(self._widgets)
 
     def widgets_drawn_by(self, run_id: str) -> list[Widget]:
         return [w for w in self.widgets() if self._nodes[w.path].run_id == run_id]

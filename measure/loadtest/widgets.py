@@ -12,6 +12,7 @@ list of `{"event", "value"}`, under `$$STREAMLIT_INTERNAL_KEY_<component id>__ev
 
 from __future__ import annotations
 
+import functools
 import json
 import math
 from dataclasses import dataclass
@@ -125,9 +126,13 @@ def component_data(widget: Widget) -> Any:
     if widget.kind not in COMPONENT_KINDS:
         raise WidgetError(f"{widget.describe()} n'est pas un composant.")
     proto: Any = widget.proto
-    if proto.WhichOneof("data") != "json":
-        return None
-    data = json.loads(proto.json)
+    return _decoded(proto.json) if proto.WhichOneof("data") == "json" else None
+
+
+@functools.lru_cache(maxsize=256)
+def _decoded(text: str) -> Any:
+    """A component's data, decoded once for all the reads of one frame (callers only read it)."""
+    data = json.loads(text)
     return json.loads(data) if isinstance(data, str) else data  # data sent as one JSON string
 
 
