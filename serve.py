@@ -1,8 +1,10 @@
 """`streamlit run app.py` with what Streamlit's server does not do for us (package `server/`):
 TCP_NODELAY on every connection, the facilitator's HttpOnly cookie routes, Streamlit's static
 files compressed once, a browser id cookie given with the first page (the login throttle), fewer
-wake-ups of the event loop per script run, a cycle collector set for hundreds of sessions, the
-sweep of orphaned media files once a second instead of after every run.
+wake-ups of the event loop per script run, message flushes that visit only the sessions with
+something to send, the theme read from the config once instead of at every script run, a cycle
+collector set for hundreds of sessions, the sweep of orphaned media files once a second instead
+of after every run.
 
     python serve.py [streamlit run options…]
     python serve.py other_script.py [streamlit run options…]
@@ -33,6 +35,8 @@ from server.compression import (  # noqa: F401 - the launcher's names, as tests 
 from server.media_sweep import install_throttled_media_sweep
 from server.nodelay import APP, ROOT, install_nodelay, tcp_listening_socket  # noqa: F401
 from server.session_cookie import FacilitatorCookieRoutes, install_session_routes  # noqa: F401
+from server.session_flush import install_session_flush
+from server.theme_cache import install_theme_cache
 from server.wakeups import install_batched_wakeups
 
 
@@ -50,6 +54,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     """Install the fixes, then hand over to Streamlit's command line (which exits the process)."""
     install_nodelay()
     install_batched_wakeups()
+    install_session_flush()
+    install_theme_cache()
     install_throttled_media_sweep()
     install_session_routes()
     install_compression()
