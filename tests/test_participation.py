@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import Engine, event, func, select, update
 
 from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day import ballot
 from ctg_workshop.day.ballot import MY_DOTS, PAGE_SIZE, PREVIEW_PER_QUADRANT, closed_results, vote_page
 from ctg_workshop.day.contributions import (
     OtherItem,
@@ -539,6 +540,37 @@ def statements_of(engine: Engine, call) -> list[str]:
     return seen
 
 
+def test_the_preview_of_each_quadrant_is_one_query_with_the_rows_of_one_per_quadrant(demo_engine):
+    """« Toutes les cases » reads the first cards of the four quadrants in one query: the same
+    rows, in the same order, as one LIMIT query per quadrant in the participant's order, with
+    quadrants fuller than the preview, hidden and merged items left out."""
+    set_phase(demo_engine, Phase.VOTE)
+    add_many(demo_engine, 9, quadrant="weakness")
+    with write_session(demo_engine) as session:
+        avs = session.scalar(select(Topic.id).where(Topic.key == "avs"))
+        weaknesses = session.scalars(
+            select(Item).where(Item.topic_id == avs, Item.quadrant == "weakness").order_by(Item.id)
+        ).all()
+        weaknesses[0].hidden = True
+        weaknesses[1].merged_into_id = weaknesses[2].id
+    for name in ("Préview A", "Préview B", "Préview C"):
+        identity = join(demo_engine, name)
+        with read_session(demo_engine) as session:
+            expected = [
+                row.id
+                for quadrant in Quadrant
+                for row in session.execute(
+                    ballot._choice_rows(avs, identity.participant_id)
+                    .where(Item.quadrant == quadrant.value)
+                    .limit(PREVIEW_PER_QUADRANT)
+                )
+            ]
+        shown = [c.item_id for c in sheet_of(demo_engine, identity).choices]
+        assert shown == expected
+        assert weaknesses[0].id not in shown and weaknesses[1].id not in shown
+    assert len([c for c in sheet_of(demo_engine, identity).choices if c.quadrant == "weakness"]) == 5
+
+
 def test_vote_page_reads_what_it_shows_whatever_the_size(demo_engine):
     """The vote page reads the counts and the cards it shows: as many queries, each bounded,
     in a topic of 20 items as in a topic of 1,200."""
@@ -558,7 +590,8 @@ def test_vote_page_reads_what_it_shows_whatever_the_size(demo_engine):
     assert shown[0] == 4 * PREVIEW_PER_QUADRANT and shown[1] == shown[2] == PAGE_SIZE
     item_reads = [s for s in large if s.startswith("SELECT item.id") or "FROM item" in s]
     for statement in item_reads:
-        bounded = "LIMIT" in statement or "count(" in statement or " IN (" in statement
+        # A page (LIMIT), counts, given ids, or the first cards of each quadrant (row numbers).
+        bounded = any(mark in statement for mark in ("LIMIT", "count(", " IN (", ".position <= "))
         assert bounded or "WHERE item.id =" in statement or "vote.participant_id" in statement, statement
 
 

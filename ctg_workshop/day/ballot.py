@@ -106,16 +106,37 @@ _ORDER_PRIME = 2_147_483_647
 _ORDER_FACTOR = 1_103_515_245
 
 
-def _choice_rows(session: Session, topic_id: int, participant_id: int):
-    """The topic's items open to dots (visible, not merged into another), in the participant's order."""
+def _choice_order(participant_id: int) -> tuple:
+    """The participant's own order of the items (see above)."""
     start = participant_id * _ORDER_FACTOR % _ORDER_PRIME
-    place = (cast(Item.id, BigInteger) * _ORDER_FACTOR + start) % _ORDER_PRIME
+    return (cast(Item.id, BigInteger) * _ORDER_FACTOR + start) % _ORDER_PRIME, Item.id
+
+
+def _open_choices(topic_id: int) -> Select:
+    """The topic's items open to dots (visible, not merged into another), unordered."""
     return (
         select(Item.id, Item.quadrant, Item.text, Participant.organisation)
         .outerjoin(Participant, Participant.id == Item.author_id)
         .where(Item.topic_id == topic_id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
-        .order_by(place, Item.id)
     )
+
+
+def _choice_rows(topic_id: int, participant_id: int) -> Select:
+    """The topic's items open to dots, in the participant's order."""
+    return _open_choices(topic_id).order_by(*_choice_order(participant_id))
+
+
+def _previews(session: Session, topic_id: int, participant_id: int) -> list[Row]:
+    """The first `PREVIEW_PER_QUADRANT` items of each quadrant, in the participant's order, in
+    one query (a row number per quadrant) instead of one per quadrant."""
+    position = func.row_number().over(partition_by=Item.quadrant, order_by=_choice_order(participant_id))
+    ranked = _open_choices(topic_id).add_columns(position.label("position")).subquery()
+    rows = session.execute(
+        select(ranked.c.id, ranked.c.quadrant, ranked.c.text, ranked.c.organisation, ranked.c.position).where(
+            ranked.c.position <= PREVIEW_PER_QUADRANT
+        )
+    ).all()
+    return sorted(rows, key=lambda row: (QUADRANT_ORDER[row.quadrant], row.position))
 
 
 def vote_page(
@@ -149,8 +170,7 @@ def topic_vote(
         .group_by(Item.quadrant)
     ).all()
     counts = {quadrant.value: 0 for quadrant in Quadrant} | {quadrant: number for quadrant, number in counted}
-    rows = _choice_rows(session, topic.id, participant_id)
-    pages, page, shown = _shown_rows(session, rows, counts, mine, view=view, page=page)
+    pages, page, shown = _shown_rows(session, topic.id, participant_id, counts, mine, view=view, page=page)
     members = _members(session, [row.id for row in shown])
     shown_organisations = workshop.show_organisations
     return VotePage(
@@ -178,22 +198,19 @@ def topic_vote(
 
 
 def _shown_rows(
-    session: Session, rows: Select, counts: dict[str, int], mine: dict[int, int], *, view: str, page: int
+    session: Session,
+    topic_id: int,
+    participant_id: int,
+    counts: dict[str, int],
+    mine: dict[int, int],
+    *,
+    view: str,
+    page: int,
 ) -> tuple[int, int, list[Row]]:
     """(pages, page, rows) of the view: a preview of each quadrant, the voted items, or a page."""
     if view == ALL_QUADRANTS:
-        return (
-            1,
-            0,
-            [
-                row
-                for quadrant in Quadrant
-                if counts[quadrant.value]
-                for row in session.execute(
-                    rows.where(Item.quadrant == quadrant.value).limit(PREVIEW_PER_QUADRANT)
-                ).all()
-            ],
-        )
+        return 1, 0, _previews(session, topic_id, participant_id)
+    rows = _choice_rows(topic_id, participant_id)
     if view == MY_DOTS:
         voted = session.execute(rows.where(Item.id.in_(list(mine)))).all() if mine else []
         # Stable: the participant's order within each quadrant.

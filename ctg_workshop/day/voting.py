@@ -10,9 +10,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, delete, func, insert, select, update
 from sqlalchemy.exc import DBAPIError
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, aliased
 
 from ctg_workshop.errors import BudgetError, InvalidInputError, NotFoundError, PhaseError
 from ctg_workshop.storage.models import Item, Participant, Phase, Vote, Workshop
@@ -37,93 +37,119 @@ class DotBalance:
         return f"{self.remaining} {points} sur {self.budget}"
 
 
-def _lock_for_vote(session: Session, participant_id: int, item_id: int) -> tuple[Workshop, Participant, Item]:
-    participant = session.scalar(
-        select(Participant).where(Participant.id == participant_id).with_for_update()
-    )
-    if participant is None:
+# The statements of a dot, built once: a tap runs three reads and one write, no ORM objects.
+_LOCK_PARTICIPANT = (
+    select(Participant.workshop_id).where(Participant.id == bindparam("participant")).with_for_update()
+)
+_LOCK_WORKSHOP = (
+    select(Workshop.phase, Workshop.vote_budget, Workshop.max_dots_per_item)
+    .where(Workshop.id == bindparam("workshop"))
+    .with_for_update(read=True)
+)
+_OTHER_VOTE = aliased(Vote)
+_OTHER_ITEM = aliased(Item)
+_ITEM_AND_DOTS = select(
+    Item.workshop_id,
+    Item.topic_id,
+    Item.hidden,
+    Item.merged_into_id,
+    # The participant's dots on the item (None: no vote row), and on the item's whole topic.
+    select(Vote.dots)
+    .where(Vote.participant_id == bindparam("participant"), Vote.item_id == Item.id)
+    .scalar_subquery(),
+    select(func.coalesce(func.sum(_OTHER_VOTE.dots), 0))
+    .join(_OTHER_ITEM, _OTHER_ITEM.id == _OTHER_VOTE.item_id)
+    .where(_OTHER_VOTE.participant_id == bindparam("participant"), _OTHER_ITEM.topic_id == Item.topic_id)
+    .scalar_subquery(),
+).where(Item.id == bindparam("item"))
+# Core statements on the table (not ORM ones: nothing to synchronise, no Vote object is loaded).
+_VOTES = Vote.__table__
+_WHERE_VOTE = (_VOTES.c.participant_id == bindparam("participant"), _VOTES.c.item_id == bindparam("item"))
+_INSERT_VOTE = insert(_VOTES).values(
+    workshop_id=bindparam("workshop"),
+    participant_id=bindparam("participant"),
+    item_id=bindparam("item"),
+    dots=bindparam("dots"),
+)
+_UPDATE_VOTE = update(_VOTES).where(*_WHERE_VOTE).values(dots=bindparam("dots"))
+_DELETE_VOTE = delete(_VOTES).where(*_WHERE_VOTE)
+
+
+@dataclass(frozen=True)
+class _Locked:
+    """What a dot needs once the participant and the workshop are locked (`_lock_for_vote`)."""
+
+    workshop_id: int
+    phase: str
+    vote_budget: int
+    max_dots_per_item: int
+    participant_id: int
+    item_id: int
+    topic_id: int
+    hidden: bool
+    merged: bool
+    dots: int | None  # the participant's dots on the item; None: no vote row
+    spent_on_topic: int
+
+
+def _lock_for_vote(session: Session, participant_id: int, item_id: int) -> _Locked:
+    workshop_id = session.scalar(_LOCK_PARTICIPANT, {"participant": participant_id})
+    if workshop_id is None:
         raise NotFoundError("Participant inconnu : rejoignez de nouveau l'atelier.")
-    workshop = session.scalar(
-        select(Workshop).where(Workshop.id == participant.workshop_id).with_for_update(read=True)
-    )
-    item = session.get(Item, item_id)
-    if item is None or item.workshop_id != participant.workshop_id:
+    phase, budget, cap = session.execute(_LOCK_WORKSHOP, {"workshop": workshop_id}).one()
+    item = session.execute(_ITEM_AND_DOTS, {"participant": participant_id, "item": item_id}).one_or_none()
+    if item is None or item[0] != workshop_id:
         raise NotFoundError("Cette contribution n'existe pas dans votre atelier.")
-    return workshop, participant, item
+    _, topic_id, hidden, merged_into_id, dots, spent = item
+    return _Locked(
+        workshop_id, phase, budget, cap, participant_id, item_id, topic_id, hidden,
+        merged_into_id is not None, dots, int(spent),
+    )  # fmt: skip
 
 
-def _check_votable(workshop: Workshop, item: Item) -> None:
-    if workshop.phase != Phase.VOTE:
-        label = PHASE_LABELS[Phase(workshop.phase)]
+def _check_votable(locked: _Locked) -> None:
+    if locked.phase != Phase.VOTE:
+        label = PHASE_LABELS[Phase(locked.phase)]
         raise PhaseError(f"Le vote n'est pas ouvert : l'atelier est en phase « {label} ».")
-    if item.hidden:
+    if locked.hidden:
         raise PhaseError(
             "Cette contribution a été masquée par l'animateur : on ne peut plus voter pour elle."
         )
-    if item.merged_into_id is not None:
+    if locked.merged:
         raise PhaseError("Cette contribution a été regroupée avec une autre : votez pour le groupe.")
-
-
-def _spent_on_topic(
-    session: Session, participant_id: int, topic_id: int, except_item: int | None = None
-) -> int:
-    query = (
-        select(func.coalesce(func.sum(Vote.dots), 0))
-        .join(Item, Item.id == Vote.item_id)
-        .where(Vote.participant_id == participant_id, Item.topic_id == topic_id)
-    )
-    if except_item is not None:
-        query = query.where(Vote.item_id != except_item)
-    return int(session.scalar(query))
-
-
-def _vote_row(session: Session, participant_id: int, item_id: int) -> Vote | None:
-    return session.scalar(select(Vote).where(Vote.participant_id == participant_id, Vote.item_id == item_id))
 
 
 def set_dots(*, session: Session, participant_id: int, item_id: int, dots: int) -> DotBalance:
     """Put exactly `dots` of the participant's dots on the item (0 removes the vote)."""
     if dots < 0:
         raise InvalidInputError("Nombre de points invalide : il ne peut pas être négatif.")
-    locked = _lock_for_vote(session, participant_id, item_id)
-    return _set_locked_dots(session, locked, _vote_row(session, participant_id, item_id), dots)
+    return _set_locked_dots(session, _lock_for_vote(session, participant_id, item_id), dots)
 
 
-def _set_locked_dots(
-    session: Session, locked: tuple[Workshop, Participant, Item], row: Vote | None, dots: int
-) -> DotBalance:
-    """`set_dots` once the rows are locked (`_lock_for_vote`) and the vote row `row` is read."""
-    workshop, participant, item = locked
-    _check_votable(workshop, item)
-    if dots > workshop.max_dots_per_item:
+def _set_locked_dots(session: Session, locked: _Locked, dots: int) -> DotBalance:
+    """`set_dots` once the rows are locked and read (`_lock_for_vote`)."""
+    _check_votable(locked)
+    if dots > locked.max_dots_per_item:
         raise BudgetError(
-            f"Vote refusé : {workshop.max_dots_per_item} points au plus sur une même contribution."
+            f"Vote refusé : {locked.max_dots_per_item} points au plus sur une même contribution."
         )
-    elsewhere = _spent_on_topic(session, participant.id, item.topic_id, except_item=item.id)
-    if elsewhere + dots > workshop.vote_budget:
+    elsewhere = locked.spent_on_topic - (locked.dots or 0)
+    if elsewhere + dots > locked.vote_budget:
         raise BudgetError(
-            f"Vote refusé : vos {workshop.vote_budget} points de ce sujet sont déjà tous placés. "
+            f"Vote refusé : vos {locked.vote_budget} points de ce sujet sont déjà tous placés. "
             "Retirez un point d'une autre contribution pour le placer ici."
         )
-    _write_vote(session, locked, row, dots)
-    return DotBalance(item.topic_id, workshop.vote_budget, elsewhere + dots, dots)
+    _write_vote(session, locked, dots)
+    return DotBalance(locked.topic_id, locked.vote_budget, elsewhere + dots, dots)
 
 
-def _write_vote(
-    session: Session, locked: tuple[Workshop, Participant, Item], row: Vote | None, dots: int
-) -> None:
-    workshop, participant, item = locked
+def _write_vote(session: Session, locked: _Locked, dots: int) -> None:
+    keys = {"participant": locked.participant_id, "item": locked.item_id}
+    if locked.dots is None and dots == 0:
+        return
+    statement = _DELETE_VOTE if dots == 0 else _INSERT_VOTE if locked.dots is None else _UPDATE_VOTE
     try:
-        if dots == 0:
-            if row is not None:
-                session.delete(row)
-        elif row is None:
-            session.add(
-                Vote(workshop_id=workshop.id, participant_id=participant.id, item_id=item.id, dots=dots)
-            )
-        else:
-            row.dots = dots
-        session.flush()
+        session.execute(statement, {**keys, "workshop": locked.workshop_id, "dots": dots})
     except DBAPIError as error:
         raise _vote_error(error) from error
 
@@ -143,15 +169,13 @@ def _vote_error(error: DBAPIError) -> Exception:
 def add_dot(*, session: Session, participant_id: int, item_id: int) -> DotBalance:
     """One more dot on the item. Two fast taps give two dots or a clear refusal, never more."""
     locked = _lock_for_vote(session, participant_id, item_id)
-    row = _vote_row(session, participant_id, item_id)
-    return _set_locked_dots(session, locked, row, (row.dots if row else 0) + 1)
+    return _set_locked_dots(session, locked, (locked.dots or 0) + 1)
 
 
 def remove_dot(*, session: Session, participant_id: int, item_id: int) -> DotBalance:
     """One dot fewer on the item (nothing happens below zero)."""
     locked = _lock_for_vote(session, participant_id, item_id)
-    row = _vote_row(session, participant_id, item_id)
-    return _set_locked_dots(session, locked, row, max((row.dots if row else 0) - 1, 0))
+    return _set_locked_dots(session, locked, max((locked.dots or 0) - 1, 0))
 
 
 def dots_by_item(*, session: Session, participant_id: int, topic_id: int) -> dict[int, int]:
