@@ -208,3 +208,18 @@ def test_the_command_line_writes_where_it_is_told(tmp_path: Path, monkeypatch: p
     assert main(["--sizes", "1,4", "--output", str(output), "--no-diagnostic", "--no-profile"]) == 0
     assert plans[0].scales == (1.0, 4.0) and not plans[0].diagnostic and not plans[0].profile
     assert output.read_text(encoding="utf-8").startswith("# Ce que coûte chaque action")
+
+
+def test_the_floor_draws_as_much_text_as_the_cards_data() -> None:
+    """A custom component brings its JSON data to the page: the floor counts it as text."""
+    from streamlit.proto.Element_pb2 import Element
+
+    from measure.benchmarks.driver import drawn_chars
+
+    cards, text, button = Element(), Element(), Element()
+    cards.bidi_component.json = json.dumps(json.dumps({"sections": [{"cards": ["x" * 40]}]}))
+    text.markdown.body = "Point ajouté"
+    button.button.label = "Actualiser"
+    assert drawn_chars(cards) == len(cards.bidi_component.json) > 40
+    assert drawn_chars(text) == len("Point ajouté")
+    assert drawn_chars(button) == 0

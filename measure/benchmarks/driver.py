@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from urllib.parse import urlencode
 
+from streamlit.proto.Element_pb2 import Element
+
 from measure.loadtest import AppSession
 from measure.loadtest.tree import element_text
 from measure.loadtest.widgets import widget_from_element
@@ -66,6 +68,17 @@ class PageShape:
         )
 
 
+def drawn_chars(element: Element) -> int:
+    """The characters an element brings to the page: its text, or a custom component's data
+    (the vote cards' JSON, ~4 kB for twenty cards: the floor draws as much text)."""
+    text = element_text(element)
+    if text is not None:
+        return len(text)
+    if element.WhichOneof("type") == "bidi_component":
+        return len(element.bidi_component.json)
+    return 0
+
+
 def shape_after(tab: BenchSession, runs_before: set[str], *, fragment: bool) -> PageShape:
     """The shape of the page now, and of what was drawn since `runs_before` (`run_ids()`)."""
     drawn = [node for node in tab.tree.nodes() if node.run_id not in runs_before]
@@ -76,6 +89,6 @@ def shape_after(tab: BenchSession, runs_before: set[str], *, fragment: bool) -> 
         run_widgets=sum(1 for e in elements if widget_from_element(e, (), "") is not None),
         run_elements=len(elements),
         run_blocks=sum(1 for node in drawn if node.block is not None),
-        run_chars=sum(len(element_text(e) or "") for e in elements),
+        run_chars=sum(drawn_chars(e) for e in elements),
         fragment=fragment,
     )

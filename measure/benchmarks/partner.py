@@ -7,7 +7,7 @@ fragment when the action runs one). Subject and floor alternate, so the machine'
 on both. Widgets are found by the keys `ui/partner/` gives them (`new_<topic>_<quadrant>`
 text areas in forms, the vote cards' component `participer_cards_<topic>` read and tapped by
 `measure.loadtest.vote_cards`, `refresh`), never by position. The floor page copies the shape of
-what a tap draws from its text elements: the cards' JSON data is not counted there. Each item
+what a tap draws from its text elements and the cards' JSON data (as text). Each item
 added is one more card (and two buttons) in the partner's quadrant, so the floor of « add an
 item » is drawn again, untimed, to the shape of the last add before it is timed.
 What the server acknowledged is checked in the database afterwards: nothing is lost.
