@@ -51,23 +51,26 @@ def cards(page: Page) -> Locator:
     return page.locator("article.card")
 
 
+def join(page: Page, server: StreamlitServer, organisation: str) -> None:
+    """Open the partner page with the code and join: the vote, 5 dots left."""
+    open_page(
+        page, f"{server.url}/participer?atelier={CODE}", shows=page.get_by_text("Rejoindre l'atelier").first
+    )
+    page.get_by_role("combobox", name="Votre organisation").fill(organisation)
+    act(
+        page,
+        page.get_by_role("button", name="Rejoindre l'atelier").click,
+        page.get_by_text("5 points restants sur 5", exact=True),
+    )
+
+
 def test_the_cards_are_text_buttons_keyboard_and_live_region(
     browser: Browser, server: StreamlitServer
 ) -> None:
     context = new_context(browser, PHONE, phone=True)
     try:
         page = context.new_page()
-        open_page(
-            page,
-            f"{server.url}/participer?atelier={CODE}",
-            shows=page.get_by_text("Rejoindre l'atelier").first,
-        )
-        page.get_by_role("combobox", name="Votre organisation").fill("Association des cartes")
-        act(
-            page,
-            page.get_by_role("button", name="Rejoindre l'atelier").click,
-            page.get_by_text("5 points restants sur 5", exact=True),
-        )
+        join(page, server, "Association des cartes")
         expect(cards(page).first).to_be_visible()
 
         # Participant text is text: no <b>, no <script> built from it, nothing run.
@@ -159,17 +162,7 @@ def test_see_all_is_under_its_own_quadrant_and_opens_it(browser: Browser, server
     context = new_context(browser, PHONE, phone=True)
     try:
         page = context.new_page()
-        open_page(
-            page,
-            f"{server.url}/participer?atelier={CODE}",
-            shows=page.get_by_text("Rejoindre l'atelier").first,
-        )
-        page.get_by_role("combobox", name="Votre organisation").fill("Association des quadrants")
-        act(
-            page,
-            page.get_by_role("button", name="Rejoindre l'atelier").click,
-            page.get_by_text("5 points restants sur 5", exact=True),
-        )
+        join(page, server, "Association des quadrants")
         see = page.get_by_role("button", name="Voir les 6 opportunités", exact=True)
         expect(see).to_be_visible()
         order = see.evaluate(
