@@ -4,10 +4,14 @@ import threading
 
 import pytest
 from sqlalchemy import event, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.grouping import merge_items
+from ctg_workshop.day.moderation import hide_item
+from ctg_workshop.day.phases import change_phase
 from ctg_workshop.day.voting import add_dot, remove_dot, set_dots
-from ctg_workshop.errors import BudgetError, PhaseError
+from ctg_workshop.errors import BudgetError, InvalidInputError, NotFoundError, PhaseError
 from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.models import Item, Participant, Topic, Vote, Workshop
 
@@ -169,3 +173,184 @@ def test_the_last_dot_is_spent_exactly_once(voting_engine):
     assert errors == []
     assert (successes, refusals) == (1, 49)
     assert _spent(voting_engine, participant) == 5
+
+
+def _workshop_of(engine, participant_id):
+    with read_session(engine) as session:
+        return session.scalar(select(Participant.workshop_id).where(Participant.id == participant_id))
+
+
+def _vote_rows(engine, participant_id):
+    with read_session(engine) as session:
+        return dict(
+            session.execute(
+                select(Vote.item_id, Vote.dots).where(Vote.participant_id == participant_id)
+            ).all()
+        )
+
+
+def test_unknown_rows_and_negative_dots_refused_in_french(voting_engine):
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    with pytest.raises(NotFoundError, match="Participant inconnu"), write_session(voting_engine) as session:
+        add_dot(session=session, participant_id=10**6, item_id=items[0])
+    with (
+        pytest.raises(NotFoundError, match="n'existe pas dans votre atelier"),
+        write_session(voting_engine) as session,
+    ):
+        remove_dot(session=session, participant_id=participant, item_id=10**6)
+    with pytest.raises(InvalidInputError, match="négatif"), write_session(voting_engine) as session:
+        set_dots(session=session, participant_id=participant, item_id=items[0], dots=-1)
+
+
+def test_hidden_and_merged_items_refuse_dots_in_french(voting_engine):
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    workshop_id = _workshop_of(voting_engine, participant)
+    with read_session(voting_engine) as session:
+        rows = session.execute(
+            select(Item.id, Item.quadrant).where(Item.id.in_(items)).order_by(Item.id)
+        ).all()
+    by_quadrant: dict[str, list[int]] = {}
+    for item_id, quadrant in rows:
+        by_quadrant.setdefault(quadrant, []).append(item_id)
+    member, representative = next(ids[:2] for ids in by_quadrant.values() if len(ids) >= 2)
+    hidden = next(i for i in items if i not in (member, representative))
+    with write_session(voting_engine) as session:
+        hide_item(session=session, workshop_id=workshop_id, item_id=hidden)
+        merge_items(session=session, workshop_id=workshop_id, item_id=member, into_id=representative)
+    for change in (add_dot, remove_dot):
+        with (
+            pytest.raises(PhaseError, match="masquée par l'animateur"),
+            write_session(voting_engine) as session,
+        ):
+            change(session=session, participant_id=participant, item_id=hidden)
+        with (
+            pytest.raises(PhaseError, match="regroupée avec une autre"),
+            write_session(voting_engine) as session,
+        ):
+            change(session=session, participant_id=participant, item_id=member)
+    assert _vote_rows(voting_engine, participant) == {}
+
+
+def test_one_vote_row_per_item_written_only_when_it_changes(voting_engine):
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    with write_session(voting_engine) as session:
+        assert add_dot(session=session, participant_id=participant, item_id=items[0]).on_item == 1
+        assert add_dot(session=session, participant_id=participant, item_id=items[0]).on_item == 2
+        balance = set_dots(session=session, participant_id=participant, item_id=items[1], dots=2)
+    assert (balance.spent, balance.on_item) == (4, 2)
+    assert _vote_rows(voting_engine, participant) == {items[0]: 2, items[1]: 2}
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany) -> None:
+        statements.append(statement.lower().lstrip())
+
+    event.listen(voting_engine, "before_cursor_execute", record)
+    try:
+        with write_session(voting_engine) as session:
+            none = remove_dot(session=session, participant_id=participant, item_id=items[2])
+    finally:
+        event.remove(voting_engine, "before_cursor_execute", record)
+    assert (none.spent, none.on_item) == (4, 0)
+    assert not [s for s in statements if s.startswith(("insert", "update", "delete"))], statements
+    with write_session(voting_engine) as session:
+        remove_dot(session=session, participant_id=participant, item_id=items[0])
+        set_dots(session=session, participant_id=participant, item_id=items[1], dots=0)
+    assert _vote_rows(voting_engine, participant) == {items[0]: 1}
+    with write_session(voting_engine) as session:
+        assert remove_dot(session=session, participant_id=participant, item_id=items[0]).spent == 0
+    assert _vote_rows(voting_engine, participant) == {}
+
+
+def _in_thread(call) -> tuple[threading.Thread, threading.Event, list]:
+    """Run `call` in a thread; returns it, the event set when it ends, and [result or error]."""
+    done, outcome = threading.Event(), []
+
+    def run() -> None:
+        try:
+            outcome.append(call())
+        except Exception as error:  # the test looks at it
+            outcome.append(error)
+        done.set()
+
+    thread = threading.Thread(target=run)
+    thread.start()
+    return thread, done, outcome
+
+
+def _tap(engine, participant, item_id):
+    def call():
+        with write_session(engine) as session:
+            return add_dot(session=session, participant_id=participant, item_id=item_id)
+
+    return call
+
+
+def test_a_tap_waits_for_a_phase_change_in_flight_and_sees_the_new_phase(voting_engine):
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    workshop_id = _workshop_of(voting_engine, participant)
+    with write_session(voting_engine) as session:
+        change_phase(session=session, workshop_id=workshop_id, phase="group")
+        thread, done, outcome = _in_thread(_tap(voting_engine, participant, items[0]))
+        assert not done.wait(0.5), "the tap did not wait for the phase change"
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], PhaseError), outcome
+    assert "vote n'est pas ouvert" in outcome[0].message
+    assert _vote_rows(voting_engine, participant) == {}
+
+
+def test_a_tap_waits_for_a_hide_in_flight_and_sees_the_item_hidden(voting_engine):
+    """The item is read once the tap holds its locks: the facilitator's hide, committed while the
+    tap waited, is refused with the domain's own sentence (not only by the trigger)."""
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    workshop_id = _workshop_of(voting_engine, participant)
+    with write_session(voting_engine) as session:
+        hide_item(session=session, workshop_id=workshop_id, item_id=items[0])
+        thread, done, outcome = _in_thread(_tap(voting_engine, participant, items[0]))
+        assert not done.wait(0.5), "the tap did not wait for the hide"
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and isinstance(outcome[0], PhaseError), outcome
+    assert "masquée par l'animateur" in outcome[0].message
+
+
+def test_a_phase_change_waits_for_a_tap_in_flight(voting_engine):
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    workshop_id = _workshop_of(voting_engine, participant)
+
+    def close():
+        with write_session(voting_engine) as session:
+            return change_phase(session=session, workshop_id=workshop_id, phase="closed")
+
+    with write_session(voting_engine) as session:
+        add_dot(session=session, participant_id=participant, item_id=items[0])
+        thread, done, outcome = _in_thread(close)
+        assert not done.wait(0.5), "the phase change did not wait for the tap"
+    thread.join(timeout=30)
+    assert len(outcome) == 1 and outcome[0].previous == "vote", outcome
+    assert _vote_rows(voting_engine, participant) == {items[0]: 1}
+
+
+def test_postgresql_a_tap_locks_the_participant_for_update_and_the_workshop_for_share(voting_engine):
+    """What another transaction can still lock while a tap that writes nothing is in flight."""
+    if voting_engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers at BEGIN IMMEDIATE)")
+    participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
+    workshop_id = _workshop_of(voting_engine, participant)
+
+    def can_lock(table: str, row_id: int, mode: str) -> bool:
+        with voting_engine.connect() as other:
+            try:
+                other.exec_driver_sql(f"SELECT 1 FROM {table} WHERE id = {int(row_id)} FOR {mode} NOWAIT")
+            except OperationalError:
+                return False
+            finally:
+                other.rollback()
+            return True
+
+    with write_session(voting_engine) as session:
+        # No dot on the item: nothing is written, only the tap's own locks are held.
+        assert remove_dot(session=session, participant_id=participant, item_id=items[0]).spent == 0
+        assert not can_lock("participant", participant, "KEY SHARE")  # held FOR UPDATE
+        assert can_lock("workshop", workshop_id, "SHARE")
+        assert not can_lock("workshop", workshop_id, "UPDATE")  # held FOR SHARE
+        assert can_lock("item", items[0], "UPDATE")  # not locked
+    assert can_lock("workshop", workshop_id, "UPDATE") and can_lock("participant", participant, "UPDATE")
