@@ -556,17 +556,20 @@ def test_the_preview_of_each_quadrant_is_one_query_with_the_rows_of_one_per_quad
     for name in ("Préview A", "Préview B", "Préview C"):
         identity = join(demo_engine, name)
         with read_session(demo_engine) as session:
+            keys = {"topic": avs, "start": ballot._order_start(identity.participant_id), "offset": 0}
+            pages = {
+                q.value: session.execute(ballot._QUADRANT_PAGE, {**keys, "quadrant": q.value}).all()
+                for q in Quadrant
+            }
             expected = [
-                row.id
-                for quadrant in Quadrant
-                for row in session.execute(
-                    ballot._choice_rows(avs, identity.participant_id)
-                    .where(Item.quadrant == quadrant.value)
-                    .limit(PREVIEW_PER_QUADRANT)
-                )
+                row.id for quadrant in Quadrant for row in pages[quadrant.value][:PREVIEW_PER_QUADRANT]
             ]
-        shown = [c.item_id for c in sheet_of(demo_engine, identity).choices]
+            counted = dict(session.execute(ballot._COUNTS, keys).all())
+        sheet = sheet_of(demo_engine, identity)
+        shown = [c.item_id for c in sheet.choices]
         assert shown == expected
+        # Each quadrant's count comes with its preview: the same as counting it apart.
+        assert sheet.counts == {q.value: counted.get(q.value, 0) for q in Quadrant}
         assert weaknesses[0].id not in shown and weaknesses[1].id not in shown
     assert len([c for c in sheet_of(demo_engine, identity).choices if c.quadrant == "weakness"]) == 5
 

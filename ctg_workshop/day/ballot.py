@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import BigInteger, Row, Select, cast, func, select
+from sqlalchemy import BigInteger, Row, bindparam, cast, func, select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.day.joining import participant_row
+from ctg_workshop.day.joining import TopicInfo, WorkshopInfo, participant_row
 from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import topic_ranking
 from ctg_workshop.day.voting import DotBalance, dots_by_item
@@ -106,37 +106,60 @@ _ORDER_PRIME = 2_147_483_647
 _ORDER_FACTOR = 1_103_515_245
 
 
-def _choice_order(participant_id: int) -> tuple:
-    """The participant's own order of the items (see above)."""
-    start = participant_id * _ORDER_FACTOR % _ORDER_PRIME
-    return (cast(Item.id, BigInteger) * _ORDER_FACTOR + start) % _ORDER_PRIME, Item.id
+def _order_start(participant_id: int) -> int:
+    """Where the participant enters the cycle of the items (see above)."""
+    return participant_id * _ORDER_FACTOR % _ORDER_PRIME
 
 
-def _open_choices(topic_id: int) -> Select:
-    """The topic's items open to dots (visible, not merged into another), unordered."""
-    return (
-        select(Item.id, Item.quadrant, Item.text, Participant.organisation)
-        .outerjoin(Participant, Participant.id == Item.author_id)
-        .where(Item.topic_id == topic_id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
-    )
+# Every full run of a partner's vote page reads these: statements built once, on the tables
+# (plain rows, no ORM object), with the topic, the participant's start and the page as parameters.
+_ITEMS = Item.__table__.c
+_AUTHORS = Participant.__table__.c
+_OPEN_TO_DOTS = (
+    _ITEMS.topic_id == bindparam("topic"),
+    _ITEMS.hidden.is_(False),
+    _ITEMS.merged_into_id.is_(None),
+)
+_CHOICE_ORDER = (
+    (cast(_ITEMS.id, BigInteger) * _ORDER_FACTOR + bindparam("start", type_=BigInteger)) % _ORDER_PRIME,
+    _ITEMS.id,
+)
+# The topic's items open to dots (visible, not merged into another), unordered.
+_CHOICES = (
+    select(_ITEMS.id, _ITEMS.quadrant, _ITEMS.text, _AUTHORS.organisation)
+    .select_from(Item.__table__.outerjoin(Participant.__table__, _AUTHORS.id == _ITEMS.author_id))
+    .where(*_OPEN_TO_DOTS)
+)
+_COUNTS = select(_ITEMS.quadrant, func.count()).where(*_OPEN_TO_DOTS).group_by(_ITEMS.quadrant)
+# The first `PREVIEW_PER_QUADRANT` items of each quadrant in the participant's order, in one
+# query (a row number per quadrant) instead of one per quadrant.
+_RANKED = _CHOICES.add_columns(
+    func.row_number().over(partition_by=_ITEMS.quadrant, order_by=_CHOICE_ORDER).label("position")
+).subquery()
+_PREVIEWS = select(_RANKED).where(_RANKED.c.position <= PREVIEW_PER_QUADRANT)
+_QUADRANT_PAGE = (
+    _CHOICES.where(_ITEMS.quadrant == bindparam("quadrant"))
+    .order_by(*_CHOICE_ORDER)
+    .limit(PAGE_SIZE)
+    .offset(bindparam("offset"))
+)
+_VOTED = _CHOICES.where(_ITEMS.id.in_(bindparam("items", expanding=True))).order_by(*_CHOICE_ORDER)
+# The texts grouped under the items shown (visible ones, oldest first).
+_MEMBERS = (
+    select(_ITEMS.merged_into_id, _ITEMS.text)
+    .where(_ITEMS.merged_into_id.in_(bindparam("items", expanding=True)), _ITEMS.hidden.is_(False))
+    .order_by(_ITEMS.created_at, _ITEMS.key)
+)
 
 
-def _choice_rows(topic_id: int, participant_id: int) -> Select:
-    """The topic's items open to dots, in the participant's order."""
-    return _open_choices(topic_id).order_by(*_choice_order(participant_id))
-
-
-def _previews(session: Session, topic_id: int, participant_id: int) -> list[Row]:
-    """The first `PREVIEW_PER_QUADRANT` items of each quadrant, in the participant's order, in
-    one query (a row number per quadrant) instead of one per quadrant."""
-    position = func.row_number().over(partition_by=Item.quadrant, order_by=_choice_order(participant_id))
-    ranked = _open_choices(topic_id).add_columns(position.label("position")).subquery()
-    rows = session.execute(
-        select(ranked.c.id, ranked.c.quadrant, ranked.c.text, ranked.c.organisation, ranked.c.position).where(
-            ranked.c.position <= PREVIEW_PER_QUADRANT
-        )
-    ).all()
+def _previews(session: Session, keys: dict[str, int]) -> list[Row]:
+    """The preview of each quadrant, in the participant's order."""
+    rows = session.execute(_PREVIEWS, keys).all()
     return sorted(rows, key=lambda row: (QUADRANT_ORDER[row.quadrant], row.position))
+
+
+def _with_empty_quadrants(counts: dict[str, int]) -> dict[str, int]:
+    return {quadrant.value: 0 for quadrant in Quadrant} | counts
 
 
 def vote_page(
@@ -160,17 +183,17 @@ def vote_page(
 
 
 def topic_vote(
-    *, session: Session, workshop: Workshop, topic: Topic, participant_id: int, view: str, page: int
+    *,
+    session: Session,
+    workshop: Workshop | WorkshopInfo,
+    topic: Topic | TopicInfo,
+    participant_id: int,
+    view: str,
+    page: int,
 ) -> VotePage:
     """`vote_page` once the workshop and the topic are known (`view` checked)."""
     mine = dots_by_item(session=session, participant_id=participant_id, topic_id=topic.id)
-    counted = session.execute(
-        select(Item.quadrant, func.count())
-        .where(Item.topic_id == topic.id, Item.hidden.is_(False), Item.merged_into_id.is_(None))
-        .group_by(Item.quadrant)
-    ).all()
-    counts = {quadrant.value: 0 for quadrant in Quadrant} | {quadrant: number for quadrant, number in counted}
-    pages, page, shown = _shown_rows(session, topic.id, participant_id, counts, mine, view=view, page=page)
+    counts, pages, page, shown = _shown_rows(session, topic.id, participant_id, mine, view=view, page=page)
     members = _members(session, [row.id for row in shown])
     shown_organisations = workshop.show_organisations
     return VotePage(
@@ -198,39 +221,30 @@ def topic_vote(
 
 
 def _shown_rows(
-    session: Session,
-    topic_id: int,
-    participant_id: int,
-    counts: dict[str, int],
-    mine: dict[int, int],
-    *,
-    view: str,
-    page: int,
-) -> tuple[int, int, list[Row]]:
-    """(pages, page, rows) of the view: a preview of each quadrant, the voted items, or a page."""
+    session: Session, topic_id: int, participant_id: int, mine: dict[int, int], *, view: str, page: int
+) -> tuple[dict[str, int], int, int, list[Row]]:
+    """(counts, pages, page, rows) of the view: a preview of each quadrant, the voted items, or a
+    page of one quadrant."""
+    keys = {"topic": topic_id, "start": _order_start(participant_id)}
+    # Counted apart: a count per quadrant over the window of the previews costs twice as much.
+    counts = _with_empty_quadrants(dict(session.execute(_COUNTS, keys).all()))
     if view == ALL_QUADRANTS:
-        return 1, 0, _previews(session, topic_id, participant_id)
-    rows = _choice_rows(topic_id, participant_id)
+        return counts, 1, 0, _previews(session, keys)
     if view == MY_DOTS:
-        voted = session.execute(rows.where(Item.id.in_(list(mine)))).all() if mine else []
+        voted = session.execute(_VOTED, {**keys, "items": list(mine)}).all() if mine else []
         # Stable: the participant's order within each quadrant.
-        return 1, 0, sorted(voted, key=lambda row: QUADRANT_ORDER[row.quadrant])
+        return counts, 1, 0, sorted(voted, key=lambda row: QUADRANT_ORDER[row.quadrant])
     pages = max(1, -(-counts[view] // PAGE_SIZE))
     page = min(max(page, 0), pages - 1)
-    shown = session.execute(rows.where(Item.quadrant == view).limit(PAGE_SIZE).offset(page * PAGE_SIZE)).all()
-    return pages, page, list(shown)
+    shown = session.execute(_QUADRANT_PAGE, {**keys, "quadrant": view, "offset": page * PAGE_SIZE}).all()
+    return counts, pages, page, list(shown)
 
 
 def _members(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
     """The texts grouped under each of `item_ids` (visible ones, oldest first)."""
     members: dict[int, list[str]] = {}
     if item_ids:
-        grouped = session.execute(
-            select(Item.merged_into_id, Item.text)
-            .where(Item.merged_into_id.in_(item_ids), Item.hidden.is_(False))
-            .order_by(Item.created_at, Item.key)
-        )
-        for merged_into_id, text in grouped:
+        for merged_into_id, text in session.execute(_MEMBERS, {"items": item_ids}):
             members.setdefault(merged_into_id, []).append(text)
     return members
 
@@ -245,12 +259,14 @@ def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> lis
     return closed_ranking(session=session, workshop=workshop, topic=topic)
 
 
-def _require_closed(workshop: Workshop) -> None:
+def _require_closed(workshop: Workshop | WorkshopInfo) -> None:
     if workshop.phase != Phase.CLOSED:
         raise PhaseError("Les résultats seront visibles à la clôture de l'atelier.")
 
 
-def closed_ranking(*, session: Session, workshop: Workshop, topic: Topic) -> list[ResultLine]:
+def closed_ranking(
+    *, session: Session, workshop: Workshop | WorkshopInfo, topic: Topic | TopicInfo
+) -> list[ResultLine]:
     """`closed_results` once the workshop and the topic are known."""
     _require_closed(workshop)
     shown = workshop.show_organisations

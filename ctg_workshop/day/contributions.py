@@ -10,14 +10,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
-from ctg_workshop.day.joining import UNKNOWN_PARTICIPANT, participant_row
+from ctg_workshop.day.joining import UNKNOWN_PARTICIPANT, WorkshopInfo
 from ctg_workshop.errors import ConflictError, InvalidInputError, NotFoundError, PhaseError
 from ctg_workshop.identifiers import new_key, utc_now
-from ctg_workshop.storage.lookups import topic_by_key
-from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Quadrant, Workshop
+from ctg_workshop.storage.lookups import topic_by_key, unknown_topic
+from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Quadrant, Topic, Workshop
 from ctg_workshop.text import clean_item_text
 from ctg_workshop.wording import PHASE_LABELS
 
@@ -173,39 +173,69 @@ def delete_own_item(*, session: Session, participant_id: int, item_id: int) -> N
     session.flush()
 
 
+# A quadrant redraws after every tap of the collect phase, and the page after every run: the
+# statements are built once, on the tables (plain rows, no ORM object).
+_ITEMS = Item.__table__.c
+_AUTHORS = Participant.__table__.c
+_TOPICS = Topic.__table__.c
+_TOPIC_ITEMS = (
+    select(_ITEMS.id, _ITEMS.quadrant, _ITEMS.text, _ITEMS.author_id, _AUTHORS.organisation)
+    .select_from(Item.__table__.outerjoin(Participant.__table__, _AUTHORS.id == _ITEMS.author_id))
+    .where(_ITEMS.topic_id == bindparam("topic"), _ITEMS.hidden.is_(False))
+    .order_by(_ITEMS.created_at, _ITEMS.id)
+)
+_QUADRANT_ITEMS = _TOPIC_ITEMS.where(_ITEMS.quadrant == bindparam("quadrant"))
+# The participant's workshop setting and the topic they name (None: not in their workshop).
+_READER = (
+    select(Workshop.__table__.c.show_organisations, _TOPICS.id)
+    .select_from(Participant.__table__)
+    .join(Workshop.__table__, Workshop.__table__.c.id == _AUTHORS.workshop_id)
+    .outerjoin(
+        Topic.__table__,
+        (_TOPICS.workshop_id == _AUTHORS.workshop_id) & (_TOPICS.key == bindparam("topic_key")),
+    )
+    .where(_AUTHORS.id == bindparam("participant"))
+)
+
+
 def topic_items_for_participant(
     *, session: Session, participant_id: int, topic_key: str, quadrant: str | None = None
 ) -> TopicItems:
     """The topic's visible items (of one quadrant if given): the participant's own, and the
     others' (organisation per setting). Plain rows, no ORM objects: this runs on every tap."""
-    participant = participant_row(session=session, participant_id=participant_id)
-    workshop = session.get_one(Workshop, participant.workshop_id)
-    topic = topic_by_key(session=session, workshop_id=workshop.id, topic_key=topic_key)
-    return topic_items(
-        session=session,
-        workshop=workshop,
-        topic_id=topic.id,
-        participant_id=participant.id,
-        quadrant=quadrant,
-    )
+    reader = session.execute(_READER, {"participant": participant_id, "topic_key": topic_key}).one_or_none()
+    if reader is None:
+        raise NotFoundError(UNKNOWN_PARTICIPANT)
+    show_organisations, topic_id = reader
+    if topic_id is None:
+        raise NotFoundError(unknown_topic(topic_key))
+    return _topic_items(session, show_organisations, topic_id, participant_id, quadrant)
 
 
 def topic_items(
-    *, session: Session, workshop: Workshop, topic_id: int, participant_id: int, quadrant: str | None = None
+    *,
+    session: Session,
+    workshop: Workshop | WorkshopInfo,
+    topic_id: int,
+    participant_id: int,
+    quadrant: str | None = None,
 ) -> TopicItems:
     """`topic_items_for_participant` once the workshop and the topic are known."""
-    query = (
-        select(Item.id, Item.quadrant, Item.text, Item.author_id, Participant.organisation)
-        .outerjoin(Participant, Participant.id == Item.author_id)
-        .where(Item.topic_id == topic_id, Item.hidden.is_(False))
-        .order_by(Item.created_at, Item.id)
-    )
-    if quadrant is not None:
-        query = query.where(Item.quadrant == quadrant_of(quadrant).value)
-    rows = session.execute(query).all()
+    return _topic_items(session, workshop.show_organisations, topic_id, participant_id, quadrant)
+
+
+def _topic_items(
+    session: Session, show_organisations: bool, topic_id: int, participant_id: int, quadrant: str | None
+) -> TopicItems:
+    if quadrant is None:
+        rows = session.execute(_TOPIC_ITEMS, {"topic": topic_id}).all()
+    else:
+        rows = session.execute(
+            _QUADRANT_ITEMS, {"topic": topic_id, "quadrant": quadrant_of(quadrant).value}
+        ).all()
     own = tuple(OwnItem(r.id, r.quadrant, r.text) for r in rows if r.author_id == participant_id)
     others = tuple(
-        OtherItem(r.id, r.quadrant, r.text, r.organisation if workshop.show_organisations else None)
+        OtherItem(r.id, r.quadrant, r.text, r.organisation if show_organisations else None)
         for r in rows
         if r.author_id != participant_id
     )

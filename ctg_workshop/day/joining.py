@@ -11,7 +11,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import InvalidInputError, NotFoundError, PhaseError
@@ -87,9 +87,15 @@ def workshop_info(workshop: Workshop, topics: Sequence[Topic]) -> WorkshopInfo:
         vote_budget=workshop.vote_budget,
         max_dots_per_item=workshop.max_dots_per_item,
         show_organisations=workshop.show_organisations,
-        topics=tuple(TopicInfo(t.id, t.key, t.title, t.summary, tuple(t.objectives or ())) for t in topics),
+        topics=tuple(_topic_info(t.id, t.key, t.title, t.summary, t.objectives) for t in topics),
         timer_ends_at=workshop.timer_ends_at,
     )
+
+
+def _topic_info(
+    id: int, key: str, title: str, summary: str | None, objectives: list[str] | None
+) -> TopicInfo:
+    return TopicInfo(id, key, title, summary, tuple(objectives or ()))
 
 
 def topic_rows(*, session: Session, workshop_id: int) -> list[Topic]:
@@ -101,22 +107,55 @@ def topic_rows(*, session: Session, workshop_id: int) -> list[Topic]:
 
 def workshop_row(*, session: Session, code: str) -> Workshop:
     """The workshop a person typed or scanned the code of, or the French refusal."""
+    wanted = _wanted_code(code)
+    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted))
+    if workshop is None:
+        raise NotFoundError(_no_workshop(wanted))
+    return workshop
+
+
+def _wanted_code(code: str) -> str:
     wanted = normalize_code(code)
     if not wanted:
         raise InvalidInputError("Code de l'atelier : saisissez le code affiché par l'animateur.")
     check_code(wanted)
-    workshop = session.scalar(select(Workshop).where(Workshop.code == wanted))
-    if workshop is None:
-        raise NotFoundError(
-            f"Aucun atelier ne porte le code « {wanted} ». Vérifiez le code affiché par l'animateur."
-        )
-    return workshop
+    return wanted
+
+
+def _no_workshop(code: str) -> str:
+    return f"Aucun atelier ne porte le code « {code} ». Vérifiez le code affiché par l'animateur."
+
+
+# Every full run of every partner's page reads the workshop and its topics: statements built
+# once, on the tables (plain rows, no ORM object to load or watch).
+_WORKSHOPS = Workshop.__table__.c
+_WORKSHOP_BY_CODE = select(
+    _WORKSHOPS.id,
+    _WORKSHOPS.code,
+    _WORKSHOPS.title,
+    _WORKSHOPS.territory,
+    _WORKSHOPS.phase,
+    _WORKSHOPS.vote_budget,
+    _WORKSHOPS.max_dots_per_item,
+    _WORKSHOPS.show_organisations,
+    _WORKSHOPS.timer_ends_at,
+).where(_WORKSHOPS.code == bindparam("code"))
+_TOPICS = Topic.__table__.c
+_TOPICS_OF = (
+    select(_TOPICS.id, _TOPICS.key, _TOPICS.title, _TOPICS.summary, _TOPICS.objectives)
+    .where(_TOPICS.workshop_id == bindparam("workshop"))
+    .order_by(_TOPICS.position)
+)
 
 
 def find_workshop(*, session: Session, code: str) -> WorkshopInfo:
     """The workshop a person typed or scanned the code of (case, spaces, dashes forgiven)."""
-    workshop = workshop_row(session=session, code=code)
-    return workshop_info(workshop, topic_rows(session=session, workshop_id=workshop.id))
+    wanted = _wanted_code(code)
+    row = session.execute(_WORKSHOP_BY_CODE, {"code": wanted}).one_or_none()
+    if row is None:
+        raise NotFoundError(_no_workshop(wanted))
+    topics = tuple(_topic_info(*topic) for topic in session.execute(_TOPICS_OF, {"workshop": row.id}))
+    return WorkshopInfo(**row._mapping, topics=topics)
 
 
 def known_organisations(*, session: Session, workshop_id: int) -> list[str]:
@@ -217,19 +256,27 @@ def participant_by_token(*, session: Session, token: str, code: str | None = Non
     return identity_of(participant, workshop_code)
 
 
-def identity_in(*, session: Session, workshop: Workshop, tokens: Sequence[str]) -> Identity | None:
+_PARTICIPANTS = Participant.__table__.c
+_PARTICIPANTS_NAMED = select(
+    _PARTICIPANTS.token, _PARTICIPANTS.id, _PARTICIPANTS.organisation, _PARTICIPANTS.name
+).where(
+    _PARTICIPANTS.workshop_id == bindparam("workshop"),
+    _PARTICIPANTS.token.in_(bindparam("tokens", expanding=True)),
+)
+
+
+def identity_in(*, session: Session, workshop: WorkshopInfo, tokens: Sequence[str]) -> Identity | None:
     """The participant of `workshop` the first of `tokens` names (the address's, then the
     session's, then the cookie's), in one query; None when none does."""
     valid = [token for token in tokens if is_valid_token(token)]
     if not valid:
         return None
     found = {
-        participant.token: participant
-        for participant in session.scalars(
-            select(Participant).where(Participant.workshop_id == workshop.id, Participant.token.in_(valid))
-        )
+        row.token: row
+        for row in session.execute(_PARTICIPANTS_NAMED, {"workshop": workshop.id, "tokens": valid})
     }
     for token in valid:
         if token in found:
-            return identity_of(found[token], workshop.code)
+            row = found[token]
+            return Identity(row.id, workshop.id, workshop.code, token, row.organisation, row.name)
     return None

@@ -22,17 +22,9 @@ from ctg_workshop.day.ballot import (
     topic_vote,
 )
 from ctg_workshop.day.contributions import TopicItems, topic_items
-from ctg_workshop.day.joining import (
-    Identity,
-    TopicInfo,
-    WorkshopInfo,
-    identity_in,
-    topic_rows,
-    workshop_info,
-    workshop_row,
-)
+from ctg_workshop.day.joining import Identity, TopicInfo, WorkshopInfo, find_workshop, identity_in
 from ctg_workshop.errors import NotFoundError
-from ctg_workshop.storage.models import Phase, Topic
+from ctg_workshop.storage.models import Phase
 
 
 @dataclass(frozen=True)
@@ -68,12 +60,10 @@ def partner_screen(
     the workshop is taken, else its first topic. `vote_views` (topic key → view) and
     `vote_pages` ((topic key, view) → page) say which cards of the vote to show; an unknown
     view shows every quadrant. Raises the French refusal when no workshop has that code."""
-    workshop = workshop_row(session=session, code=code)
-    topics = topic_rows(session=session, workshop_id=workshop.id)
+    workshop = find_workshop(session=session, code=code)
     identity = identity_in(session=session, workshop=workshop, tokens=tokens)
-    topic = _chosen_topic(topics, topic_keys)
-    info = workshop_info(workshop, topics)
-    screen = PartnerScreen(info, identity, info.topic(topic.key))
+    topic = _chosen_topic(workshop.topics, topic_keys)
+    screen = PartnerScreen(workshop, identity, topic)
     if workshop.phase == Phase.CLOSED:
         return replace(screen, results=tuple(closed_ranking(session=session, workshop=workshop, topic=topic)))
     if identity is None:
@@ -103,7 +93,7 @@ def _requested_vote(
     return view, pages.get((topic_key, view), 0)
 
 
-def _chosen_topic(topics: Sequence[Topic], wanted: Sequence[str | None]) -> Topic:
+def _chosen_topic(topics: Sequence[TopicInfo], wanted: Sequence[str | None]) -> TopicInfo:
     """The first topic of `wanted` the workshop has, else its first topic."""
     by_key = {topic.key: topic for topic in topics}
     for key in wanted:

@@ -178,11 +178,16 @@ def remove_dot(*, session: Session, participant_id: int, item_id: int) -> DotBal
     return _set_locked_dots(session, locked, max((locked.dots or 0) - 1, 0))
 
 
+_MY_DOTS_ON_TOPIC = (
+    select(_VOTES.c.item_id, _VOTES.c.dots)
+    .join(Item.__table__, Item.__table__.c.id == _VOTES.c.item_id)
+    .where(
+        _VOTES.c.participant_id == bindparam("participant"), Item.__table__.c.topic_id == bindparam("topic")
+    )
+)
+
+
 def dots_by_item(*, session: Session, participant_id: int, topic_id: int) -> dict[int, int]:
     """The participant's own dots per item of the topic."""
-    rows = session.execute(
-        select(Vote.item_id, Vote.dots)
-        .join(Item, Item.id == Vote.item_id)
-        .where(Vote.participant_id == participant_id, Item.topic_id == topic_id)
-    )
+    rows = session.execute(_MY_DOTS_ON_TOPIC, {"participant": participant_id, "topic": topic_id})
     return {item_id: dots for item_id, dots in rows}

@@ -34,8 +34,12 @@ def workshop_by_code(*, session: Session, code: str) -> Workshop:
 def topic_by_key(*, session: Session, workshop_id: int, topic_key: str) -> Topic:
     topic = session.scalar(select(Topic).where(Topic.workshop_id == workshop_id, Topic.key == topic_key))
     if topic is None:
-        raise NotFoundError(f"Le sujet d'étude « {topic_key} » n'existe pas dans cet atelier.")
+        raise NotFoundError(unknown_topic(topic_key))
     return topic
+
+
+def unknown_topic(topic_key: str) -> str:
+    return f"Le sujet d'étude « {topic_key} » n'existe pas dans cet atelier."
 
 
 def topic_by_id(*, session: Session, workshop_id: int, topic_id: int) -> Topic:
