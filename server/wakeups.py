@@ -35,20 +35,35 @@ _QUEUE = "_ctg_loop_queue"
 _creating = threading.Lock()
 
 
-class LoopQueue:
-    """Callbacks for one event loop, run in order, with one wake-up per batch."""
+# How long the loop lets a script's messages gather before it sends them, once it has sent a
+# batch: the messages of one run then cross over in a couple of batches, not one per few elements
+# (each wake-up is a write to the loop's pipe, a system call, and a hand-over of the GIL between
+# the script's thread and the loop's). Well under a frame: nobody sees it; and whatever is not a
+# plain message (a run that starts or ends, an exception, a rerun) is never held.
+HOLD_S = 0.004
 
-    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+
+class LoopQueue:
+    """Callbacks for one event loop, run in order, with one wake-up per batch.
+
+    After a batch, the loop holds the queue for `HOLD_S`: callbacks queued meanwhile with
+    `urgent=False` (a script run's messages) wait for the end of the hold, an urgent one (the run
+    ends, anything else) wakes the loop at once and takes the waiting ones with it."""
+
+    def __init__(self, loop: asyncio.AbstractEventLoop, hold_s: float = HOLD_S) -> None:
         self.loop = loop
+        self.hold_s = hold_s
         self._pending: deque[Callable[[], None]] = deque()
         self._lock = threading.Lock()
-        self._scheduled = False
+        self._scheduled = False  # a drain is on its way: queue without waking the loop
+        self._holding: asyncio.TimerHandle | None = None  # set on the loop's thread only
 
-    def call_soon(self, callback: Callable[[], None]) -> None:
-        """Queue `callback`; wake the loop unless a wake-up is already on its way."""
+    def call_soon(self, callback: Callable[[], None], *, urgent: bool = True) -> None:
+        """Queue `callback`; wake the loop unless a drain is on its way (or, for a callback that
+        is not urgent, unless the loop is holding the queue)."""
         with self._lock:
             self._pending.append(callback)
-            if self._scheduled:
+            if self._scheduled or (self._holding is not None and not urgent):
                 return
             self._scheduled = True
         try:
@@ -64,6 +79,9 @@ class LoopQueue:
     def _drain(self) -> None:
         with self._lock:
             batch, self._pending = self._pending, deque()
+            holding, self._holding = self._holding, None
+        if holding is not None:
+            holding.cancel()
         for callback in batch:
             try:
                 callback()
@@ -72,10 +90,23 @@ class LoopQueue:
                     {"message": "Exception in a batched callback", "exception": error}
                 )
         with self._lock:
-            if not self._pending:
+            if self._pending:
+                more = True  # came meanwhile: after the other sessions' turn
+            else:
+                more = False
                 self._scheduled = False
+                if self.hold_s > 0:
+                    self._holding = self.loop.call_later(self.hold_s, self._end_hold)
+        if more:
+            self.loop.call_soon(self._drain)
+
+    def _end_hold(self) -> None:
+        with self._lock:
+            self._holding = None
+            if not self._pending or self._scheduled:
                 return
-        self.loop.call_soon(self._drain)  # more came meanwhile: after the other sessions' turn
+            self._scheduled = True
+        self._drain()
 
 
 def loop_queue(owner: Any, loop: asyncio.AbstractEventLoop) -> LoopQueue:
@@ -97,14 +128,22 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
+# Set while the script's thread hands a plain message over (ScriptRunnerEvent.ENQUEUE_FORWARD_MSG):
+# the callback it queues may wait for the end of a hold.
+_handing_message = threading.local()
+
+
 def install_batched_wakeups() -> bool:
     """Patch Streamlit's AppSession and Runtime as described above (once)."""
     try:
         from streamlit.runtime.app_session import AppSession
         from streamlit.runtime.runtime import Runtime
+        from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 
         original_call_soon = AppSession._call_soon_on_event_loop
+        original_on_event = AppSession._on_scriptrunner_event
         original_enqueued = Runtime._enqueued_some_message
+        message_event = ScriptRunnerEvent.ENQUEUE_FORWARD_MSG
     except (ImportError, AttributeError) as error:
         print(f"Attention : réveils de la boucle non regroupés ({error}).", file=sys.stderr)
         return False
@@ -112,7 +151,15 @@ def install_batched_wakeups() -> bool:
         return True
 
     def call_soon_on_event_loop(self: Any, callback: Callable[[], None]) -> None:
-        loop_queue(self, self._event_loop).call_soon(callback)
+        urgent = not getattr(_handing_message, "active", False)
+        loop_queue(self, self._event_loop).call_soon(callback, urgent=urgent)
+
+    def on_scriptrunner_event(self: Any, sender: Any, event: Any, *args: Any, **kwargs: Any) -> None:
+        _handing_message.active = event is message_event
+        try:
+            original_on_event(self, sender, event, *args, **kwargs)
+        finally:
+            _handing_message.active = False
 
     def enqueued_some_message(self: Any) -> None:
         objects = self._get_async_objs()
@@ -123,5 +170,6 @@ def install_batched_wakeups() -> bool:
 
     setattr(call_soon_on_event_loop, _PATCHED, True)
     AppSession._call_soon_on_event_loop = call_soon_on_event_loop  # type: ignore[method-assign]
+    AppSession._on_scriptrunner_event = on_scriptrunner_event  # type: ignore[method-assign]
     Runtime._enqueued_some_message = enqueued_some_message  # type: ignore[method-assign]
     return True

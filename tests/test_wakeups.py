@@ -98,3 +98,93 @@ def test_the_patch_applies_to_this_streamlit() -> None:
     assert install_batched_wakeups()
     assert install_batched_wakeups()  # once only
     assert getattr(AppSession._call_soon_on_event_loop, "_ctg_batched_wakeups", False)
+
+
+def _counting_wakeups(loop: asyncio.AbstractEventLoop) -> list[int]:
+    """Count the loop's wake-ups through its pipe (`call_soon_threadsafe`)."""
+    count = [0]
+    original = loop.call_soon_threadsafe
+
+    def counted(*args, **kwargs):
+        count[0] += 1
+        return original(*args, **kwargs)
+
+    loop.call_soon_threadsafe = counted  # type: ignore[method-assign]
+    return count
+
+
+def test_a_run_s_messages_wait_for_the_end_of_the_hold_without_waking_the_loop() -> None:
+    """After a batch the loop holds the queue: a message queued then (not urgent) costs no
+    wake-up, and is sent when the hold ends, in order."""
+    ran: list[str] = []
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        wakeups = _counting_wakeups(loop)
+        queue = LoopQueue(loop, hold_s=1.0)
+        first, second = asyncio.Event(), asyncio.Event()
+        queue.call_soon(lambda: (ran.append("début du script"), first.set()))
+        await asyncio.wait_for(first.wait(), 5)
+        queue.call_soon(lambda: ran.append("élément"), urgent=False)
+        queue.call_soon(lambda: (ran.append("élément suivant"), second.set()), urgent=False)
+        await asyncio.wait_for(second.wait(), 5)
+        return wakeups[0]
+
+    assert asyncio.run(main()) == 1
+    assert ran == ["début du script", "élément", "élément suivant"]
+
+
+def test_an_urgent_callback_ends_the_hold_at_once_and_takes_the_held_ones_in_order() -> None:
+    """The end of a run (or anything but a plain message) is never held: it wakes the loop,
+    which runs the messages held before it, then it. The hold here outlasts the test."""
+    ran: list[str] = []
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        wakeups = _counting_wakeups(loop)
+        queue = LoopQueue(loop, hold_s=60.0)
+        started, ended = threading.Event(), asyncio.Event()
+
+        def script_thread() -> None:
+            queue.call_soon(lambda: (ran.append("début"), started.set()))
+            started.wait(5)
+            queue.call_soon(lambda: ran.append("élément"), urgent=False)
+            queue.call_soon(lambda: (ran.append("fin du script"), ended.set()))
+
+        worker = threading.Thread(target=script_thread)
+        worker.start()
+        await asyncio.wait_for(ended.wait(), 5)
+        worker.join()
+        return wakeups[0]
+
+    assert asyncio.run(main()) == 2
+    assert ran == ["début", "élément", "fin du script"]
+
+
+def test_only_a_script_s_plain_messages_may_wait() -> None:
+    """The patched session marks as not urgent the callbacks of ENQUEUE_FORWARD_MSG only."""
+    from streamlit.runtime.app_session import AppSession
+    from streamlit.runtime.scriptrunner import ScriptRunnerEvent
+
+    assert install_batched_wakeups()
+    seen: list[bool] = []
+
+    class Queue:
+        def call_soon(self, _callback, *, urgent: bool) -> None:
+            seen.append(urgent)
+
+    class Session:  # what the patched methods use of an AppSession
+        _call_soon_on_event_loop = AppSession._call_soon_on_event_loop
+
+    loop = asyncio.new_event_loop()
+    try:
+        Queue.loop = loop
+        session = Session()
+        session._event_loop = loop
+        session.__dict__["_ctg_loop_queue"] = Queue()
+        AppSession._on_scriptrunner_event(session, None, ScriptRunnerEvent.ENQUEUE_FORWARD_MSG)
+        AppSession._on_scriptrunner_event(session, None, ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS)
+        session._call_soon_on_event_loop(lambda: None)
+    finally:
+        loop.close()
+    assert seen == [False, True, True]
