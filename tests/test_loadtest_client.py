@@ -27,7 +27,9 @@ from measure.loadtest.widgets import (
     WidgetError,
     component_data,
     component_trigger_state,
+    initial_state,
     user_key,
+    value_state,
     widget_from_element,
 )
 
@@ -407,3 +409,33 @@ def test_forms_triggers_fragments_and_timers_behave_as_in_a_browser(bench_server
     assert seen["cache_hits"] >= 1  # the big markdown came back as a ref_hash, resolved
     assert seen["long_text"]
     assert seen["errors"] == 0
+
+
+def _expander(path: list[int], key: str, *, tracked: bool) -> ForwardMsg:
+    message = ForwardMsg()
+    message.metadata.delta_path[:] = path
+    message.delta.add_block.expandable.label = f"Volet {key}"
+    if tracked:
+        message.delta.add_block.expandable.id = f"$$ID-0123456789abcdef0123456789abcdef-{key}"
+    return message
+
+
+def test_an_expander_that_tracks_its_state_is_a_widget_opened_with_a_boolean() -> None:
+    """`st.expander(on_change="rerun")` draws its content only when open: the driver finds it
+    among the widgets, in page order, and opens it as the browser does (`bool_value`)."""
+    tree = ElementTree()
+    tree.apply(_button([0, 0], "refresh"), "run-1")
+    tree.apply(_expander([0, 1], "footer", tracked=True), "run-1")
+    tree.apply(_expander([0, 2], "plain", tracked=False), "run-1")
+    tree.apply(_button([0, 3], "after"), "run-1")
+    assert [(w.kind, w.key) for w in tree.widgets()] == [
+        ("button", "refresh"),
+        ("expander", "footer"),
+        ("button", "after"),
+    ]
+    footer = tree.widgets()[1]
+    assert footer.label == "Volet footer"
+    assert value_state(footer, True).bool_value is True
+    assert initial_state(footer).bool_value is False
+    with pytest.raises(WidgetError):
+        value_state(footer, "ouvert")

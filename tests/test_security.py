@@ -52,6 +52,7 @@ from tests.support.partners import (
     type_item,
 )
 from tests.test_safe import CORPUS
+from ui.partner.screen import IDENTITY_FOOTER_LABEL
 from ui.partner.text import one_line
 from ui.safe import plain
 
@@ -340,6 +341,7 @@ async def _my_data(url: str, workshop: DemoWorkshop) -> dict[str, object]:
         await type_item(someone, "threat", "Pas à moi")
         await join(me, options, 1)
         await type_item(me, "strength", "À moi")
+        await me.set_value(me.find_widget(label=IDENTITY_FOOTER_LABEL, kind="expander"), True)
         button = me.find_widget(label="Télécharger mes données", kind="download_button")
         data = json.loads(await me.download(button))
     return data

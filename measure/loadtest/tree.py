@@ -20,7 +20,7 @@ from streamlit.proto.Block_pb2 import Block
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
-from measure.loadtest.widgets import Widget, widget_from_element
+from measure.loadtest.widgets import Widget, widget_from_block, widget_from_element
 
 Path = tuple[int, ...]
 
@@ -150,13 +150,15 @@ class ElementTree:
                 yield node, element
 
     def widgets(self) -> list[Widget]:
+        """The widgets on screen in page order: elements, and expanders that track their state."""
         if self._widgets is None:
             found = []
-            for node, element in self.elements():
-                widget = widget_from_element(element, node.path, node.fragment_id)
-                if widget is not None:
-                    found.append(widget)
-            self._widgets = found
+            for node in self.nodes():
+                if node.block is not None:
+                    found.append(widget_from_block(node.block, node.path, node.fragment_id))
+                for element in ([node.element] if node.element is not None else []) + node.transient:
+                    found.append(widget_from_element(element, node.path, node.fragment_id))
+            self._widgets = [widget for widget in found if widget is not None]
         return list(self._widgets)
 
     def widgets_drawn_by(self, run_id: str) -> list[Widget]:

@@ -5,7 +5,9 @@ key a page gave (`key="home_workshop"`) is read back from the id. Values travel 
 `WidgetState`s: `string_value` for text inputs, text areas, select boxes and radios (the
 option *as displayed*, i.e. after `format_func`), `double_value` for number inputs (integers
 included), `bool_value` for checkboxes and toggles, `string_array_value` for multiselects and segmented controls / pills (their shown texts),
-and `trigger_value=True` for one run only when a button is clicked. A custom component
+and `trigger_value=True` for one run only when a button is clicked. An expander that tracks its
+state (`st.expander(on_change="rerun")`, a block, not an element) is a widget too: `bool_value`
+says whether it is open. A custom component
 (`st.components.v2`, kind `bidi_component`) sends its events as `json_trigger_value`, a JSON
 list of `{"event", "value"}`, under `$$STREAMLIT_INTERNAL_KEY_<component id>__events`.
 """
@@ -19,6 +21,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from google.protobuf.message import Message
+from streamlit.proto.Block_pb2 import Block
 from streamlit.proto.Element_pb2 import Element
 from streamlit.proto.WidgetStates_pb2 import WidgetState
 
@@ -35,7 +38,10 @@ COMPONENT_KINDS = frozenset({"bidi_component"})
 # aggregator suffix (streamlit.components.v2: EVENT_DELIM + "events").
 TRIGGER_PREFIX = "$$STREAMLIT_INTERNAL_KEY_"
 EVENTS_SUFFIX = "__events"
-VALUE_KINDS = TEXT_KINDS | CHOICE_KINDS | {"number_input", "checkbox", "multiselect", "button_group"}
+EXPANDER = "expander"
+VALUE_KINDS = (
+    TEXT_KINDS | CHOICE_KINDS | {"number_input", "checkbox", "multiselect", "button_group", EXPANDER}
+)
 
 
 class WidgetError(LoadTestError):
@@ -96,6 +102,26 @@ def widget_from_element(element: Element, path: tuple[int, ...], fragment_id: st
         disabled=bool(getattr(proto, "disabled", False)),
         options=options,
         is_form_submitter=bool(getattr(proto, "is_form_submitter", False)),
+        path=path,
+        proto=proto,
+    )
+
+
+def widget_from_block(block: Block, path: tuple[int, ...], fragment_id: str) -> Widget | None:
+    """A `Widget` for an expander that tracks its open state (its proto carries an `id`)."""
+    if block.WhichOneof("type") != "expandable" or not block.expandable.id:
+        return None
+    proto = block.expandable
+    return Widget(
+        id=proto.id,
+        kind=EXPANDER,
+        label=proto.label,
+        key=user_key(proto.id),
+        form_id="",
+        fragment_id=fragment_id,
+        disabled=False,
+        options=(),
+        is_form_submitter=False,
         path=path,
         proto=proto,
     )
@@ -165,7 +191,7 @@ def value_state(widget: Widget, value: Any) -> WidgetState:
         state.string_value = _choice(widget, value)
     elif widget.kind == "number_input":
         state.double_value = _number(widget, value)
-    elif widget.kind == "checkbox":
+    elif widget.kind in {"checkbox", EXPANDER}:
         if not isinstance(value, bool):
             raise WidgetError(f"{widget.describe()} attend vrai ou faux, pas « {value!r} ».")
         state.bool_value = value
@@ -213,6 +239,8 @@ def initial_state(widget: Widget) -> WidgetState | None:
             return None
     elif widget.kind == "checkbox":
         state.bool_value = proto.value if proto.set_value else proto.default
+    elif widget.kind == EXPANDER:
+        state.bool_value = proto.expanded
     elif widget.kind in {"multiselect", "button_group"}:
         if proto.set_value:
             state.string_array_value.data.extend(proto.raw_values)

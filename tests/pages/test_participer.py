@@ -15,7 +15,9 @@ from ctg_workshop.storage.db import open_database, read_session, write_session
 from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Topic, Workshop
 from tests.support import vote_cards
 from tests.support.app import APP_PATH
+from tests.support.pages import open_expander
 from tests.support.pages import shown as read_as_shown
+from ui.partner.screen import IDENTITY_FOOTER, IDENTITY_FOOTER_LABEL
 from ui.partner.text import one_line
 from ui.safe import plain
 
@@ -178,8 +180,31 @@ def test_the_page_is_reachable_from_the_app(db):
     assert button(at, "Rejoindre l'atelier")
 
 
-def test_forget_on_this_device(db):
+def test_the_personal_link_and_data_are_drawn_only_once_the_footer_is_opened(db):
     at = joined()
+    labels = [e.label for e in at.expander]
+    assert IDENTITY_FOOTER_LABEL in labels
+    assert not [b for b in at.button if b.label.startswith("Ce n'est pas moi")]
+    assert not [c for c in at.code if "jeton=" in c.value]
+    open_expander(at, IDENTITY_FOOTER)
+    assert button(at, "Ce n'est pas moi : quitter l'atelier sur cet appareil")
+    assert [m for m in at.markdown if "Ce qui est enregistré" in m.value]
+    run(button(at, "Actualiser").click())  # it stays open from one run to the next
+    assert button(at, "Ce n'est pas moi : quitter l'atelier sur cet appareil")
+
+
+def test_the_topic_in_brief_is_open_while_collecting_and_closed_for_the_vote(db):
+    set_phase(db, Phase.COLLECT)
+    at = joined()
+    assert [m for m in at.markdown if m.value.startswith("Objectifs")]
+    set_phase(db, Phase.VOTE)
+    run(button(at, "Actualiser").click())
+    assert "Le sujet en bref" in [e.label for e in at.expander]
+    assert not [m for m in at.markdown if m.value.startswith("Objectifs")]
+
+
+def test_forget_on_this_device(db):
+    at = open_expander(joined(), IDENTITY_FOOTER)
     run(button(at, "Ce n'est pas moi : quitter l'atelier sur cet appareil").click())
     assert "jeton" not in at.query_params
     assert button(at, "Rejoindre l'atelier")
@@ -364,7 +389,7 @@ def test_organisations_hidden_when_the_workshop_says_so(db):
     assert "sans votre organisation ni votre nom" in texts(at)
     type_organisation(at, "Maison des familles")
     run(button(at, "Rejoindre l'atelier").click())
-    assert "sans votre organisation ni votre nom" in texts(at)
+    assert "sans votre organisation ni votre nom" in texts(open_expander(at, IDENTITY_FOOTER))
     assert not [t for t in at.text if t.value.startswith("• ") and " — " in t.value]
     set_phase(db, Phase.VOTE)
     run(at)

@@ -47,3 +47,10 @@ def logged_in(engine: Engine, page: str, *, timeout: float = 60) -> AppTest:
 def shown(markdown: str) -> str:
     """What the reader sees of a Markdown text escaped by ui.safe.plain."""
     return html.unescape(re.sub(r"\\(.)", r"\1", markdown))
+
+
+def open_expander(at: AppTest, key: str) -> AppTest:
+    """Open a lazy expander (`ui.partner.screen.lazy_expander`) as a tap on it does: its open
+    state set, then a run of the page, which draws its content."""
+    at.session_state[key] = True
+    return run(at)

@@ -22,6 +22,9 @@ from ui.partner.wording import countdown_sentence, phase_explanation, privacy_no
 from ui.safe import plain
 
 _TOPIC = "participer_topic"
+_BRIEF = "participer_brief"
+IDENTITY_FOOTER = "participer_footer"
+IDENTITY_FOOTER_LABEL = "Votre lien personnel et vos données"
 
 
 def requested_topics() -> list[str | None]:
@@ -40,10 +43,20 @@ def choose_topic(workshop: WorkshopInfo, topic: TopicInfo) -> None:
         st.query_params[TOPIC_PARAM] = key
 
 
+def lazy_expander(label: str, *, key: str, expanded: bool = False):
+    """An expander whose content is drawn only while it is open (`.open`): opening it runs the
+    page again, and a closed one costs the partner's every run one element, not its content."""
+    return st.expander(label, expanded=expanded, key=key, on_change="rerun")
+
+
 def show_topic(topic: TopicInfo, *, expanded: bool) -> None:
     if not (topic.summary or topic.objectives):
         return
-    with st.expander("Le sujet en bref", expanded=expanded):
+    # One key per default: open while collecting, closed from the vote on, whatever it was.
+    brief = lazy_expander("Le sujet en bref", expanded=expanded, key=f"{_BRIEF}_{int(expanded)}")
+    if not brief.open:
+        return
+    with brief:
         if topic.summary:
             st.markdown(plain(topic.summary))
         if topic.objectives:
@@ -64,7 +77,10 @@ def show_results(lines: tuple[ResultLine, ...]) -> None:
 
 
 def show_identity_footer(workshop: WorkshopInfo, identity: Identity) -> None:
-    with st.expander("Votre lien personnel et vos données"):
+    footer = lazy_expander(IDENTITY_FOOTER_LABEL, key=IDENTITY_FOOTER)
+    if not footer.open:
+        return
+    with footer:
         link = personal_link(identity)
         if link:
             st.markdown(
