@@ -7,11 +7,16 @@ message then calls `call_soon_threadsafe` again, from the loop's own thread, to 
 coroutine that sends the queued messages. Profiled with py-spy over 150 redraws of the vote
 page (docs/capacity.md): a quarter of the server's CPU went to these wake-ups.
 
-`install_batched_wakeups` wraps two private methods:
+`install_batched_wakeups` wraps three private methods:
 - `AppSession._call_soon_on_event_loop`: the callbacks of one session queue up in order (one
   FIFO per session); the first one wakes the loop, which runs every callback queued by then, so
   a run's messages cross over in a few batches instead of one by one. The order of a session's
   messages is unchanged; a long batch yields to the other sessions between rounds.
+- `AppSession._on_scriptrunner_event`: a script's plain messages (`ENQUEUE_FORWARD_MSG`) may
+  wait: after each batch the loop holds the session's queue `HOLD_S` (15 ms), and the messages
+  queued meanwhile go with the next batch instead of waking the loop one by one; a run that
+  starts or ends, or anything else, wakes it at once and takes the held messages with it. A vote
+  page's run: 11 wake-ups through the pipe → 2 (docs/capacity.md).
 - `Runtime._enqueued_some_message`: on the loop's own thread, the "send" event is set directly
   (an `asyncio.Event` must be set on its loop: that is where we are), not through the pipe.
 
@@ -38,9 +43,10 @@ _creating = threading.Lock()
 # How long the loop lets a script's messages gather before it sends them, once it has sent a
 # batch: the messages of one run then cross over in a couple of batches, not one per few elements
 # (each wake-up is a write to the loop's pipe, a system call, and a hand-over of the GIL between
-# the script's thread and the loop's). Well under a frame: nobody sees it; and whatever is not a
-# plain message (a run that starts or ends, an exception, a rerun) is never held.
-HOLD_S = 0.004
+# the script's thread and the loop's). Under one screen frame (16.7 ms at 60 Hz): a browser shows
+# held messages in the frame it would have shown them anyway. Whatever is not a plain message (a
+# run that starts or ends, an exception, a rerun) is never held.
+HOLD_S = 0.015
 
 
 class LoopQueue:

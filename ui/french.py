@@ -14,6 +14,7 @@ dialogs) is listed in docs/accessibilite.md.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 
@@ -89,6 +90,7 @@ STREAMLIT_OWN = (
 )
 
 
+@functools.cache  # the same text for every run of every page: built once
 def _script() -> str:
     table = json.dumps(TRANSLATIONS, ensure_ascii=False)
     patterns = json.dumps([[re.sub(r"\\", r"\\", pattern), french] for pattern, french in PATTERNS])

@@ -70,7 +70,9 @@ def partner_screen(
         return screen  # the join form
     participant_id = identity.participant_id
     if workshop.phase == Phase.VOTE:
-        view, page = _requested_vote(topic.key, vote_views or {}, vote_pages or {})
+        view, page = _requested_vote(
+            topic.key, vote_views if vote_views is not None else {}, vote_pages or {}
+        )
         vote = topic_vote(
             session=session,
             workshop=workshop,

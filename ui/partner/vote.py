@@ -6,7 +6,7 @@ dots left in the same run, the last dot placed or the first one freed included."
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
 from typing import NamedTuple
 
 import streamlit as st
@@ -339,14 +339,34 @@ def one_quadrant(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Call
     return [Section(sheet.view, "", 0, tuple(sheet.choices))], pages
 
 
-def requested_views() -> dict[str, str]:
+class _RequestedViews(Mapping[str, str]):
+    """The view each topic's vote asks for (its widget's value), by topic key, read when asked:
+    the page reads one topic's, and going through the whole session state costs more."""
+
+    _prefix = f"{_VIEW}_"
+
+    def __getitem__(self, topic_key: str) -> str:
+        value = st.session_state.get(f"{self._prefix}{topic_key}")
+        if not isinstance(value, str):
+            raise KeyError(topic_key)
+        return value
+
+    def __iter__(self) -> Iterator[str]:
+        for key in list(st.session_state.keys()):
+            if (
+                isinstance(key, str)
+                and key.startswith(self._prefix)
+                and key.removeprefix(self._prefix) in self
+            ):
+                yield key.removeprefix(self._prefix)
+
+    def __len__(self) -> int:
+        return sum(1 for _ in self)
+
+
+def requested_views() -> Mapping[str, str]:
     """The view each topic's vote asks for (its widget's value), by topic key."""
-    prefix = f"{_VIEW}_"
-    return {
-        key.removeprefix(prefix): value
-        for key, value in st.session_state.items()
-        if isinstance(key, str) and key.startswith(prefix) and isinstance(value, str)
-    }
+    return _RequestedViews()
 
 
 def requested_pages() -> dict[tuple[str, str], int]:
