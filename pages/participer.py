@@ -12,7 +12,7 @@ from ctg_workshop.day.partner_screen import PartnerScreen, partner_screen
 from ctg_workshop.errors import CtgError
 from ctg_workshop.identifiers import normalize_code
 from ui import actions
-from ui.partner import chrome, entry, identity, screen, taps, vote
+from ui.partner import chrome, entry, identity, screen, taps, vote_views
 from ui.safe import plain
 
 
@@ -20,7 +20,7 @@ def read_screen(code: str) -> PartnerScreen:
     """What this run shows, as the address, the session and the widgets ask, in one read."""
     tokens = identity.candidate_tokens(code)
     topics = screen.requested_topics()
-    views, pages = vote.requested_views(), vote.requested_pages()
+    views, pages = vote_views.requested_views(), vote_views.requested_pages()
     return actions.read(
         lambda s: partner_screen(
             session=s, code=code, tokens=tokens, topic_keys=topics, vote_views=views, vote_pages=pages

@@ -6,7 +6,7 @@ dots left in the same run, the last dot placed or the first one freed included."
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable
 from typing import NamedTuple
 
 import streamlit as st
@@ -25,6 +25,7 @@ from ctg_workshop.errors import CtgError, PhaseError
 from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.wording import QUADRANT_LABELS
 from ui import actions
+from ui.partner import vote_views
 from ui.partner.chrome import COUNTER_KEY, VIEWS_KEY, scroll_to_views
 from ui.partner.taps import follow_the_page, fragment_run, redraw_after_tap, tap_button
 from ui.partner.vote_cards import (
@@ -59,8 +60,6 @@ _TAP_MARK = "participer_vote_tap_mark"  # the callback ran (see vote_board, a re
 _OFFERED = "participer_vote_offered"
 _NEW_VIEW = "participer_vote_new_view"
 # Which cards the vote shows: the view of each topic (a widget key per topic) and its page.
-_VIEW = "participer_vote_view"
-_VIEW_PAGES = "participer_vote_pages"
 _LAST_SHOWN = "participer_vote_last_shown"  # (topic, view, page) of the last full run
 
 
@@ -149,18 +148,12 @@ def on_tap(participant_id: int, key: str, fragment_key: str) -> None:
     redraw_after_tap(fragment_key)
 
 
-def on_show_view(topic_key: str, view: str) -> None:
-    """« Voir les 19 forces »: the quadrant's own view, from its first page."""
-    st.session_state[f"{_VIEW}_{topic_key}"] = view
-    st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = 0
-
-
 def show_asked_view(topic_key: str, value: object, offered: set[str]) -> None:
     """« Voir les … » under a quadrant's cards: that quadrant's view, drawn with the whole page
     (the views, the heading, the pages); a view the cards did not offer changes nothing."""
     view = parse_view(value, offered)
     if view is not None:
-        on_show_view(topic_key, view)
+        vote_views.on_show_view(topic_key, view)
         st.session_state[_NEW_VIEW] = True
 
 
@@ -170,10 +163,6 @@ def on_view(topic_key: str, key: str) -> None:
     show_asked_view(
         topic_key, st.session_state[key].get(VIEW_EVENT), st.session_state.get(_OFFERED, {}).get(key, set())
     )
-
-
-def on_turn_page(topic_key: str, view: str, page: int) -> None:
-    st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = page
 
 
 def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None, error: str | None = None) -> None:
@@ -317,7 +306,7 @@ def one_quadrant(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Call
         with st.container(horizontal=True):
             tap_button(
                 "Précédentes",
-                on_turn_page,
+                vote_views.on_turn_page,
                 topic.key,
                 sheet.view,
                 sheet.page - 1,
@@ -327,7 +316,7 @@ def one_quadrant(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Call
             )
             tap_button(
                 "Suivantes",
-                on_turn_page,
+                vote_views.on_turn_page,
                 topic.key,
                 sheet.view,
                 sheet.page + 1,
@@ -339,45 +328,10 @@ def one_quadrant(topic: TopicInfo, sheet: VotePage) -> tuple[list[Section], Call
     return [Section(sheet.view, "", 0, tuple(sheet.choices))], pages
 
 
-class _RequestedViews(Mapping[str, str]):
-    """The view each topic's vote asks for (its widget's value), by topic key, read when asked:
-    the page reads one topic's, and going through the whole session state costs more."""
-
-    _prefix = f"{_VIEW}_"
-
-    def __getitem__(self, topic_key: str) -> str:
-        value = st.session_state.get(f"{self._prefix}{topic_key}")
-        if not isinstance(value, str):
-            raise KeyError(topic_key)
-        return value
-
-    def __iter__(self) -> Iterator[str]:
-        for key in list(st.session_state.keys()):
-            if (
-                isinstance(key, str)
-                and key.startswith(self._prefix)
-                and key.removeprefix(self._prefix) in self
-            ):
-                yield key.removeprefix(self._prefix)
-
-    def __len__(self) -> int:
-        return sum(1 for _ in self)
-
-
-def requested_views() -> Mapping[str, str]:
-    """The view each topic's vote asks for (its widget's value), by topic key."""
-    return _RequestedViews()
-
-
-def requested_pages() -> dict[tuple[str, str], int]:
-    """The page of cards each (topic, view) asks for (« Suivantes », « Précédentes »)."""
-    return dict(st.session_state.get(_VIEW_PAGES, {}))
-
-
 def show_vote(identity: Identity, topic: TopicInfo, sheet: VotePage) -> None:
     """The vote: the dots left, a choice of view, and a bounded number of cards (`sheet`, read
-    with the whole page for the view and page `requested_views` and `requested_pages` gave)."""
-    view_key = f"{_VIEW}_{topic.key}"
+    with the whole page for the view and page `vote_views` gave)."""
+    view_key = vote_views.view_key(topic.key)
     if st.session_state.get(view_key) not in VOTE_VIEWS:
         st.session_state[view_key] = ALL_QUADRANTS
     # A full run reads the database: what the last taps remembered is no longer needed.
