@@ -9,6 +9,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, event, func, select, update
+from sqlalchemy.exc import OperationalError
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.day import ballot
@@ -242,6 +243,60 @@ def test_unknown_topic_and_quadrant_are_refused(collect_engine):
         write(collect_engine, identity, "Texte", topic="nope")
     with pytest.raises(InvalidInputError, match="Case SWOT inconnue"):
         write(collect_engine, identity, "Texte", quadrant="swot")
+
+
+def test_an_item_from_an_unknown_participant_is_refused_and_nothing_is_written(collect_engine):
+    before = count(collect_engine, Item)
+    stranger = Identity(999_999, 1, CODE, new_token(), "Inconnue", None)
+    with pytest.raises(NotFoundError, match="Participant inconnu"):
+        write(collect_engine, stranger, "Texte")
+    assert count(collect_engine, Item) == before
+
+
+def test_a_new_item_is_stored_as_shown_with_its_defaults(both_engine):
+    identity = join(both_engine)
+    shown = write(both_engine, identity, "  Un lieu ressource\r\npour les parents ", quadrant="opportunity")
+    assert (shown.quadrant, shown.text) == ("opportunity", "Un lieu ressource\npour les parents")
+    with read_session(both_engine) as session:
+        item = session.get_one(Item, shown.id)
+        topic = session.get_one(Topic, item.topic_id)
+        assert (item.author_id, item.hidden, item.merged_into_id, topic.key) == (
+            identity.participant_id, False, None, "avs",
+        )  # fmt: skip
+        assert item.workshop_id == identity.workshop_id and item.key.startswith("i")
+
+
+def test_postgresql_an_item_locks_its_author_for_update_and_the_workshop_for_share(both_engine):
+    """What another transaction can still lock while an addition is in flight: a phase change
+    (workshop FOR UPDATE) waits for it, another tap of the same partner too."""
+    if both_engine.dialect.name != "postgresql":
+        pytest.skip("row locks: PostgreSQL only (SQLite serialises writers at BEGIN IMMEDIATE)")
+    identity = join(both_engine)
+
+    def can_lock(table: str, row_id: int, mode: str) -> bool:
+        with both_engine.connect() as other:
+            try:
+                other.exec_driver_sql(f"SELECT 1 FROM {table} WHERE id = {int(row_id)} FOR {mode} NOWAIT")
+            except OperationalError:
+                return False
+            finally:
+                other.rollback()
+            return True
+
+    with write_session(both_engine) as session:
+        add_item(
+            session=session,
+            participant_id=identity.participant_id,
+            topic_key="avs",
+            quadrant="threat",
+            text="Verrous",
+        )
+        assert not can_lock("participant", identity.participant_id, "KEY SHARE")  # held FOR UPDATE
+        assert can_lock("workshop", identity.workshop_id, "SHARE")
+        # Held FOR SHARE: a phase change (an UPDATE, FOR NO KEY UPDATE) waits. The new item's
+        # foreign key alone would only hold FOR KEY SHARE, which lets it through.
+        assert not can_lock("workshop", identity.workshop_id, "NO KEY UPDATE")
+    assert can_lock("workshop", identity.workshop_id, "UPDATE")
 
 
 def test_edit_own_item_keeps_the_previous_text(both_engine):
