@@ -203,6 +203,23 @@ def test_the_topic_in_brief_is_open_while_collecting_and_closed_for_the_vote(db)
     assert not [m for m in at.markdown if m.value.startswith("Objectifs")]
 
 
+def cookie_scripts(at: AppTest) -> list[str]:
+    return [h.proto.body for h in at.get("html") if "document.cookie" in h.proto.body]
+
+
+def test_the_identity_cookie_is_written_once_a_session_and_expired_on_forget(db):
+    """The browser reports its cookies when the page loads only: the page writes the cookie in
+    its first run, not again at every run of the session; « Ce n'est pas moi » expires it."""
+    at = joined()
+    written = cookie_scripts(at)
+    assert len(written) == 1 and "max-age=15552000" in written[0]
+    assert cookie_scripts(run(button(at, "Actualiser").click())) == []
+    open_expander(at, IDENTITY_FOOTER)
+    run(button(at, "Ce n'est pas moi : quitter l'atelier sur cet appareil").click())
+    expired = cookie_scripts(at)
+    assert len(expired) == 1 and "max-age=0" in expired[0]
+
+
 def test_forget_on_this_device(db):
     at = open_expander(joined(), IDENTITY_FOOTER)
     run(button(at, "Ce n'est pas moi : quitter l'atelier sur cet appareil").click())

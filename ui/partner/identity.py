@@ -32,6 +32,9 @@ COOKIE_DAYS = 180
 _IDENTITY = "participer_identity"
 _FORGOTTEN = "participer_forgotten_codes"
 _EXPIRE_COOKIE = "participer_expire_cookie"
+# (code, token) whose cookie this page has already written: the browser reports its cookies
+# when the page loads only, so without it every run of the session would write it again.
+_COOKIE_WRITTEN = "participer_cookie_written"
 _SAFE_COOKIE_PART = re.compile(r"^[A-Za-z0-9_-]+$")
 
 
@@ -107,6 +110,7 @@ def forget(code: str) -> None:
     # The cookie the browser sent at page load stays in st.context.cookies: ignore it from now on.
     st.session_state.setdefault(_FORGOTTEN, set()).add(code)
     st.session_state[_EXPIRE_COOKIE] = code
+    st.session_state.pop(_COOKIE_WRITTEN, None)
 
 
 def cookie_script() -> None:
@@ -118,8 +122,10 @@ def cookie_script() -> None:
         _run_cookie_js(cookie_name(expired), "", max_age=0)
         return
     safe = bool(_SAFE_COOKIE_PART.match(code) and _SAFE_COOKIE_PART.match(token))
-    if safe and browser_cookies().get(cookie_name(code)) != token:
+    written = st.session_state.get(_COOKIE_WRITTEN) == (code, token)
+    if safe and not written and browser_cookies().get(cookie_name(code)) != token:
         _run_cookie_js(cookie_name(code), token, max_age=COOKIE_DAYS * 24 * 3600)
+        st.session_state[_COOKIE_WRITTEN] = (code, token)
 
 
 def _run_cookie_js(name: str, value: str, *, max_age: int) -> None:

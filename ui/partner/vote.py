@@ -168,8 +168,12 @@ def on_view(topic_key: str, key: str) -> None:
 def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None, error: str | None = None) -> None:
     """The partner's dots left on the topic, and what their last tap did, in the placeholder
     `slot` at the top of the vote (kept in sight by the page's style)."""
+    counter = f"**{balance.sentence()}** pour ce sujet · {max_dots} au plus par contribution"
+    if not (note or error):
+        slot.info(counter)  # the usual run: one element, no container around it
+        return
     with slot.container():
-        st.info(f"**{balance.sentence()}** pour ce sujet · {max_dots} au plus par contribution")
+        st.info(counter)
         if error:
             st.error(plain(error))
         if note:
