@@ -15,8 +15,8 @@ page (docs/capacity.md): a quarter of the server's CPU went to these wake-ups.
 - `AppSession._on_scriptrunner_event`: a script's plain messages (`ENQUEUE_FORWARD_MSG`) may
   wait: after each batch the loop holds the session's queue `HOLD_S` (15 ms), and the messages
   queued meanwhile go with the next batch instead of waking the loop one by one; a run that
-  starts or ends, or anything else, wakes it at once and takes the held messages with it. A vote
-  page's run: 11 wake-ups through the pipe → 2 (docs/capacity.md).
+  starts or ends, or anything else, wakes it at once and takes the held messages with it: the
+  plain messages of a short run cross over with its end, in one batch.
 - `Runtime._enqueued_some_message`: on the loop's own thread, the "send" event is set directly
   (an `asyncio.Event` must be set on its loop: that is where we are), not through the pipe.
 

@@ -50,25 +50,20 @@ REMAINING = """\
   d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
-- **Cibles encore au-dessus de 2 × le plancher** (rapports de 2,0 à 2,4 à 1×, jusqu'à 3,3 à 16×
-  pour l'ajout d'une contribution ; ils varient de ±0,3 d'un passage à l'autre) : le plancher est
-  une page nue qui envoie autant d'éléments ; l'écart est le travail propre de la page. Le profil
-  ci-dessus (ajout d'une contribution) le montre : 60 % de l'exécution dans les cartes des
-  contributions du partenaire lui-même (`own_item_card`), deux boutons « Corriger » et
-  « Supprimer » chacune, posés par `ui.tap_button` (rappel et arguments par bouton), et le
-  partenaire du banc en a écrit des dizaines dans la même case, bien plus qu'à la journée. Plan :
-  (1) un seul bouton « Modifier » par contribution, qui ouvre correction et suppression
-  (`st.popover`), soit deux fois moins de widgets ; (2) borner la case de recueil comme la page
-  de vote (les 10 plus récentes des autres partenaires, « Voir plus ») pour que l'ajout ne croisse
-  plus avec l'atelier ; (3) lire l'atelier et l'identité une fois par exécution au lieu d'une fois
-  par fragment.
+- **La page de vote entière autour de 2 × son plancher** (1,75 à 2,33 sur onze passages du
+  2026-12-04 au soir, plus haut quand la machine est lente ; 2,9 à 3,1 avant) : le plancher est une
+  page nue qui envoie autant d'éléments ; l'écart est le travail propre de la page. Ce qui reste
+  au profil : la lecture de l'écran (six requêtes), le fragment des cartes (dont la copie de
+  l'état des conteneurs par Streamlit), les pastilles et le menu des sujets, l'habillage de
+  l'application (navigation, script du français). Piste : dessiner le compteur des points dans
+  le composant des cartes (trois conteneurs et un emplacement hors du fragment de moins).
 - **Page « Participer », phase de recueil** : ajouter une contribution redessine sa case, qui
   relit et redessine toutes les contributions des autres partenaires dans ce quadrant
   (`contributions.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de
   croissance). Le même traitement que la page de vote (les plus récentes d'abord, « Voir plus »)
-  le bornerait.
+  le bornerait ; chaque carte du partenaire porte deux boutons (« Modifier », « Supprimer »).
 - **Ordre des cartes de vote** : chaque partenaire voit les contributions dans un ordre à lui
-  (`ballot._choice_rows`), calculé par la base ; un index sur `item (topic_id, quadrant)`
+  (`ballot._CHOICE_ORDER`), calculé par la base ; un index sur `item (topic_id, quadrant)`
   suffit à le lire, mais le tri se fait sur toutes les contributions du quadrant (quelques
   millisecondes à 16×).
 """
