@@ -50,7 +50,7 @@ REMAINING = """\
   d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
-- **La page de vote entière autour de 2 × son plancher** (1,75 à 2,33 sur onze passages du
+- **La page de vote entière autour de 2 × son plancher** (1,75 à 2,33 au fil des passages du
   2026-12-04 au soir, plus haut quand la machine est lente ; 2,9 à 3,1 avant) : le plancher est une
   page nue qui envoie autant d'éléments ; l'écart est le travail propre de la page. Ce qui reste
   au profil : la lecture de l'écran (six requêtes), le fragment des cartes (dont la copie de
