@@ -9,7 +9,6 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 from sqlalchemy import Engine, event, func, select, update
-from sqlalchemy.exc import OperationalError
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.day import ballot
@@ -35,6 +34,7 @@ from ctg_workshop.errors import BudgetError, ConflictError, InvalidInputError, N
 from ctg_workshop.identifiers import new_token
 from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.models import Item, ItemRevision, Participant, Phase, Quadrant, Topic, Workshop
+from tests.support.locks import can_lock
 
 CODE = "ARMDEMO"
 
@@ -273,16 +273,6 @@ def test_postgresql_an_item_locks_its_author_for_update_and_the_workshop_for_sha
         pytest.skip("row locks: PostgreSQL only (SQLite serialises writers at BEGIN IMMEDIATE)")
     identity = join(both_engine)
 
-    def can_lock(table: str, row_id: int, mode: str) -> bool:
-        with both_engine.connect() as other:
-            try:
-                other.exec_driver_sql(f"SELECT 1 FROM {table} WHERE id = {int(row_id)} FOR {mode} NOWAIT")
-            except OperationalError:
-                return False
-            finally:
-                other.rollback()
-            return True
-
     with write_session(both_engine) as session:
         add_item(
             session=session,
@@ -291,12 +281,14 @@ def test_postgresql_an_item_locks_its_author_for_update_and_the_workshop_for_sha
             quadrant="threat",
             text="Verrous",
         )
-        assert not can_lock("participant", identity.participant_id, "KEY SHARE")  # held FOR UPDATE
-        assert can_lock("workshop", identity.workshop_id, "SHARE")
+        assert not can_lock(
+            both_engine, "participant", identity.participant_id, "KEY SHARE"
+        )  # held FOR UPDATE
+        assert can_lock(both_engine, "workshop", identity.workshop_id, "SHARE")
         # Held FOR SHARE: a phase change (an UPDATE, FOR NO KEY UPDATE) waits. The new item's
         # foreign key alone would only hold FOR KEY SHARE, which lets it through.
-        assert not can_lock("workshop", identity.workshop_id, "NO KEY UPDATE")
-    assert can_lock("workshop", identity.workshop_id, "UPDATE")
+        assert not can_lock(both_engine, "workshop", identity.workshop_id, "NO KEY UPDATE")
+    assert can_lock(both_engine, "workshop", identity.workshop_id, "UPDATE")
 
 
 def test_edit_own_item_keeps_the_previous_text(both_engine):

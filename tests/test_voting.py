@@ -4,7 +4,6 @@ import threading
 
 import pytest
 from sqlalchemy import event, func, select, update
-from sqlalchemy.exc import OperationalError
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.day.grouping import merge_items
@@ -14,6 +13,7 @@ from ctg_workshop.day.voting import add_dot, remove_dot, set_dots
 from ctg_workshop.errors import BudgetError, InvalidInputError, NotFoundError, PhaseError
 from ctg_workshop.storage.db import read_session, write_session
 from ctg_workshop.storage.models import Item, Participant, Topic, Vote, Workshop
+from tests.support.locks import can_lock
 
 
 @pytest.fixture
@@ -336,21 +336,13 @@ def test_postgresql_a_tap_locks_the_participant_for_update_and_the_workshop_for_
     participant, items = _participant(voting_engine, "p5"), _items(voting_engine, "avs")
     workshop_id = _workshop_of(voting_engine, participant)
 
-    def can_lock(table: str, row_id: int, mode: str) -> bool:
-        with voting_engine.connect() as other:
-            try:
-                other.exec_driver_sql(f"SELECT 1 FROM {table} WHERE id = {int(row_id)} FOR {mode} NOWAIT")
-            except OperationalError:
-                return False
-            finally:
-                other.rollback()
-            return True
-
     with write_session(voting_engine) as session:
         # No dot on the item: nothing is written, only the tap's own locks are held.
         assert remove_dot(session=session, participant_id=participant, item_id=items[0]).spent == 0
-        assert not can_lock("participant", participant, "KEY SHARE")  # held FOR UPDATE
-        assert can_lock("workshop", workshop_id, "SHARE")
-        assert not can_lock("workshop", workshop_id, "UPDATE")  # held FOR SHARE
-        assert can_lock("item", items[0], "UPDATE")  # not locked
-    assert can_lock("workshop", workshop_id, "UPDATE") and can_lock("participant", participant, "UPDATE")
+        assert not can_lock(voting_engine, "participant", participant, "KEY SHARE")  # held FOR UPDATE
+        assert can_lock(voting_engine, "workshop", workshop_id, "SHARE")
+        assert not can_lock(voting_engine, "workshop", workshop_id, "UPDATE")  # held FOR SHARE
+        assert can_lock(voting_engine, "item", items[0], "UPDATE")  # not locked
+    assert can_lock(voting_engine, "workshop", workshop_id, "UPDATE") and can_lock(
+        voting_engine, "participant", participant, "UPDATE"
+    )
