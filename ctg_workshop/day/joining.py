@@ -76,33 +76,10 @@ class Identity:
 # --- The workshop ----------------------------------------------------------------------------
 
 
-def workshop_info(workshop: Workshop, topics: Sequence[Topic]) -> WorkshopInfo:
-    """What a page shows of the workshop and its topics (`topics` in their order)."""
-    return WorkshopInfo(
-        id=workshop.id,
-        code=workshop.code,
-        title=workshop.title,
-        territory=workshop.territory,
-        phase=workshop.phase,
-        vote_budget=workshop.vote_budget,
-        max_dots_per_item=workshop.max_dots_per_item,
-        show_organisations=workshop.show_organisations,
-        topics=tuple(_topic_info(t.id, t.key, t.title, t.summary, t.objectives) for t in topics),
-        timer_ends_at=workshop.timer_ends_at,
-    )
-
-
 def _topic_info(
     id: int, key: str, title: str, summary: str | None, objectives: list[str] | None
 ) -> TopicInfo:
     return TopicInfo(id, key, title, summary, tuple(objectives or ()))
-
-
-def topic_rows(*, session: Session, workshop_id: int) -> list[Topic]:
-    """The workshop's topics, in their order."""
-    return list(
-        session.scalars(select(Topic).where(Topic.workshop_id == workshop_id).order_by(Topic.position))
-    )
 
 
 def workshop_row(*, session: Session, code: str) -> Workshop:
