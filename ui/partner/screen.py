@@ -5,6 +5,7 @@ data; or, once the workshop is closed, the ranking for anyone."""
 from __future__ import annotations
 
 import streamlit as st
+from streamlit.elements.lib.mutable_expander_container import ExpanderContainer
 
 from ctg_workshop.day.ballot import ResultLine
 from ctg_workshop.day.joining import Identity, TopicInfo, WorkshopInfo
@@ -43,7 +44,7 @@ def choose_topic(workshop: WorkshopInfo, topic: TopicInfo) -> None:
         st.query_params[TOPIC_PARAM] = key
 
 
-def lazy_expander(label: str, *, key: str, expanded: bool = False):
+def lazy_expander(label: str, *, key: str, expanded: bool = False) -> ExpanderContainer:
     """An expander whose content is drawn only while it is open (`.open`): opening it runs the
     page again, and a closed one costs the partner's every run one element, not its content."""
     return st.expander(label, expanded=expanded, key=key, on_change="rerun")
