@@ -13,19 +13,24 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect, text
+from sqlalchemy import Engine, event, inspect, select, text
 
 from ctg_workshop.archive.load import import_archive
+from ctg_workshop.day.ballot import vote_page
 from ctg_workshop.day.phases import vote_count
 from ctg_workshop.day.projection import topic_live_counts
 from ctg_workshop.day.results import rankings
 from ctg_workshop.storage.db import _alembic_config, make_engine, open_database, read_session, write_session
-from ctg_workshop.storage.models import Base, Workshop
+from ctg_workshop.storage.models import Base, Participant, Topic, Workshop
 
-NEW_INDEXES = {
-    "item": ("ix_item_workshop_id", ["workshop_id", "hidden", "topic_id", "quadrant"]),
-    "vote": ("ix_vote_workshop_id", ["workshop_id", "item_id"]),
-}
+# The indexes added after revision 0001: (table, name, columns).
+NEW_INDEXES = (
+    ("item", "ix_item_workshop_id", ["workshop_id", "hidden", "topic_id", "quadrant"]),
+    ("vote", "ix_vote_workshop_id", ["workshop_id", "item_id"]),
+    ("item", "ix_item_topic_open", ["topic_id", "quadrant", "hidden", "merged_into_id"]),
+)
+# The index of revision 0001 that 0008 replaces (its only column leads ix_item_topic_open).
+REPLACED_INDEX = ("item", "ix_item_topic_id")
 
 
 @pytest.fixture(params=["sqlite", pytest.param("postgresql", marks=pytest.mark.postgres)])
@@ -82,8 +87,9 @@ def test_a_0001_database_is_upgraded_with_its_data_and_matches_the_models(old_da
     try:
         before = _counts(old)
         assert before["vote"] > 0 and before["item"] > 0
-        for table, (name, _columns) in NEW_INDEXES.items():
+        for table, name, _columns in NEW_INDEXES:
             assert name not in _indexes(old, table)
+        assert REPLACED_INDEX[1] in _indexes(old, REPLACED_INDEX[0])
     finally:
         old.dispose()
 
@@ -91,8 +97,9 @@ def test_a_0001_database_is_upgraded_with_its_data_and_matches_the_models(old_da
     try:
         with engine.connect() as connection:
             assert connection.execute(text("SELECT version_num FROM alembic_version")).scalar_one() == _head()
-        for table, (name, columns) in NEW_INDEXES.items():
+        for table, name, columns in NEW_INDEXES:
             assert _indexes(engine, table).get(name) == columns
+        assert REPLACED_INDEX[1] not in _indexes(engine, REPLACED_INDEX[0])
         assert _counts(engine) == before
         assert _differences(engine) == []
         with read_session(engine) as session:
@@ -102,18 +109,20 @@ def test_a_0001_database_is_upgraded_with_its_data_and_matches_the_models(old_da
         engine.dispose()
 
 
-def test_0002_downgrades_to_0001_and_upgrades_again(database_url: str) -> None:
+def test_the_indexes_downgrade_to_0001_and_upgrade_again(database_url: str) -> None:
     engine = open_database(database_url)
     try:
         _migrate(engine, "0001", down=True)
-        for table, (name, _columns) in NEW_INDEXES.items():
+        for table, name, _columns in NEW_INDEXES:
             assert name not in _indexes(engine, table)
+        tables = {table for table, _name, _columns in NEW_INDEXES}
+        differences = _differences(engine)
         missing = {
-            diff[1].name
-            for diff in _differences(engine)
-            if diff[0] == "add_index" and diff[1].table.name in NEW_INDEXES
+            diff[1].name for diff in differences if diff[0] == "add_index" and diff[1].table.name in tables
         }
-        assert missing == {name for name, _columns in NEW_INDEXES.values()}
+        assert missing == {name for _table, name, _columns in NEW_INDEXES}
+        extra = {diff[1].name for diff in differences if diff[0] == "remove_index"}
+        assert extra == {REPLACED_INDEX[1]}
         _migrate(engine, "head")
         assert _differences(engine) == []
     finally:
@@ -136,6 +145,13 @@ def test_the_per_workshop_queries_read_the_new_indexes(sqlite_url: str, demo_arc
             topic_live_counts(session=session, workshop_id=workshop_id)
             vote_count(session=session, workshop_id=workshop_id)
             rankings(session=session, workshop_id=workshop_id)
+            participant_id, topic_key = session.execute(
+                select(Participant.id, Topic.key)
+                .join(Topic, Topic.workshop_id == Participant.workshop_id)
+                .where(Participant.workshop_id == workshop_id)
+                .limit(1)
+            ).one()
+            vote_page(session=session, participant_id=participant_id, topic_key=topic_key)
         event.remove(engine, "before_cursor_execute", capture)
         plans: dict[str, str] = {}
         with engine.connect() as connection:
@@ -155,4 +171,10 @@ def test_the_per_workshop_queries_read_the_new_indexes(sqlite_url: str, demo_arc
     assert "COVERING INDEX ix_item_workshop_id" in counters
     assert "ix_vote_workshop_id" in plan_of("count(*)", "FROM vote WHERE vote.workshop_id")
     assert "ix_vote_workshop_id" in plan_of("sum(vote.dots)", "GROUP BY vote.item_id")
-    assert "ix_item_workshop_id" in plan_of("FROM item LEFT OUTER JOIN participant", "item.hidden")
+    assert "ix_item_workshop_id" in plan_of(
+        "FROM item LEFT OUTER JOIN participant", "item.hidden", "item.workshop_id"
+    )
+    # A partner's vote page: the counts per quadrant, and one sorted pick per quadrant.
+    assert "COVERING INDEX ix_item_topic_open" in plan_of("count(*)", "GROUP BY item.quadrant")
+    previews = plan_of("FROM item LEFT OUTER JOIN participant", "UNION ALL")
+    assert previews.count("COVERING INDEX ix_item_topic_open") == 4, previews

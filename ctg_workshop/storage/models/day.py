@@ -54,12 +54,15 @@ class Item(Base):
         # The visible items of one workshop counted per topic and quadrant (projection counters,
         # home page, documents): read from the index alone (migration 0002).
         Index("ix_item_workshop_id", "workshop_id", "hidden", "topic_id", "quadrant"),
+        # A topic's items open to dots, per quadrant (every partner's vote page, the counts and
+        # each quadrant's first cards): read from the index alone (migration 0008).
+        Index("ix_item_topic_open", "topic_id", "quadrant", "hidden", "merged_into_id"),
     )
 
     id: Mapped[PK]
     workshop_id: Mapped[int] = mapped_column(ForeignKey("workshop.id", ondelete="CASCADE"))
     key: Mapped[str] = mapped_column(String(64))
-    topic_id: Mapped[int] = mapped_column(index=True)
+    topic_id: Mapped[int] = mapped_column()
     quadrant: Mapped[Quadrant] = mapped_column(EnumText(Quadrant))
     text: Mapped[str] = mapped_column(Text)
     author_id: Mapped[int | None] = mapped_column(index=True)
