@@ -114,3 +114,34 @@ def test_the_screen_reads_the_workshop_once(demo_engine, phase):
         event.remove(demo_engine, "before_cursor_execute", record)
     assert shown.identity == me
     assert len([s for s in statements if "from workshop" in s]) == 1, statements
+
+
+def test_the_workshop_comes_with_its_topics_in_their_order(demo_engine):
+    """One statement gives the workshop and its topics, in the order the facilitator set."""
+    from sqlalchemy import select
+
+    from ctg_workshop.day.joining import find_workshop
+    from ctg_workshop.storage.models import Topic, Workshop
+
+    with read_session(demo_engine) as session:
+        found = find_workshop(session=session, code=CODE.lower())
+        keys = session.scalars(
+            select(Topic.key)
+            .join(Workshop, Workshop.id == Topic.workshop_id)
+            .where(Workshop.code == CODE)
+            .order_by(Topic.position)
+        ).all()
+    assert [topic.key for topic in found.topics] == keys and len(keys) > 1
+    assert found.code == CODE and found.vote_budget > 0
+
+
+def test_a_workshop_without_topics_is_refused_in_french(demo_engine):
+    from sqlalchemy import delete
+
+    from ctg_workshop.storage.db import write_session
+    from ctg_workshop.storage.models import Topic
+
+    with write_session(demo_engine) as session:
+        session.execute(delete(Topic))
+    with pytest.raises(NotFoundError, match="aucun sujet d'étude"):
+        screen(demo_engine)

@@ -7,11 +7,12 @@ with French messages. Pages get small frozen dataclasses, never ORM objects.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sqlalchemy import bindparam, select
+from sqlalchemy import Select, bindparam, select
 from sqlalchemy.orm import Session
 
 from ctg_workshop.errors import InvalidInputError, NotFoundError, PhaseError
@@ -103,10 +104,12 @@ def _no_workshop(code: str) -> str:
     return f"Aucun atelier ne porte le code « {code} ». Vérifiez le code affiché par l'animateur."
 
 
-# Every full run of every partner's page reads the workshop and its topics: statements built
-# once, on the tables (plain rows, no ORM object to load or watch).
+# Every full run of every partner's page reads the workshop and its topics: one statement built
+# once, on the tables (plain rows, no ORM object to load or watch), one row per topic in order
+# (a single row of NULL topic columns for a workshop without topics).
 _WORKSHOPS = Workshop.__table__.c
-_WORKSHOP_BY_CODE = select(
+_TOPICS = Topic.__table__.c
+_WORKSHOP_COLUMNS = (
     _WORKSHOPS.id,
     _WORKSHOPS.code,
     _WORKSHOPS.title,
@@ -116,23 +119,26 @@ _WORKSHOP_BY_CODE = select(
     _WORKSHOPS.max_dots_per_item,
     _WORKSHOPS.show_organisations,
     _WORKSHOPS.timer_ends_at,
-).where(_WORKSHOPS.code == bindparam("code"))
-_TOPICS = Topic.__table__.c
-_TOPICS_OF = (
-    select(_TOPICS.id, _TOPICS.key, _TOPICS.title, _TOPICS.summary, _TOPICS.objectives)
-    .where(_TOPICS.workshop_id == bindparam("workshop"))
+)
+_TOPIC_COLUMNS = (_TOPICS.id, _TOPICS.key, _TOPICS.title, _TOPICS.summary, _TOPICS.objectives)
+_WORKSHOP_BY_CODE = (
+    select(*_WORKSHOP_COLUMNS, *_TOPIC_COLUMNS)
+    .select_from(Workshop.__table__.outerjoin(Topic.__table__, _TOPICS.workshop_id == _WORKSHOPS.id))
+    .where(_WORKSHOPS.code == bindparam("code"))
     .order_by(_TOPICS.position)
 )
+_SPLIT = len(_WORKSHOP_COLUMNS)
+_WORKSHOP_FIELDS = tuple(column.name for column in _WORKSHOP_COLUMNS)
 
 
 def find_workshop(*, session: Session, code: str) -> WorkshopInfo:
     """The workshop a person typed or scanned the code of (case, spaces, dashes forgiven)."""
     wanted = _wanted_code(code)
-    row = session.execute(_WORKSHOP_BY_CODE, {"code": wanted}).one_or_none()
-    if row is None:
+    rows = session.execute(_WORKSHOP_BY_CODE, {"code": wanted}).all()
+    if not rows:
         raise NotFoundError(_no_workshop(wanted))
-    topics = tuple(_topic_info(*topic) for topic in session.execute(_TOPICS_OF, {"workshop": row.id}))
-    return WorkshopInfo(**row._mapping, topics=topics)
+    topics = tuple(_topic_info(*row[_SPLIT:]) for row in rows if row[_SPLIT] is not None)
+    return WorkshopInfo(**dict(zip(_WORKSHOP_FIELDS, rows[0][:_SPLIT], strict=True)), topics=topics)
 
 
 def known_organisations(*, session: Session, workshop_id: int) -> list[str]:
@@ -234,23 +240,28 @@ def participant_by_token(*, session: Session, token: str, code: str | None = Non
 
 
 _PARTICIPANTS = Participant.__table__.c
-_PARTICIPANTS_NAMED = select(
-    _PARTICIPANTS.token, _PARTICIPANTS.id, _PARTICIPANTS.organisation, _PARTICIPANTS.name
-).where(
-    _PARTICIPANTS.workshop_id == bindparam("workshop"),
-    _PARTICIPANTS.token.in_(bindparam("tokens", expanding=True)),
-)
+
+
+@functools.lru_cache(maxsize=8)
+def _participants_named(count: int) -> Select:
+    """The participants of a workshop named by `count` tokens (`token0`…): one statement per
+    count, built once (an expanding IN would rewrite its SQL at each of the page's runs)."""
+    tokens = [bindparam(f"token{index}") for index in range(count)]
+    return select(
+        _PARTICIPANTS.token, _PARTICIPANTS.id, _PARTICIPANTS.organisation, _PARTICIPANTS.name
+    ).where(_PARTICIPANTS.workshop_id == bindparam("workshop"), _PARTICIPANTS.token.in_(tokens))
 
 
 def identity_in(*, session: Session, workshop: WorkshopInfo, tokens: Sequence[str]) -> Identity | None:
     """The participant of `workshop` the first of `tokens` names (the address's, then the
     session's, then the cookie's), in one query; None when none does."""
-    valid = [token for token in tokens if is_valid_token(token)]
+    valid = list(dict.fromkeys(token for token in tokens if is_valid_token(token)))
     if not valid:
         return None
+    named = {f"token{index}": token for index, token in enumerate(valid)}
     found = {
         row.token: row
-        for row in session.execute(_PARTICIPANTS_NAMED, {"workshop": workshop.id, "tokens": valid})
+        for row in session.execute(_participants_named(len(valid)), {"workshop": workshop.id, **named})
     }
     for token in valid:
         if token in found:
