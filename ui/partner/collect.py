@@ -23,6 +23,7 @@ from ctg_workshop.storage.models import Quadrant
 from ctg_workshop.text import ITEM_TEXT_MAX
 from ctg_workshop.wording import QUADRANT_LABELS
 from ui import actions
+from ui.partner.memo import memo
 from ui.partner.messages import keep_unsaved, show_message
 from ui.partner.taps import (
     apply_pending_clear,
@@ -68,14 +69,15 @@ def on_add_item(participant_id: int, topic_key: str, quadrant: str, widget_key: 
 
 
 def on_start_edit(item: OwnItem) -> None:
-    st.session_state[_EDITING] = item.id
+    kept = memo()
+    kept[_EDITING] = item.id
     st.session_state[f"edit_text_{item.id}"] = item.text
-    st.session_state.pop(_CONFIRM_DELETE, None)
+    kept.pop(_CONFIRM_DELETE, None)
     redraw_after_tap(quadrant_key(item.quadrant))
 
 
 def on_cancel_edit(quadrant: str) -> None:
-    st.session_state.pop(_EDITING, None)
+    memo().pop(_EDITING, None)
     redraw_after_tap(quadrant_key(quadrant))
 
 
@@ -87,29 +89,30 @@ def on_save_edit(participant_id: int, item_id: int, quadrant: str) -> None:
         )
     except PhaseError as error:
         keep_unsaved("Correction", text)
-        st.session_state.pop(_EDITING, None)
+        memo().pop(_EDITING, None)
         actions.say("top", "error", error.message)
     except CtgError as error:
         actions.say(f"item_{item_id}", "error", error.message)
     else:
-        st.session_state.pop(_EDITING, None)
+        memo().pop(_EDITING, None)
         actions.say(f"item_{item_id}", "success", "Correction enregistrée.")
     redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_ask_delete(item_id: int, quadrant: str) -> None:
-    st.session_state[_CONFIRM_DELETE] = item_id
-    st.session_state.pop(_EDITING, None)
+    kept = memo()
+    kept[_CONFIRM_DELETE] = item_id
+    kept.pop(_EDITING, None)
     redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_cancel_delete(quadrant: str) -> None:
-    st.session_state.pop(_CONFIRM_DELETE, None)
+    memo().pop(_CONFIRM_DELETE, None)
     redraw_after_tap(quadrant_key(quadrant))
 
 
 def on_delete(participant_id: int, item_id: int, slot: str, quadrant: str) -> None:
-    st.session_state.pop(_CONFIRM_DELETE, None)
+    memo().pop(_CONFIRM_DELETE, None)
     try:
         actions.write(lambda s: delete_own_item(session=s, participant_id=participant_id, item_id=item_id))
     except PhaseError as error:
@@ -177,12 +180,13 @@ def edit_form(identity: Identity, item: OwnItem) -> None:
 
 
 def own_item_card(identity: Identity, item: OwnItem, *, editable: bool, slot: str) -> None:
+    kept = memo()
     with st.container(border=True):
-        if editable and st.session_state.get(_EDITING) == item.id:
+        if editable and kept.get(_EDITING) == item.id:
             edit_form(identity, item)
         else:
             item_text(item.text)
-        if editable and st.session_state.get(_CONFIRM_DELETE) == item.id:
+        if editable and kept.get(_CONFIRM_DELETE) == item.id:
             mark_transient(quadrant_key(item.quadrant))
             st.warning("Supprimer cette contribution ? Elle disparaîtra pour tout le monde.")
             with st.container(horizontal=True):
@@ -197,7 +201,7 @@ def own_item_card(identity: Identity, item: OwnItem, *, editable: bool, slot: st
                     type="primary",
                 )
                 tap_button("Annuler", on_cancel_delete, item.quadrant, key=f"delete_no_{item.id}")
-        elif editable and st.session_state.get(_EDITING) != item.id:
+        elif editable and kept.get(_EDITING) != item.id:
             with st.container(horizontal=True):
                 tap_button("Modifier", on_start_edit, item, key=f"edit_{item.id}", icon=":material/edit:")
                 tap_button(

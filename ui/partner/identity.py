@@ -22,6 +22,7 @@ import streamlit as st
 from ctg_workshop.day.joining import Identity, is_valid_token, known_organisations
 from ctg_workshop.privacy import participant_data_json
 from ui import actions
+from ui.partner.memo import memo
 
 CODE_PARAM = "atelier"
 TOKEN_PARAM = "jeton"
@@ -58,12 +59,13 @@ def browser_cookies() -> dict[str, str]:
 
 def candidate_tokens(code: str) -> list[str]:
     """Tokens that may name this device's participant in the workshop `code`, best first."""
-    remembered = st.session_state.get(_IDENTITY) or {}
+    kept = memo()
+    remembered = kept.get(_IDENTITY) or {}
     candidates = [
         st.query_params.get(TOKEN_PARAM, ""),
         remembered.get("token", "") if remembered.get("code") == code else "",
     ]
-    if code not in st.session_state.get(_FORGOTTEN, set()):
+    if code not in kept.get(_FORGOTTEN, set()):
         candidates.append(browser_cookies().get(cookie_name(code), ""))
     unique = dict.fromkeys(token for token in candidates if is_valid_token(token))
     return list(unique)
@@ -98,34 +100,37 @@ def remember(identity: Identity) -> None:
             del st.query_params[TOKEN_PARAM]
     elif st.query_params.get(TOKEN_PARAM) != identity.token:
         st.query_params[TOKEN_PARAM] = identity.token
-    st.session_state[_IDENTITY] = {"code": identity.workshop_code, "token": identity.token}
-    st.session_state.get(_FORGOTTEN, set()).discard(identity.workshop_code)
+    kept = memo()
+    kept[_IDENTITY] = {"code": identity.workshop_code, "token": identity.token}
+    kept.get(_FORGOTTEN, set()).discard(identity.workshop_code)
 
 
 def forget(code: str) -> None:
     """This device stops being the participant (a shared computer, a wrong organisation)."""
-    st.session_state.pop(_IDENTITY, None)
+    kept = memo()
+    kept.pop(_IDENTITY, None)
     if TOKEN_PARAM in st.query_params:
         del st.query_params[TOKEN_PARAM]
     # The cookie the browser sent at page load stays in st.context.cookies: ignore it from now on.
-    st.session_state.setdefault(_FORGOTTEN, set()).add(code)
-    st.session_state[_EXPIRE_COOKIE] = code
-    st.session_state.pop(_COOKIE_WRITTEN, None)
+    kept.setdefault(_FORGOTTEN, set()).add(code)
+    kept[_EXPIRE_COOKIE] = code
+    kept.pop(_COOKIE_WRITTEN, None)
 
 
 def cookie_script() -> None:
     """Write or expire the identity cookie when the browser does not hold the right value yet."""
-    expired = st.session_state.pop(_EXPIRE_COOKIE, None)
-    remembered = st.session_state.get(_IDENTITY) or {}
+    kept = memo()
+    expired = kept.pop(_EXPIRE_COOKIE, None)
+    remembered = kept.get(_IDENTITY) or {}
     code, token = remembered.get("code", ""), remembered.get("token", "")
     if expired and _SAFE_COOKIE_PART.match(expired):
         _run_cookie_js(cookie_name(expired), "", max_age=0)
         return
     safe = bool(_SAFE_COOKIE_PART.match(code) and _SAFE_COOKIE_PART.match(token))
-    written = st.session_state.get(_COOKIE_WRITTEN) == (code, token)
+    written = kept.get(_COOKIE_WRITTEN) == (code, token)
     if safe and not written and browser_cookies().get(cookie_name(code)) != token:
         _run_cookie_js(cookie_name(code), token, max_age=COOKIE_DAYS * 24 * 3600)
-        st.session_state[_COOKIE_WRITTEN] = (code, token)
+        kept[_COOKIE_WRITTEN] = (code, token)
 
 
 def _run_cookie_js(name: str, value: str, *, max_age: int) -> None:

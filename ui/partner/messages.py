@@ -6,6 +6,7 @@ from __future__ import annotations
 import streamlit as st
 
 from ui import actions
+from ui.partner.memo import memo
 from ui.partner.taps import mark_transient, tap_button
 from ui.safe import plain
 
@@ -25,15 +26,15 @@ def show_message(slot: str, fragment_key: str | None = None) -> None:
 def keep_unsaved(where: str, text: str) -> None:
     """A text the phase change kept from being saved: shown until the partner dismisses it."""
     if text.strip():
-        st.session_state.setdefault(_UNSAVED, {})[where] = text
+        memo().setdefault(_UNSAVED, {})[where] = text
 
 
 def unsaved_texts() -> dict[str, str]:
-    return st.session_state.get(_UNSAVED, {})
+    return memo().get(_UNSAVED, {})
 
 
 def dismiss_unsaved(where: str) -> None:
-    st.session_state.get(_UNSAVED, {}).pop(where, None)
+    memo().get(_UNSAVED, {}).pop(where, None)
 
 
 def show_unsaved() -> None:

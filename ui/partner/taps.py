@@ -9,6 +9,7 @@ import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from ui import actions
+from ui.partner.memo import memo
 
 _CALLBACK_MARKS = "participer_callback_marks"
 _TRANSIENT = "participer_transient_fragments"
@@ -31,7 +32,7 @@ _callback = threading.local()
 
 
 def _run_callback(mark: str, action: Callable[..., None], *args: object) -> None:
-    st.session_state.setdefault(_CALLBACK_MARKS, set()).add(mark)
+    memo().setdefault(_CALLBACK_MARKS, set()).add(mark)
     _callback.running = True
     try:
         action(*args)
@@ -46,7 +47,7 @@ def tap_button(label: str, action: Callable[..., None], *args: object, form: boo
     tapped = make(label, on_click=_run_callback, args=(mark, action, *args), **options)
     if not tapped or options.get("disabled"):
         return  # a disabled button can only be « tapped » by a forged message: nothing happens
-    marks = st.session_state.get(_CALLBACK_MARKS, set())
+    marks = memo().get(_CALLBACK_MARKS, set())
     if mark in marks:
         marks.discard(mark)
         return
@@ -77,12 +78,12 @@ def fragment_run() -> bool:
 
 def start_page_run() -> None:
     """At the top of the page (a run of the whole page): no fragment shows a message yet."""
-    st.session_state.pop(_TRANSIENT, None)
+    memo().pop(_TRANSIENT, None)
 
 
 def mark_transient(fragment_key: str) -> None:
     """The fragment being drawn shows something that the next tap elsewhere must remove."""
-    st.session_state.setdefault(_TRANSIENT, set()).add(fragment_key)
+    memo().setdefault(_TRANSIENT, set()).add(fragment_key)
 
 
 def redraw_after_tap(own: str, *others: str) -> None:
@@ -93,7 +94,7 @@ def redraw_after_tap(own: str, *others: str) -> None:
     does nothing: the whole page is drawn anyway."""
     if not (getattr(_callback, "running", False) and fragment_run()):
         return
-    transient = st.session_state.pop(_TRANSIENT, set())
+    transient = memo().pop(_TRANSIENT, set())
     wanted = dict.fromkeys([*others, *sorted(transient)])
     wanted.pop(own, None)
     if wanted:
@@ -108,12 +109,12 @@ def follow_the_page() -> None:
 
 def clear_field_later(widget_key: str) -> None:
     """Empty a text field the next time it is drawn (it may already be drawn in this run)."""
-    st.session_state.setdefault(_PENDING_CLEAR, set()).add(widget_key)
+    memo().setdefault(_PENDING_CLEAR, set()).add(widget_key)
 
 
 def apply_pending_clear(widget_key: str) -> None:
     """Call right before drawing the field."""
-    pending = st.session_state.get(_PENDING_CLEAR, set())
+    pending = memo().get(_PENDING_CLEAR, set())
     if widget_key in pending:
         pending.discard(widget_key)
         st.session_state[widget_key] = ""

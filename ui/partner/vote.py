@@ -27,6 +27,7 @@ from ctg_workshop.wording import QUADRANT_LABELS
 from ui import actions
 from ui.partner import vote_views
 from ui.partner.chrome import COUNTER_KEY, VIEWS_KEY, scroll_to_views
+from ui.partner.memo import memo
 from ui.partner.taps import follow_the_page, fragment_run, redraw_after_tap, tap_button
 from ui.partner.vote_cards import (
     TAP_EVENT,
@@ -99,16 +100,16 @@ def refuse(message: str) -> None:
 
 def _announce(text: str) -> None:
     """What the cards' live region says after this tap (« Point ajouté : … », a refusal)."""
-    seq = st.session_state.get(_NOTE_SEQ, 0) + 1
-    st.session_state[_NOTE_SEQ] = seq
-    st.session_state[_LIVE] = {"seq": seq, "text": text}
+    kept = memo()
+    seq = kept[_NOTE_SEQ] = kept.get(_NOTE_SEQ, 0) + 1
+    kept[_LIVE] = {"seq": seq, "text": text}
 
 
 def change_dots(participant_id: int, value: object, shown: dict[int, int]) -> None:
     """A tap on the cards: `value` is what the browser sent, `shown` the dots each card drawn
     showed. Only a card drawn on this topic can change, and the domain refuses the rest (the
     phase, the budget, the cap, another device's dots): a forged message changes nothing."""
-    st.session_state.pop(_DOT_NOTE, None)
+    memo().pop(_DOT_NOTE, None)
     tap = parse_tap(value)
     if tap is None:
         refuse("Geste non reconnu : aucun point n'a changé.")
@@ -129,22 +130,24 @@ def change_dots(participant_id: int, value: object, shown: dict[int, int]) -> No
         refuse(error.message)
         # Refused (another phone of the partner took the last dot, a cap): the counter and the
         # cards are redrawn from the database, not from what this phone believed.
-        st.session_state[_REDRAW_VOTE] = True
+        memo()[_REDRAW_VOTE] = True
     else:
         done = "Point ajouté" if more else "Point retiré"
         text = f"{done} : {balance.sentence()}."
-        st.session_state[_DOT_NOTE] = {"text": text, "shown": False}
+        kept = memo()
+        kept[_DOT_NOTE] = {"text": text, "shown": False}
         _announce(text)
         # The cards and the counter show what the database now says, without a new query.
-        st.session_state.setdefault(_FRESH_DOTS, {})[item_id] = balance.on_item
-        st.session_state[_FRESH_BALANCE] = (balance.topic_id, balance.budget, balance.spent)
+        kept.setdefault(_FRESH_DOTS, {})[item_id] = balance.on_item
+        kept[_FRESH_BALANCE] = (balance.topic_id, balance.budget, balance.spent)
 
 
 def on_tap(participant_id: int, key: str, fragment_key: str) -> None:
     """The cards' callback (before the fragment is drawn again, in the same run)."""
-    st.session_state[_TAP_MARK] = key
+    kept = memo()
+    kept[_TAP_MARK] = key
     value = st.session_state[key].get(TAP_EVENT)
-    change_dots(participant_id, value, st.session_state.get(_DRAWN, {}).get(key, {}))
+    change_dots(participant_id, value, kept.get(_DRAWN, {}).get(key, {}))
     redraw_after_tap(fragment_key)
 
 
@@ -154,15 +157,14 @@ def show_asked_view(topic_key: str, value: object, offered: set[str]) -> None:
     view = parse_view(value, offered)
     if view is not None:
         vote_views.on_show_view(topic_key, view)
-        st.session_state[_NEW_VIEW] = True
+        memo()[_NEW_VIEW] = True
 
 
 def on_view(topic_key: str, key: str) -> None:
     """The cards' callback for « Voir les … »."""
-    st.session_state[_TAP_MARK] = key
-    show_asked_view(
-        topic_key, st.session_state[key].get(VIEW_EVENT), st.session_state.get(_OFFERED, {}).get(key, set())
-    )
+    kept = memo()
+    kept[_TAP_MARK] = key
+    show_asked_view(topic_key, st.session_state[key].get(VIEW_EVENT), kept.get(_OFFERED, {}).get(key, set()))
 
 
 def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None, error: str | None = None) -> None:
@@ -196,16 +198,15 @@ def vote_board(board: Board) -> None:
     It writes into `board.slot` in a run of the whole page too: Streamlit lets a fragment write
     outside itself only where it wrote in the last full run."""
     follow_the_page()
-    if fragment_run() and (
-        st.session_state.pop(_REDRAW_VOTE, False) or st.session_state.pop(_NEW_VIEW, False)
-    ):
+    kept = memo()
+    if fragment_run() and (kept.pop(_REDRAW_VOTE, False) or kept.pop(_NEW_VIEW, False)):
         st.rerun()  # the whole page: from the database (see change_dots), or another view
     sheet, max_dots = board.sheet, board.sheet.max_dots_per_item
     balance = sheet.balance
-    fresh = st.session_state.get(_FRESH_BALANCE)
+    fresh = kept.get(_FRESH_BALANCE)
     if fresh is not None and fresh[0] == balance.topic_id:
         balance = DotBalance(fresh[0], fresh[1], fresh[2], 0)
-    fresh_dots = st.session_state.get(_FRESH_DOTS, {})
+    fresh_dots = kept.get(_FRESH_DOTS, {})
     shown: dict[int, int] = {}
     sections = []
     for section in board.sections:
@@ -218,18 +219,18 @@ def vote_board(board: Board) -> None:
             {"key": section.key, "title": section.title, "level": section.level, "cards": cards, "more": more}
         )
     key = component_key(board.topic_key)
-    st.session_state.setdefault(_DRAWN, {})[key] = shown
-    st.session_state.setdefault(_OFFERED, {})[key] = {s.key for s in board.sections if s.see_all}
+    kept.setdefault(_DRAWN, {})[key] = shown
+    kept.setdefault(_OFFERED, {})[key] = {s.key for s in board.sections if s.see_all}
     note = board.note
     if fragment_run():
-        tapped = st.session_state.get(_DOT_NOTE)
+        tapped = kept.get(_DOT_NOTE)
         note = tapped and tapped["text"]
         if tapped is not None:
             tapped["shown"] = True
     message = actions.pending(VOTE_SLOT)
     dots_left(board.slot, balance, max_dots, note, message and message[1])
-    live = st.session_state.pop(_LIVE, None)
-    marked = st.session_state.pop(_TAP_MARK, None) == key
+    live = kept.pop(_LIVE, None)
+    marked = kept.pop(_TAP_MARK, None) == key
     if not shown:
         return
     drawn = vote_cards(
@@ -247,7 +248,7 @@ def vote_board(board: Board) -> None:
         if tap is not None:
             change_dots(board.identity.participant_id, tap, shown)
         else:
-            show_asked_view(board.topic_key, view, st.session_state[_OFFERED][key])
+            show_asked_view(board.topic_key, view, kept[_OFFERED][key])
         st.rerun()
 
 
@@ -339,19 +340,20 @@ def show_vote(identity: Identity, topic: TopicInfo, sheet: VotePage) -> None:
     if st.session_state.get(view_key) not in VOTE_VIEWS:
         st.session_state[view_key] = ALL_QUADRANTS
     # A full run reads the database: what the last taps remembered is no longer needed.
-    st.session_state.pop(_FRESH_DOTS, None)
-    st.session_state.pop(_FRESH_BALANCE, None)
-    st.session_state.pop(_REDRAW_VOTE, None)
+    kept = memo()
+    kept.pop(_FRESH_DOTS, None)
+    kept.pop(_FRESH_BALANCE, None)
+    kept.pop(_REDRAW_VOTE, None)
     # What a tap did, if that tap caused this run (a fragment run has shown it already).
-    tapped = st.session_state.pop(_DOT_NOTE, None)
+    tapped = kept.pop(_DOT_NOTE, None)
     note = tapped["text"] if tapped and not tapped["shown"] else None
     with st.container(key=COUNTER_KEY):
         slot = st.empty()
     with st.container(key=VIEWS_KEY):
         st.pills("Afficher", VOTE_VIEWS, format_func=view_label(sheet), required=True, key=view_key)
     shown = (topic.key, sheet.view, sheet.page)
-    previous = st.session_state.get(_LAST_SHOWN)
-    st.session_state[_LAST_SHOWN] = shown
+    previous = kept.get(_LAST_SHOWN)
+    kept[_LAST_SHOWN] = shown
     if previous is not None and previous[0] == topic.key and previous != shown:
         scroll_to_views()
     sections: list[Section] = []

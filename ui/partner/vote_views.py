@@ -8,6 +8,8 @@ from collections.abc import Iterator, Mapping
 
 import streamlit as st
 
+from ui.partner.memo import memo
+
 _VIEW = "participer_vote_view"
 _VIEW_PAGES = "participer_vote_pages"
 
@@ -20,11 +22,11 @@ def view_key(topic_key: str) -> str:
 def on_show_view(topic_key: str, view: str) -> None:
     """« Voir les 19 forces »: the quadrant's own view, from its first page."""
     st.session_state[view_key(topic_key)] = view
-    st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = 0
+    memo().setdefault(_VIEW_PAGES, {})[topic_key, view] = 0
 
 
 def on_turn_page(topic_key: str, view: str, page: int) -> None:
-    st.session_state.setdefault(_VIEW_PAGES, {})[topic_key, view] = page
+    memo().setdefault(_VIEW_PAGES, {})[topic_key, view] = page
 
 
 class _RequestedViews(Mapping[str, str]):
@@ -53,4 +55,4 @@ def requested_views() -> Mapping[str, str]:
 
 def requested_pages() -> dict[tuple[str, str], int]:
     """The page of cards each (topic, view) asks for (« Suivantes », « Précédentes »)."""
-    return dict(st.session_state.get(_VIEW_PAGES, {}))
+    return dict(memo().get(_VIEW_PAGES, {}))
