@@ -13,7 +13,7 @@ page (docs/capacity.md): a quarter of the server's CPU went to these wake-ups.
   a run's messages cross over in a few batches instead of one by one. The order of a session's
   messages is unchanged; a long batch yields to the other sessions between rounds.
 - `AppSession._on_scriptrunner_event`: a script's plain messages (`ENQUEUE_FORWARD_MSG`) may
-  wait: after each batch the loop holds the session's queue `HOLD_S` (15 ms), and the messages
+  wait: after each batch the loop holds the session's queue `HOLD_S` (30 ms), and the messages
   queued meanwhile go with the next batch instead of waking the loop one by one; a run that
   starts or ends, or anything else, wakes it at once and takes the held messages with it: the
   plain messages of a short run cross over with its end, in one batch.
@@ -43,10 +43,13 @@ _creating = threading.Lock()
 # How long the loop lets a script's messages gather before it sends them, once it has sent a
 # batch: the messages of one run then cross over in a couple of batches, not one per few elements
 # (each wake-up is a write to the loop's pipe, a system call, and a hand-over of the GIL between
-# the script's thread and the loop's). Under one screen frame (16.7 ms at 60 Hz): a browser shows
-# held messages in the frame it would have shown them anyway. Whatever is not a plain message (a
-# run that starts or ends, an exception, a rerun) is never held.
-HOLD_S = 0.015
+# the script's thread and the loop's). Longer than a partner's page takes to run at the reference
+# size (10 to 20 ms): its messages go with its end, in one batch, instead of a batch that stops
+# the run half-way (`make bench`, « Actualiser la page » 2,2-2,3× its floor with 15 ms, 2,0× with
+# 30 ms, alternated side by side: docs/capacity.md). A run that lasts longer (an export behind its
+# spinner) shows what it drew so far every 30 ms, under what a person perceives as a wait.
+# Whatever is not a plain message (a run that starts or ends, an exception, a rerun) is never held.
+HOLD_S = 0.030
 
 
 class LoopQueue:
