@@ -20,6 +20,8 @@ import re
 
 import streamlit as st
 
+from ui.fixed_html import FixedHtml, fixed_html
+
 # Streamlit's English → French, exactly as Streamlit 1.67 writes them.
 TRANSLATIONS: dict[str, str] = {
     "Skip to main content": "Aller au contenu principal",
@@ -141,6 +143,11 @@ new MutationObserver((changes) => {{
 }})();</script>"""
 
 
+@functools.cache
+def _chrome() -> FixedHtml:
+    return fixed_html(_script())
+
+
 def french_chrome() -> None:
     """Set the page's language to French and translate Streamlit's own words (see module)."""
-    st.sidebar.html(_script(), unsafe_allow_javascript=True)
+    st.sidebar.html(_chrome(), unsafe_allow_javascript=True)

@@ -8,6 +8,8 @@ import json
 
 import streamlit as st
 
+from ui.fixed_html import fixed_html
+
 PAGE_KEY = "participer"
 COUNTER_KEY = "participer_counter"
 VIEWS_KEY = "participer_views"
@@ -35,8 +37,11 @@ _PAGE_CSS = f"""
 """
 
 
+_PAGE_STYLE = fixed_html(_PAGE_CSS)
+
+
 def page_style() -> None:
-    st.html(_PAGE_CSS)
+    st.html(_PAGE_STYLE)
 
 
 def organisation_suggestions(widget_key: str, organisations: list[str]) -> None:
