@@ -6,7 +6,7 @@ what a change costs the server per action, with the machine's drift shared by bo
 
 Server A and server B (`python serve.py` of `--a-dir`/`--b-dir`, this project by default, each
 with its own `--a-env`/`--b-env` variables) each get a fresh SQLite database holding the demo
-workshop in the vote phase, and one partner who joins. Then, `--rounds` times: `--series`
+workshop in the vote phase (made by that side's own code), and one partner who joins. Then, `--rounds` times: `--series`
 redraws of the vote page (« Actualiser ») on A, the same on B, `--series` dots put and taken
 back on A, the same on B, `--series` new phones opening the page and joining on A, the same on
 B; the server's CPU time is read from /proc around each series. Reported: the median and the lowest CPU per action of each server. Alternating series make a busy machine
@@ -20,6 +20,7 @@ import os
 import secrets
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 from collections.abc import Awaitable, Callable, Sequence
@@ -139,6 +140,29 @@ def report(sides: list[Side]) -> str:
     return "\n".join(lines)
 
 
+# The demo workshop in the vote phase, made by a side's own code: a copy from before a migration
+# cannot open a database that a newer copy has upgraded (Alembic stops on an unknown revision).
+_LOAD_DEMO = (
+    "import sys; from measure.harness.demo import load_demo; print(load_demo(sys.argv[1], 'vote').code)"
+)
+
+
+def demo_made_by(directory: Path, database_url: str) -> str:
+    """Fill `database_url` with the demo workshop through the code of `directory`; its code."""
+    if directory == PROJECT_ROOT:
+        return load_demo(database_url, Phase.VOTE).code
+    done = subprocess.run(
+        [sys.executable, "-c", _LOAD_DEMO, database_url],
+        cwd=directory,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        raise SystemExit(f"Atelier de démonstration non créé par {directory} :\n{done.stderr[-2000:]}")
+    return done.stdout.split()[-1]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = FrenchArgumentParser(prog="python -m measure.side_by_side", description=DESCRIPTION)
     for side in ("a", "b"):
@@ -162,7 +186,7 @@ def main(argv: list[str] | None = None) -> int:
         for side in sides:
             (workdir / side.name).mkdir()
             urls.append(f"sqlite:///{workdir / side.name / 'mesure.sqlite3'}")
-            code = load_demo(urls[-1], Phase.VOTE).code
+            code = demo_made_by(side.directory, urls[-1])
         envs = [
             {"CTG_BACKUP_DIR": str(workdir / side.name / "sauvegardes"), **cookie_secret, **side.env}
             for side in sides
