@@ -50,22 +50,23 @@ REMAINING = """\
   d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
-- **La page de vote entière autour de 2 × son plancher** (1,75 à 2,33 au fil des passages du
-  2026-12-04 au soir, plus haut quand la machine est lente ; 2,9 à 3,1 avant) : le plancher est une
-  page nue qui envoie autant d'éléments ; l'écart est le travail propre de la page. Ce qui reste
-  au profil : la lecture de l'écran (six requêtes), le fragment des cartes (dont la copie de
-  l'état des conteneurs par Streamlit), les pastilles et le menu des sujets, l'habillage de
-  l'application (navigation, script du français). Piste : dessiner le compteur des points dans
-  le composant des cartes (trois conteneurs et un emplacement hors du fragment de moins).
+- **La page de vote entière autour de 2 × son plancher** (1,84 à 2,10 sur cinq passages de la
+  dernière séance du 2026-12-04, médiane 1,98 ; 2,9 à 3,1 le matin) : le plancher est une page
+  nue qui envoie autant d'éléments ; l'écart est le travail propre de la page, et retirer des
+  éléments n'y change rien (le plancher en retire autant). Ce qui reste : la lecture de l'écran
+  (cinq requêtes, ~3 ms de CPU dans le serveur), le fragment des cartes (la copie de l'état des
+  conteneurs par Streamlit), l'enregistrement des widgets riches (pastilles, menu des sujets,
+  composant) face aux boutons du plancher (`docs/capacity.md`, « Pourquoi pas plus loin »).
 - **Page « Participer », phase de recueil** : ajouter une contribution redessine sa case, qui
   relit et redessine toutes les contributions des autres partenaires dans ce quadrant
   (`contributions.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de
   croissance). Le même traitement que la page de vote (les plus récentes d'abord, « Voir plus »)
   le bornerait ; chaque carte du partenaire porte deux boutons (« Modifier », « Supprimer »).
 - **Ordre des cartes de vote** : chaque partenaire voit les contributions dans un ordre à lui
-  (`ballot._CHOICE_ORDER`), calculé par la base ; un index sur `item (topic_id, quadrant)`
-  suffit à le lire, mais le tri se fait sur toutes les contributions du quadrant (quelques
-  millisecondes à 16×).
+  (`ballot._CHOICE_ORDER`), calculé par la base. Les premières cartes de chaque quadrant sont un
+  tri borné (`LIMIT 5`) lu dans l'index `item (topic_id, quadrant, hidden, merged_into_id)` ;
+  une page d'un quadrant (« Voir les … ») trie encore toutes les contributions du quadrant
+  (quelques millisecondes à 16×).
 """
 
 METHOD = """\
