@@ -45,9 +45,9 @@ _creating = threading.Lock()
 # (each wake-up is a write to the loop's pipe, a system call, and a hand-over of the GIL between
 # the script's thread and the loop's). Longer than a partner's page takes to run at the reference
 # size (10 to 20 ms): its messages go with its end, in one batch, instead of a batch that stops
-# the run half-way (`make bench`, « Actualiser la page » 2,2-2,3× its floor with 15 ms, 2,0× with
-# 30 ms, alternated side by side: docs/capacity.md). A run that lasts longer (an export behind its
-# spinner) shows what it drew so far every 30 ms, under what a person perceives as a wait.
+# the run half-way and takes the GIL from it (« Actualiser la page » about 0.2 lower against its
+# floor, two copies alternated side by side: docs/capacity.md). A run that lasts longer (an export
+# behind its spinner) shows what it drew so far every 30 ms, under what a person perceives as a wait.
 # Whatever is not a plain message (a run that starts or ends, an exception, a rerun) is never held.
 HOLD_S = 0.030
 
