@@ -52,6 +52,5 @@ def show_page() -> None:
 
 taps.start_page_run()
 chrome.page_style()
-with st.container(key=chrome.PAGE_KEY):
-    show_page()
+show_page()
 identity.cookie_script()

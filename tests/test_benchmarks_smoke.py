@@ -217,9 +217,11 @@ def test_the_floor_draws_as_much_text_as_the_cards_data() -> None:
     from measure.benchmarks.driver import drawn_chars
 
     cards, text, button = Element(), Element(), Element()
-    cards.bidi_component.json = json.dumps(json.dumps({"sections": [{"cards": ["x" * 40]}]}))
+    cards.bidi_component.bytes = json.dumps(
+        {"sections": [{"cards": ["é" * 40]}]}, ensure_ascii=False
+    ).encode()
     text.markdown.body = "Point ajouté"
     button.button.label = "Actualiser"
-    assert drawn_chars(cards) == len(cards.bidi_component.json) > 40
+    assert drawn_chars(cards) == len(cards.bidi_component.bytes.decode()) > 40  # characters, not bytes
     assert drawn_chars(text) == len("Point ajouté")
     assert drawn_chars(button) == 0

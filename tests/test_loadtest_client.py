@@ -161,14 +161,16 @@ def test_the_widgets_asked_twice_follow_every_change_of_the_page() -> None:
     assert tree.widgets() == [] and tree.nodes() == []
 
 
-def test_component_data_sent_as_one_json_string_is_decoded() -> None:
+def test_component_data_sent_as_json_in_bytes_is_decoded() -> None:
     import json
 
     from streamlit.proto.Element_pb2 import Element
 
     element = Element()
     element.bidi_component.id = "$$ID-0123456789abcdef0123456789abcdef-participer_cards_avs"
-    element.bidi_component.json = json.dumps(json.dumps({"max": 3, "sections": []}))
+    element.bidi_component.bytes = json.dumps({"max": 3, "sections": ["é"]}).encode()
+    assert component_data(widget_from_element(element, (0, 1), "")) == {"max": 3, "sections": ["é"]}
+    element.bidi_component.json = json.dumps({"max": 3, "sections": []})  # a component's plain JSON
     assert component_data(widget_from_element(element, (0, 1), "")) == {"max": 3, "sections": []}
 
 

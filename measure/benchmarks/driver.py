@@ -70,12 +70,15 @@ class PageShape:
 
 def drawn_chars(element: Element) -> int:
     """The characters an element brings to the page: its text, or a custom component's data
-    (the vote cards' JSON, ~4 kB for twenty cards: the floor draws as much text)."""
+    (the vote cards' JSON in bytes, ~4 kB for twenty cards: the floor draws as much text)."""
     text = element_text(element)
     if text is not None:
         return len(text)
     if element.WhichOneof("type") == "bidi_component":
-        return len(element.bidi_component.json)
+        component = element.bidi_component
+        return (
+            len(component.bytes.decode()) if component.WhichOneof("data") == "bytes" else len(component.json)
+        )
     return 0
 
 

@@ -148,18 +148,21 @@ def component_trigger_state(widget: Widget, event: str, value: Any) -> WidgetSta
 
 
 def component_data(widget: Widget) -> Any:
-    """The JSON data a custom component was drawn with (None without JSON data)."""
+    """The JSON data a custom component was drawn with, as JSON or as JSON in bytes (the vote
+    cards'); None without such data."""
     if widget.kind not in COMPONENT_KINDS:
         raise WidgetError(f"{widget.describe()} n'est pas un composant.")
     proto: Any = widget.proto
-    return _decoded(proto.json) if proto.WhichOneof("data") == "json" else None
+    kind = proto.WhichOneof("data")
+    if kind == "bytes":
+        return _decoded(proto.bytes.decode())
+    return _decoded(proto.json) if kind == "json" else None
 
 
 @functools.lru_cache(maxsize=256)
 def _decoded(text: str) -> Any:
     """A component's data, decoded once for all the reads of one frame (callers only read it)."""
-    data = json.loads(text)
-    return json.loads(data) if isinstance(data, str) else data  # data sent as one JSON string
+    return json.loads(text)
 
 
 def _choice(widget: Widget, value: Any) -> str:

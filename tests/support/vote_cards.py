@@ -31,8 +31,7 @@ def data(at: AppTest) -> dict[str, Any]:
     """The data of the one vote component on the page (its cards by section, the cap)."""
     found = components(at)
     assert len(found) == 1, f"{len(found)} composants de vote sur la page"
-    drawn = json.loads(found[0].proto.json)
-    return json.loads(drawn) if isinstance(drawn, str) else drawn  # sent as one JSON string
+    return json.loads(found[0].proto.bytes)  # JSON in bytes (ui/partner/vote_cards.board_data)
 
 
 def cards(at: AppTest) -> list[dict[str, Any]]:

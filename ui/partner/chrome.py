@@ -10,24 +10,26 @@ import streamlit as st
 
 from ui.fixed_html import fixed_html
 
-PAGE_KEY = "participer"
 COUNTER_KEY = "participer_counter"
 VIEWS_KEY = "participer_views"
 
+# The page's own part of the screen, not Streamlit's header or menu. Not a container of ours around
+# the page: the vote's fragment snapshots every container it is drawn in, at every full run.
+_PAGE = '[data-testid="stMain"]'
 _PAGE_CSS = f"""
 <style>
 /* Touch targets of at least 48 px (RGAA 13.x / WCAG 2.5.5) on the partner's page. */
-.st-key-{PAGE_KEY} button {{ min-height: 48px; }}
-.st-key-{PAGE_KEY} textarea, .st-key-{PAGE_KEY} input {{ font-size: 1rem; }}
+{_PAGE} button {{ min-height: 48px; }}
+{_PAGE} textarea, {_PAGE} input {{ font-size: 1rem; }}
 /* One heading level per part of the page (h1 workshop, h2 quadrant), sized for a phone. */
-.st-key-{PAGE_KEY} h1 {{ font-size: 1.75rem; }}
-.st-key-{PAGE_KEY} h2 {{ font-size: 1.4rem; }}
+{_PAGE} h1 {{ font-size: 1.75rem; }}
+{_PAGE} h2 {{ font-size: 1.4rem; }}
 /* Long words and links typed by partners wrap instead of widening the page. */
-.st-key-{PAGE_KEY} [data-testid="stMarkdownContainer"] {{ overflow-wrap: anywhere; }}
+{_PAGE} [data-testid="stMarkdownContainer"] {{ overflow-wrap: anywhere; }}
 /* The dots left stay in sight, under Streamlit's header, while the partner scrolls through the
    cards: the sticky box is the wrapper Streamlit puts around the keyed container (a sticky box
    moves only within its parent, and the container's own parent is just as tall as it is). */
-.st-key-{PAGE_KEY} [data-testid="stLayoutWrapper"]:has(> .st-key-{COUNTER_KEY}) {{
+{_PAGE} [data-testid="stLayoutWrapper"]:has(> .st-key-{COUNTER_KEY}) {{
   position: sticky; top: 3.75rem; z-index: 10;
 }}
 .st-key-{COUNTER_KEY} {{ background: #FFFFFF; padding-bottom: 0.25rem; }}

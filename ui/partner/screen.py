@@ -20,7 +20,7 @@ from ui.partner.taps import tap_button
 from ui.partner.text import member_list
 from ui.partner.vote import show_vote
 from ui.partner.wording import countdown_sentence, phase_explanation, privacy_notice
-from ui.safe import plain
+from ui.safe import NO_ICON, plain
 
 _TOPIC = "participer_topic"
 _BRIEF = "participer_brief"
@@ -112,7 +112,7 @@ def show_participant(screen: PartnerScreen, identity: Identity) -> None:
     workshop_heading(workshop)
     who = identity.organisation + (f" ({identity.name})" if identity.name else "")
     st.text(f"Vous participez au nom de : {who}", width="stretch")
-    st.info(phase_explanation(workshop))
+    st.info(phase_explanation(workshop), icon=NO_ICON)
     countdown = countdown_sentence(workshop.timer_ends_at)
     if countdown:
         st.markdown(f":material/timer: {countdown}")
@@ -134,6 +134,6 @@ def show_participant(screen: PartnerScreen, identity: Identity) -> None:
 def show_closed(screen: PartnerScreen) -> None:
     """A closed workshop, to someone who did not take part on this device: the ranking."""
     workshop_heading(screen.workshop)
-    st.info(phase_explanation(screen.workshop))
+    st.info(phase_explanation(screen.workshop), icon=NO_ICON)
     choose_topic(screen.workshop, screen.topic)
     show_results(screen.results or ())

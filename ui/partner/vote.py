@@ -32,7 +32,7 @@ from ui.partner.taps import follow_the_page, fragment_run, redraw_after_tap, tap
 from ui.partner.vote_cards import (
     TAP_EVENT,
     VIEW_EVENT,
-    board_json,
+    board_data,
     card_data,
     component_key,
     parse_tap,
@@ -40,7 +40,7 @@ from ui.partner.vote_cards import (
     vote_cards,
 )
 from ui.partner.wording import quadrant_count, quadrant_label
-from ui.safe import plain
+from ui.safe import NO_ICON, plain
 
 VOTE_SLOT = "vote"  # the message slot under the dots left (ui/actions.py)
 # What the last dot changed, for the cards and the counter redrawn alone (cleared by a full run).
@@ -172,10 +172,10 @@ def dots_left(slot, balance: DotBalance, max_dots: int, note: str | None, error:
     `slot` at the top of the vote (kept in sight by the page's style)."""
     counter = f"**{balance.sentence()}** pour ce sujet · {max_dots} au plus par contribution"
     if not (note or error):
-        slot.info(counter)  # the usual run: one element, no container around it
+        slot.info(counter, icon=NO_ICON)  # the usual run: one element, no container around it
         return
     with slot.container():
-        st.info(counter)
+        st.info(counter, icon=NO_ICON)
         if error:
             st.error(plain(error))
         if note:
@@ -235,7 +235,7 @@ def vote_board(board: Board) -> None:
         return
     drawn = vote_cards(
         key=key,
-        data=board_json({"max": max_dots, "sections": sections, "note": live}),
+        data=board_data({"max": max_dots, "sections": sections, "note": live}),
         on_tap_change=functools.partial(
             on_tap, board.identity.participant_id, key, vote_fragment_key(board.topic_key)
         ),
