@@ -7,10 +7,11 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from sqlalchemy import Engine
+from sqlalchemy import Engine, update
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.storage.db import open_database, write_session
+from ctg_workshop.storage.models import Phase, Workshop
 from measure.harness import postgres
 from measure.harness.demo import DEMO_ARCHIVE
 
@@ -88,6 +89,15 @@ def engine(request: pytest.FixtureRequest) -> Engine:
     if request.param == "sqlite":
         return request.getfixturevalue("sqlite_engine")
     return request.getfixturevalue("postgres_engine")
+
+
+@pytest.fixture
+def both_engine(engine: Engine, demo_archive: bytes) -> Engine:
+    """The demo workshop (code ARMDEMO) in collect phase, on SQLite and on PostgreSQL."""
+    with write_session(engine) as session:
+        import_archive(session=session, data=demo_archive)
+        session.execute(update(Workshop).where(Workshop.code == "ARMDEMO").values(phase=Phase.COLLECT.value))
+    return engine
 
 
 @pytest.fixture

@@ -13,7 +13,7 @@ from alembic import command
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
-from sqlalchemy import Engine, event, inspect, select, text
+from sqlalchemy import Engine, event, inspect, select, text, update
 
 from ctg_workshop.archive.load import import_archive
 from ctg_workshop.day.ballot import vote_page
@@ -21,7 +21,7 @@ from ctg_workshop.day.phases import vote_count
 from ctg_workshop.day.projection import topic_live_counts
 from ctg_workshop.day.results import rankings
 from ctg_workshop.storage.db import _alembic_config, make_engine, open_database, read_session, write_session
-from ctg_workshop.storage.models import Base, Participant, Topic, Workshop
+from ctg_workshop.storage.models import Base, Item, Participant, Topic, Workshop
 
 # The indexes added after revision 0001: (table, name, columns).
 NEW_INDEXES = (
@@ -178,3 +178,37 @@ def test_the_per_workshop_queries_read_the_new_indexes(sqlite_url: str, demo_arc
     assert "COVERING INDEX ix_item_topic_open" in plan_of("count(*)", "GROUP BY item.quadrant")
     previews = plan_of("FROM item LEFT OUTER JOIN participant", "UNION ALL")
     assert previews.count("COVERING INDEX ix_item_topic_open") == 4, previews
+
+
+def _cards_version(engine: Engine, topic_id: int) -> int:
+    with read_session(engine) as session:
+        return session.scalar(select(Topic.cards_version).where(Topic.id == topic_id))
+
+
+def _hide_first_item(engine: Engine) -> int:
+    """Hide an item (a write the version triggers follow); its topic's id."""
+    with write_session(engine) as session:
+        item_id, topic_id = session.execute(select(Item.id, Item.topic_id).order_by(Item.id).limit(1)).one()
+        session.execute(update(Item).where(Item.id == item_id).values(hidden=True))
+    return topic_id
+
+
+def test_topics_get_their_cards_version_and_its_triggers_and_lose_them_downgraded(old_database: str) -> None:
+    engine = open_database(old_database)  # 0001 upgraded to the head, as the app does
+    try:
+        with read_session(engine) as session:
+            versions = session.scalars(select(Topic.cards_version)).all()
+        assert len(versions) > 1 and len(set(versions)) == len(versions) and 0 not in versions
+        topic_id = _hide_first_item(engine)
+        assert _cards_version(engine, topic_id) not in versions
+
+        _migrate(engine, "0008_item_topic_open", down=True)
+        assert "cards_version" not in {column["name"] for column in inspect(engine).get_columns("topic")}
+        _hide_first_item(engine)  # no trigger left behind pointing at the column
+        _migrate(engine, "head")
+        assert _differences(engine) == []
+        before = _cards_version(engine, topic_id)
+        _hide_first_item(engine)
+        assert _cards_version(engine, topic_id) != before
+    finally:
+        engine.dispose()

@@ -84,15 +84,6 @@ def collect_engine(demo_engine: Engine) -> Engine:
     return demo_engine
 
 
-@pytest.fixture
-def both_engine(engine: Engine, demo_archive: bytes) -> Engine:
-    """The demo workshop in collect phase, on SQLite and on PostgreSQL."""
-    with write_session(engine) as session:
-        import_archive(session=session, data=demo_archive)
-    set_phase(engine, Phase.COLLECT)
-    return engine
-
-
 # --- Joining ------------------------------------------------------------------------------------
 
 

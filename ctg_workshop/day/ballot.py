@@ -6,12 +6,14 @@ Dots are spent only in `vote` (see `voting.py`); results are shown only once `cl
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from sqlalchemy import BigInteger, Row, Select, bindparam, cast, func, select, union_all
 from sqlalchemy.orm import Session
 
+from ctg_workshop.day.cards_cache import SCREENS_KEPT, BoundedCache
 from ctg_workshop.day.joining import TopicInfo, WorkshopInfo, participant_row
 from ctg_workshop.day.ranks import display_ranks
 from ctg_workshop.day.results import topic_ranking
@@ -207,60 +209,115 @@ def topic_vote(
 ) -> VotePage:
     """`vote_page` once the workshop and the topic are known (`view` checked)."""
     mine = dots_by_item(session=session, participant_id=participant_id, topic_id=topic.id)
-    counts, pages, page, shown = _shown_rows(session, topic.id, participant_id, mine, view=view, page=page)
-    members = _members(session, [row.id for row in shown])
-    shown_organisations = workshop.show_organisations
+    cards = _cards(session, topic, participant_id, mine, workshop.show_organisations, view=view, page=page)
     return VotePage(
         topic_id=topic.id,
         view=view,
-        page=page,
-        pages=pages,
+        page=cards.page,
+        pages=cards.pages,
         # Spent: every dot of the participant on the topic, as the budget trigger counts them.
         balance=DotBalance(topic.id, workshop.vote_budget, sum(mine.values()), 0),
         max_dots_per_item=workshop.max_dots_per_item,
-        counts=counts,
+        counts=dict(cards.counts),
         voted_items=len(mine),
         choices=tuple(
-            VoteChoice(
-                item_id=row.id,
-                quadrant=row.quadrant,
-                text=row.text,
-                organisation=row.organisation if shown_organisations else None,
-                members=tuple(members.get(row.id, ())),
-                my_dots=mine.get(row.id, 0),
-            )
-            for row in shown
+            replace(choice, my_dots=mine[choice.item_id]) if choice.item_id in mine else choice
+            for choice in cards.choices
         ),
     )
 
 
-def _shown_rows(
-    session: Session, topic_id: int, participant_id: int, mine: dict[int, int], *, view: str, page: int
-) -> tuple[dict[str, int], int, int, list[Row]]:
-    """(counts, pages, page, rows) of the view: a preview of each quadrant, the voted items, or a
-    page of one quadrant."""
+@dataclass(frozen=True)
+class _Cards:
+    """What a screen of the vote shows of the topic's items, whoever looks at it (no dot)."""
+
+    counts: dict[str, int]
+    pages: int
+    page: int
+    choices: tuple[VoteChoice, ...]
+
+
+# The cards of the screens read lately, under their topic's version (see `day.cards_cache`).
+_SCREENS: BoundedCache[_Cards] = BoundedCache(SCREENS_KEPT)
+_CARDS_VERSION = select(Topic.__table__.c.cards_version).where(Topic.__table__.c.id == bindparam("topic"))
+
+
+def _cards(
+    session: Session,
+    topic: Topic | TopicInfo,
+    participant_id: int,
+    mine: dict[int, int],
+    shown_organisations: bool,
+    *,
+    view: str,
+    page: int,
+) -> _Cards:
+    """The view's cards, read once per version of the topic's cards (the participant's own dots
+    aside: « Mes points » changes with every dot, it is read every time)."""
+    # A topic loaded as an ORM object may carry a version read before this session's own writes.
+    read = functools.partial(_read_cards, session, topic.id, participant_id, mine, shown_organisations)
+    if view == MY_DOTS or not isinstance(topic, TopicInfo):
+        return read(view=view, page=page)
+    key = (topic.id, topic.cards_version, participant_id, shown_organisations, view, page)
+    cards = _SCREENS.get(key)
+    if cards is None:
+        cards = read(view=view, page=page)
+        # Kept only if no write came in between: PostgreSQL's statements each read the latest
+        # committed state, so the cards could be newer than the version read with the workshop.
+        if session.scalar(_CARDS_VERSION, {"topic": topic.id}) == topic.cards_version:
+            _SCREENS.put(key, cards)
+    return cards
+
+
+def _read_cards(
+    session: Session,
+    topic_id: int,
+    participant_id: int,
+    mine: dict[int, int],
+    shown_organisations: bool,
+    *,
+    view: str,
+    page: int,
+) -> _Cards:
+    """The view's cards: a preview of each quadrant, the voted items, or a page of one quadrant."""
     keys = {"topic": topic_id, "start": _order_start(participant_id)}
     # Counted apart: a count per quadrant over the window of the previews costs twice as much.
     counts = _with_empty_quadrants(dict(session.execute(_COUNTS, keys).all()))
+    pages, shown_page = 1, 0
     if view == ALL_QUADRANTS:
-        return counts, 1, 0, _previews(session, keys)
-    if view == MY_DOTS:
+        rows = _previews(session, keys)
+    elif view == MY_DOTS:
         voted = session.execute(_VOTED, {**keys, "items": list(mine)}).all() if mine else []
         # Stable: the participant's order within each quadrant.
-        return counts, 1, 0, sorted(voted, key=lambda row: QUADRANT_ORDER[row.quadrant])
-    pages = max(1, -(-counts[view] // PAGE_SIZE))
-    page = min(max(page, 0), pages - 1)
-    shown = session.execute(_QUADRANT_PAGE, {**keys, "quadrant": view, "offset": page * PAGE_SIZE}).all()
-    return counts, pages, page, list(shown)
+        rows = sorted(voted, key=lambda row: QUADRANT_ORDER[row.quadrant])
+    else:
+        pages = max(1, -(-counts[view] // PAGE_SIZE))
+        shown_page = min(max(page, 0), pages - 1)
+        rows = session.execute(
+            _QUADRANT_PAGE, {**keys, "quadrant": view, "offset": shown_page * PAGE_SIZE}
+        ).all()
+    members = _members(session, [row.id for row in rows])
+    choices = tuple(
+        VoteChoice(
+            item_id=row.id,
+            quadrant=row.quadrant,
+            text=row.text,
+            organisation=row.organisation if shown_organisations else None,
+            members=members.get(row.id, ()),
+            my_dots=0,
+        )
+        for row in rows
+    )
+    return _Cards(counts, pages, shown_page, choices)
 
 
-def _members(session: Session, item_ids: list[int]) -> dict[int, list[str]]:
+def _members(session: Session, item_ids: list[int]) -> dict[int, tuple[str, ...]]:
     """The texts grouped under each of `item_ids` (visible ones, oldest first)."""
     members: dict[int, list[str]] = {}
     if item_ids:
         for merged_into_id, text in session.execute(_MEMBERS, {"items": item_ids}):
             members.setdefault(merged_into_id, []).append(text)
-    return members
+    return {item_id: tuple(texts) for item_id, texts in members.items()}
 
 
 def closed_results(*, session: Session, workshop_id: int, topic_key: str) -> list[ResultLine]:

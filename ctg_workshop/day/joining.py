@@ -35,6 +35,8 @@ class TopicInfo:
     title: str
     summary: str | None
     objectives: tuple[str, ...]
+    # The version of the topic's cards, as the database last changed it (`day.cards_cache`).
+    cards_version: int
 
 
 @dataclass(frozen=True)
@@ -78,9 +80,9 @@ class Identity:
 
 
 def _topic_info(
-    id: int, key: str, title: str, summary: str | None, objectives: list[str] | None
+    id: int, key: str, title: str, summary: str | None, objectives: list[str] | None, cards_version: int
 ) -> TopicInfo:
-    return TopicInfo(id, key, title, summary, tuple(objectives or ()))
+    return TopicInfo(id, key, title, summary, tuple(objectives or ()), cards_version)
 
 
 def workshop_row(*, session: Session, code: str) -> Workshop:
@@ -120,7 +122,14 @@ _WORKSHOP_COLUMNS = (
     _WORKSHOPS.show_organisations,
     _WORKSHOPS.timer_ends_at,
 )
-_TOPIC_COLUMNS = (_TOPICS.id, _TOPICS.key, _TOPICS.title, _TOPICS.summary, _TOPICS.objectives)
+_TOPIC_COLUMNS = (
+    _TOPICS.id,
+    _TOPICS.key,
+    _TOPICS.title,
+    _TOPICS.summary,
+    _TOPICS.objectives,
+    _TOPICS.cards_version,
+)
 _WORKSHOP_BY_CODE = (
     select(*_WORKSHOP_COLUMNS, *_TOPIC_COLUMNS)
     .select_from(Workshop.__table__.outerjoin(Topic.__table__, _TOPICS.workshop_id == _WORKSHOPS.id))

@@ -5,11 +5,13 @@ pair points at the other (`back_populates`)."""
 from __future__ import annotations
 
 import datetime as dt
+import secrets
 from enum import StrEnum
 from typing import Any
 
 from sqlalchemy import (
     JSON,
+    BigInteger,
     Boolean,
     CheckConstraint,
     DateTime,
@@ -132,6 +134,12 @@ class DiagnosticLine(Base):
     workshop: Mapped[Workshop] = relationship(back_populates="diagnostic")
 
 
+def new_cards_version() -> int:
+    """A topic's first `cards_version`: random, like the ones the triggers write, so that a topic
+    made again with the id of a deleted one does not take its cards."""
+    return secrets.randbits(62)
+
+
 class Topic(Base):
     __tablename__ = "topic"
     __table_args__ = (
@@ -151,6 +159,9 @@ class Topic(Base):
     title: Mapped[Short]
     summary: Mapped[str | None] = mapped_column(Text)
     objectives: Mapped[StringList]
+    # Changed by the database (triggers of migration 0009) at every write that could change a
+    # card of the topic's vote: the partners' screens keep the cards under it (`day.cards_cache`).
+    cards_version: Mapped[int] = mapped_column(BigInteger, default=new_cards_version, server_default="0")
 
     workshop: Mapped[Workshop] = relationship(back_populates="topics")
     action_sheet: Mapped[ActionSheet | None] = relationship(
