@@ -65,9 +65,10 @@ class Reps:
 FULL_REPS = {
     1.0: Reps(
         partner=16,
-        # 16 whole pages, not 8: a figure compared with 2× its floor is a median over a noisy
-        # shared machine (a refresh changes nothing, so more of them only steady the median).
-        page=16,
+        # 40 whole pages, not 16: a figure compared with 2× its floor is a median over a noisy
+        # shared machine, and 16 of them moved it by ±0.1× from one pass to the next (a refresh
+        # changes nothing, so more of them only steady the median; they take ~1 s).
+        page=40,
         refresh=6,
         query=40,
         screens=10,
