@@ -170,6 +170,8 @@ def test_component_data_sent_as_json_in_bytes_is_decoded() -> None:
     element.bidi_component.id = "$$ID-0123456789abcdef0123456789abcdef-participer_cards_avs"
     element.bidi_component.bytes = json.dumps({"max": 3, "sections": ["é"]}).encode()
     assert component_data(widget_from_element(element, (0, 1), "")) == {"max": 3, "sections": ["é"]}
+    element.bidi_component.json = json.dumps(json.dumps({"max": 3, "sections": []}))  # an older copy's
+    assert component_data(widget_from_element(element, (0, 1), "")) == {"max": 3, "sections": []}
     element.bidi_component.json = json.dumps({"max": 3, "sections": []})  # a component's plain JSON
     assert component_data(widget_from_element(element, (0, 1), "")) == {"max": 3, "sections": []}
 

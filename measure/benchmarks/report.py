@@ -50,13 +50,15 @@ REMAINING = """\
   d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
-- **La page de vote entière autour de 2 × son plancher** (1,84 à 2,10 sur cinq passages de la
-  dernière séance du 2026-12-04, médiane 1,98 ; 2,9 à 3,1 le matin) : le plancher est une page
-  nue qui envoie autant d'éléments ; l'écart est le travail propre de la page, et retirer des
-  éléments n'y change rien (le plancher en retire autant). Ce qui reste : la lecture de l'écran
-  (cinq requêtes, ~3 ms de CPU dans le serveur), le fragment des cartes (la copie de l'état des
-  conteneurs par Streamlit), l'enregistrement des widgets riches (pastilles, menu des sujets,
-  composant) face aux boutons du plancher (`docs/capacity.md`, « Pourquoi pas plus loin »).
+- **La page de vote entière autour de 2 × son plancher** (1,62 à 2,18× sur huit passages de
+  la séance de la nuit du 2026-12-04, tenue dans quatre ; 1,84 à 2,10 la séance d'avant). Les
+  cartes d'un sujet sont gardées en mémoire sous sa version (`day/cards_cache.py`, migration
+  0009) : une exécution complète ne lit plus que l'atelier, l'identité et les points du
+  partenaire, et coûte au serveur 12,8 ms de CPU au lieu de 15,6 ; le rapport, lui, n'a pas
+  bougé. Ce qui reste est le travail de Streamlit pour des éléments riches face aux textes et
+  boutons du plancher (le fragment des cartes, le composant, les pastilles, le menu des sujets,
+  les volets à clé, la navigation) et la boucle d'événements qui prend le GIL au script en cours
+  d'exécution pour envoyer les messages du début (`docs/capacity.md`, « Pourquoi pas plus loin »).
 - **Page « Participer », phase de recueil** : ajouter une contribution redessine sa case, qui
   relit et redessine toutes les contributions des autres partenaires dans ce quadrant
   (`contributions.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de

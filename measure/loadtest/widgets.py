@@ -162,7 +162,9 @@ def component_data(widget: Widget) -> Any:
 @functools.lru_cache(maxsize=256)
 def _decoded(text: str) -> Any:
     """A component's data, decoded once for all the reads of one frame (callers only read it)."""
-    return json.loads(text)
+    data = json.loads(text)
+    # Before 2026-12-04 the vote cards sent one JSON string: older copies (measure.side_by_side).
+    return json.loads(data) if isinstance(data, str) else data
 
 
 def _choice(widget: Widget, value: Any) -> str:
