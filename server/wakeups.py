@@ -12,11 +12,12 @@ page (docs/capacity.md): a quarter of the server's CPU went to these wake-ups.
   FIFO per session); the first one wakes the loop, which runs every callback queued by then, so
   a run's messages cross over in a few batches instead of one by one. The order of a session's
   messages is unchanged; a long batch yields to the other sessions between rounds.
-- `AppSession._on_scriptrunner_event`: a script's plain messages (`ENQUEUE_FORWARD_MSG`) may
-  wait: after each batch the loop holds the session's queue `HOLD_S` (30 ms), and the messages
-  queued meanwhile go with the next batch instead of waking the loop one by one; a run that
-  starts or ends, or anything else, wakes it at once and takes the held messages with it: the
-  plain messages of a short run cross over with its end, in one batch.
+- `AppSession._on_scriptrunner_event`: a run's start (`SCRIPT_STARTED`) and a script's plain
+  messages (`ENQUEUE_FORWARD_MSG`) may wait: the first of them starts a hold of `HOLD_S` (30 ms)
+  on the session's queue instead of a send, and so does each batch sent; what is queued meanwhile
+  goes with the next batch instead of waking the loop one by one. A run that ends, or anything
+  else, wakes it at once and takes the held messages with it: a short run crosses over with its
+  end, in one batch, and the loop never takes the GIL from the script in the middle of it.
 - `Runtime._enqueued_some_message`: on the loop's own thread, the "send" event is set directly
   (an `asyncio.Event` must be set on its loop: that is where we are), not through the pipe.
 
@@ -40,24 +41,24 @@ _QUEUE = "_ctg_loop_queue"
 _creating = threading.Lock()
 
 
-# How long the loop lets a script's messages gather before it sends them, once it has sent a
-# batch: the messages of one run then cross over in a couple of batches, not one per few elements
-# (each wake-up is a write to the loop's pipe, a system call, and a hand-over of the GIL between
-# the script's thread and the loop's). Longer than a partner's page takes to run at the reference
-# size (10 to 20 ms): its messages go with its end, in one batch, instead of a batch that stops
-# the run half-way and takes the GIL from it (« Actualiser la page » about 0.2 lower against its
-# floor, two copies alternated side by side: docs/capacity.md). A run that lasts longer (an export
-# behind its spinner) shows what it drew so far every 30 ms, under what a person perceives as a wait.
-# Whatever is not a plain message (a run that starts or ends, an exception, a rerun) is never held.
+# How long the loop lets a run's messages gather before it sends them: they then cross over in
+# a batch or two, not one per few elements (each wake-up is a write to the loop's pipe, a system
+# call, and a hand-over of the GIL between the script's thread and the loop's). Longer than a
+# partner's page takes to run at the reference size (10 to 20 ms): its messages, its start's
+# included, go with its end, in one batch, instead of a batch that stops the run half-way and
+# takes the GIL from it (« Actualiser la page » 1.55–1.70× its floor instead of 2.02–2.17× when
+# the start was sent at once, two copies alternated side by side: docs/capacity.md). A run that
+# lasts longer (an export behind its spinner) shows what it drew so far every 30 ms, under what a
+# person perceives as a wait. Whatever else (a run that ends, an exception, a rerun) is never held.
 HOLD_S = 0.030
 
 
 class LoopQueue:
     """Callbacks for one event loop, run in order, with one wake-up per batch.
 
-    After a batch, the loop holds the queue for `HOLD_S`: callbacks queued meanwhile with
-    `urgent=False` (a script run's messages) wait for the end of the hold, an urgent one (the run
-    ends, anything else) wakes the loop at once and takes the waiting ones with it."""
+    A callback queued with `urgent=False` (a run's start, its messages) starts a hold of `HOLD_S`
+    if none is running, and waits for its end, as do those queued after a batch; an urgent one
+    (the run ends, anything else) wakes the loop at once and takes the waiting ones with it."""
 
     def __init__(self, loop: asyncio.AbstractEventLoop, hold_s: float = HOLD_S) -> None:
         self.loop = loop
@@ -66,17 +67,23 @@ class LoopQueue:
         self._lock = threading.Lock()
         self._scheduled = False  # a drain is on its way: queue without waking the loop
         self._holding: asyncio.TimerHandle | None = None  # set on the loop's thread only
+        self._arming = False  # a hold is on its way (queued before any batch)
 
     def call_soon(self, callback: Callable[[], None], *, urgent: bool = True) -> None:
-        """Queue `callback`; wake the loop unless a drain is on its way (or, for a callback that
-        is not urgent, unless the loop is holding the queue)."""
+        """Queue `callback`; wake the loop to run it unless a drain is on its way. One that is not
+        urgent waits for the end of the hold, and starts one (a short wake-up) if none runs."""
         with self._lock:
             self._pending.append(callback)
-            if self._scheduled or (self._holding is not None and not urgent):
+            if self._scheduled or (not urgent and (self._holding is not None or self._arming)):
                 return
-            self._scheduled = True
+            if urgent:
+                self._scheduled = True
+                wake = self._drain
+            else:  # nothing held yet: the loop only starts holding, it sends nothing now
+                self._arming = True
+                wake = self._arm
         try:
-            self.loop.call_soon_threadsafe(self._drain)
+            self.loop.call_soon_threadsafe(wake)
         except RuntimeError:
             if not self.loop.is_closed():
                 raise
@@ -109,6 +116,14 @@ class LoopQueue:
         if more:
             self.loop.call_soon(self._drain)
 
+    def _arm(self) -> None:
+        """Start a hold for callbacks queued while nothing was held (unless a batch came first)."""
+        with self._lock:
+            self._arming = False
+            if self._scheduled or self._holding is not None or not self._pending:
+                return
+            self._holding = self.loop.call_later(self.hold_s, self._end_hold)
+
     def _end_hold(self) -> None:
         with self._lock:
             self._holding = None
@@ -137,8 +152,8 @@ def _running_loop() -> asyncio.AbstractEventLoop | None:
         return None
 
 
-# Set while the script's thread hands a plain message over (ScriptRunnerEvent.ENQUEUE_FORWARD_MSG):
-# the callback it queues may wait for the end of a hold.
+# Set while the script's thread hands over a run's start or a plain message (SCRIPT_STARTED,
+# ENQUEUE_FORWARD_MSG): the callback it queues may wait for the end of a hold.
 _handing_message = threading.local()
 
 
@@ -153,6 +168,7 @@ def install_batched_wakeups() -> bool:
         original_on_event = AppSession._on_scriptrunner_event
         original_enqueued = Runtime._enqueued_some_message
         message_event = ScriptRunnerEvent.ENQUEUE_FORWARD_MSG
+        started_event = ScriptRunnerEvent.SCRIPT_STARTED
     except (ImportError, AttributeError) as error:
         print(f"Attention : réveils de la boucle non regroupés ({error}).", file=sys.stderr)
         return False
@@ -164,7 +180,7 @@ def install_batched_wakeups() -> bool:
         loop_queue(self, self._event_loop).call_soon(callback, urgent=urgent)
 
     def on_scriptrunner_event(self: Any, sender: Any, event: Any, *args: Any, **kwargs: Any) -> None:
-        _handing_message.active = event is message_event
+        _handing_message.active = event is message_event or event is started_event
         try:
             original_on_event(self, sender, event, *args, **kwargs)
         finally:

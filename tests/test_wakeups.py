@@ -134,6 +134,29 @@ def test_a_run_s_messages_wait_for_the_end_of_the_hold_without_waking_the_loop()
     assert ran == ["début du script", "élément", "élément suivant"]
 
 
+def test_a_run_s_start_starts_a_hold_and_goes_with_its_end() -> None:
+    """Nothing held yet: a run's start and its messages (not urgent) only make the loop start a
+    hold, they are not sent while the script runs; its end takes them, in order. The hold here
+    outlasts the test."""
+    ran: list[str] = []
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        wakeups = _counting_wakeups(loop)
+        queue = LoopQueue(loop, hold_s=60.0)
+        passed, ended = asyncio.Event(), asyncio.Event()
+        queue.call_soon(lambda: ran.append("début du script"), urgent=False)
+        queue.call_soon(lambda: ran.append("élément"), urgent=False)
+        loop.call_soon(lambda: (ran.append("la boucle passe"), passed.set()))  # after the hold starts
+        await asyncio.wait_for(passed.wait(), 5)
+        queue.call_soon(lambda: (ran.append("fin du script"), ended.set()))
+        await asyncio.wait_for(ended.wait(), 5)
+        return wakeups[0]
+
+    assert asyncio.run(main()) == 2  # the hold, then the end
+    assert ran == ["la boucle passe", "début du script", "élément", "fin du script"]
+
+
 def test_an_urgent_callback_ends_the_hold_at_once_and_takes_the_held_ones_in_order() -> None:
     """The end of a run (or anything but a plain message) is never held: it wakes the loop,
     which runs the messages held before it, then it. The hold here outlasts the test."""
@@ -161,8 +184,9 @@ def test_an_urgent_callback_ends_the_hold_at_once_and_takes_the_held_ones_in_ord
     assert ran == ["début", "élément", "fin du script"]
 
 
-def test_only_a_script_s_plain_messages_may_wait() -> None:
-    """The patched session marks as not urgent the callbacks of ENQUEUE_FORWARD_MSG only."""
+def test_only_a_run_s_start_and_plain_messages_may_wait() -> None:
+    """The patched session marks as not urgent the callbacks of SCRIPT_STARTED and
+    ENQUEUE_FORWARD_MSG only."""
     from streamlit.runtime.app_session import AppSession
     from streamlit.runtime.scriptrunner import ScriptRunnerEvent
 
@@ -182,9 +206,10 @@ def test_only_a_script_s_plain_messages_may_wait() -> None:
         session = Session()
         session._event_loop = loop
         session.__dict__["_ctg_loop_queue"] = Queue()
+        AppSession._on_scriptrunner_event(session, None, ScriptRunnerEvent.SCRIPT_STARTED)
         AppSession._on_scriptrunner_event(session, None, ScriptRunnerEvent.ENQUEUE_FORWARD_MSG)
         AppSession._on_scriptrunner_event(session, None, ScriptRunnerEvent.SCRIPT_STOPPED_WITH_SUCCESS)
         session._call_soon_on_event_loop(lambda: None)
     finally:
         loop.close()
-    assert seen == [False, True, True]
+    assert seen == [False, False, True, True]
