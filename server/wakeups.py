@@ -69,12 +69,17 @@ class LoopQueue:
         self._holding: asyncio.TimerHandle | None = None  # set on the loop's thread only
         self._arming = False  # a hold is on its way (queued before any batch)
 
-    def call_soon(self, callback: Callable[[], None], *, urgent: bool = True) -> None:
+    def call_soon(
+        self, callback: Callable[[], None], *, urgent: bool = True, opens_run: bool = False
+    ) -> None:
         """Queue `callback`; wake the loop to run it unless a drain is on its way. One that is not
-        urgent waits for the end of the hold, and starts one (a short wake-up) if none runs."""
+        urgent waits for the end of the hold, and starts one (a short wake-up) if none runs; a
+        run's start (`opens_run`) starts a whole new one: the hold left by the previous run's end
+        could end in the middle of this run."""
         with self._lock:
             self._pending.append(callback)
-            if self._scheduled or (not urgent and (self._holding is not None or self._arming)):
+            held = self._holding is not None and not opens_run
+            if self._scheduled or (not urgent and (held or self._arming)):
                 return
             if urgent:
                 self._scheduled = True
@@ -117,11 +122,13 @@ class LoopQueue:
             self.loop.call_soon(self._drain)
 
     def _arm(self) -> None:
-        """Start a hold for callbacks queued while nothing was held (unless a batch came first)."""
+        """Start a whole hold for what is queued (unless a batch came first)."""
         with self._lock:
             self._arming = False
-            if self._scheduled or self._holding is not None or not self._pending:
+            if self._scheduled or not self._pending:
                 return
+            if self._holding is not None:
+                self._holding.cancel()
             self._holding = self.loop.call_later(self.hold_s, self._end_hold)
 
     def _end_hold(self) -> None:
@@ -177,14 +184,16 @@ def install_batched_wakeups() -> bool:
 
     def call_soon_on_event_loop(self: Any, callback: Callable[[], None]) -> None:
         urgent = not getattr(_handing_message, "active", False)
-        loop_queue(self, self._event_loop).call_soon(callback, urgent=urgent)
+        opens_run = getattr(_handing_message, "start", False)
+        loop_queue(self, self._event_loop).call_soon(callback, urgent=urgent, opens_run=opens_run)
 
     def on_scriptrunner_event(self: Any, sender: Any, event: Any, *args: Any, **kwargs: Any) -> None:
-        _handing_message.active = event is message_event or event is started_event
+        _handing_message.start = event is started_event
+        _handing_message.active = event is message_event or _handing_message.start
         try:
             original_on_event(self, sender, event, *args, **kwargs)
         finally:
-            _handing_message.active = False
+            _handing_message.active = _handing_message.start = False
 
     def enqueued_some_message(self: Any) -> None:
         objects = self._get_async_objs()

@@ -157,6 +157,30 @@ def test_a_run_s_start_starts_a_hold_and_goes_with_its_end() -> None:
     assert ran == ["la boucle passe", "début du script", "élément", "fin du script"]
 
 
+def test_a_run_s_start_starts_a_whole_new_hold() -> None:
+    """The hold left by the previous run's end could end in the middle of the next run: that
+    run's start replaces it with a whole one (a short wake-up that sends nothing; the holds here
+    outlast the test)."""
+    ran: list[str] = []
+
+    async def main() -> int:
+        loop = asyncio.get_running_loop()
+        wakeups = _counting_wakeups(loop)
+        queue = LoopQueue(loop, hold_s=60.0)
+        ended, passed, done = asyncio.Event(), asyncio.Event(), asyncio.Event()
+        queue.call_soon(lambda: (ran.append("fin du passage d'avant"), ended.set()))
+        await asyncio.wait_for(ended.wait(), 5)
+        queue.call_soon(lambda: ran.append("début"), urgent=False, opens_run=True)
+        loop.call_soon(lambda: (ran.append("la boucle passe"), passed.set()))
+        await asyncio.wait_for(passed.wait(), 5)
+        queue.call_soon(lambda: (ran.append("fin"), done.set()))
+        await asyncio.wait_for(done.wait(), 5)
+        return wakeups[0]
+
+    assert asyncio.run(main()) == 3  # the first end, the new hold, the second end
+    assert ran == ["fin du passage d'avant", "la boucle passe", "début", "fin"]
+
+
 def test_an_urgent_callback_ends_the_hold_at_once_and_takes_the_held_ones_in_order() -> None:
     """The end of a run (or anything but a plain message) is never held: it wakes the loop,
     which runs the messages held before it, then it. The hold here outlasts the test."""
@@ -194,8 +218,8 @@ def test_only_a_run_s_start_and_plain_messages_may_wait() -> None:
     seen: list[bool] = []
 
     class Queue:
-        def call_soon(self, _callback, *, urgent: bool) -> None:
-            seen.append(urgent)
+        def call_soon(self, _callback, *, urgent: bool, opens_run: bool) -> None:
+            seen.append((urgent, opens_run))
 
     class Session:  # what the patched methods use of an AppSession
         _call_soon_on_event_loop = AppSession._call_soon_on_event_loop
@@ -212,4 +236,4 @@ def test_only_a_run_s_start_and_plain_messages_may_wait() -> None:
         session._call_soon_on_event_loop(lambda: None)
     finally:
         loop.close()
-    assert seen == [False, False, True, True]
+    assert seen == [(False, True), (False, False), (True, False), (True, False)]
