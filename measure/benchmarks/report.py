@@ -50,15 +50,14 @@ REMAINING = """\
   d'avant le posait) ; le lanceur (`serve.py`) s'en passera quand ce sera corrigé.
   Derrière un mandataire (nginx), c'est la connexion mandataire → Streamlit qui profite du lanceur ;
   nginx pose lui-même `tcp_nodelay` vers les navigateurs.
-- **La page de vote entière autour de 2 × son plancher** (1,62 à 2,18× sur huit passages de
-  la séance de la nuit du 2026-12-04, tenue dans quatre ; 1,84 à 2,10 la séance d'avant). Les
-  cartes d'un sujet sont gardées en mémoire sous sa version (`day/cards_cache.py`, migration
-  0009) : une exécution complète ne lit plus que l'atelier, l'identité et les points du
-  partenaire, et coûte au serveur 12,8 ms de CPU au lieu de 15,6 ; le rapport, lui, n'a pas
-  bougé. Ce qui reste est le travail de Streamlit pour des éléments riches face aux textes et
-  boutons du plancher (le fragment des cartes, le composant, les pastilles, le menu des sujets,
-  les volets à clé, la navigation) et la boucle d'événements qui prend le GIL au script en cours
-  d'exécution pour envoyer les messages du début (`docs/capacity.md`, « Pourquoi pas plus loin »).
+- **La page de vote entière sous 2 × son plancher, avec peu de marge** (1,63 à 1,95× sur cinq
+  passages depuis que le début d'une exécution est retenu comme ses messages, `server/wakeups.py` ;
+  1,62 à 2,18× juste avant). La boucle d'événements ne prend plus le GIL au script au milieu
+  d'une exécution pour envoyer les messages de son début ; les cartes d'un sujet sont gardées en
+  mémoire sous sa version (`day/cards_cache.py`, migration 0009). Ce qui reste est le travail de
+  Streamlit pour des éléments riches face aux textes et boutons du plancher : le fragment des
+  cartes, le composant, les pastilles, le menu des sujets, les volets à clé, la navigation
+  (`docs/capacity.md`, « Pourquoi pas plus loin »).
 - **Page « Participer », phase de recueil** : ajouter une contribution redessine sa case, qui
   relit et redessine toutes les contributions des autres partenaires dans ce quadrant
   (`contributions.topic_items_for_participant`) : le coût croît avec l'atelier (voir le tableau de
